@@ -1,0 +1,52 @@
+"""forksafe: database connections that are safe across process forks.
+
+``forksafe.connect(driver.connect, *args, **kwargs)`` returns a DB-API 2.0 connection that opens
+nothing until used and is always the current process's own: a forked child gets a new session at
+first use, and the one it inherited is cut off from the server so the parent's session survives
+whatever the child does. See README.md and docs/.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from ._fork import check_pid
+from ._origin import capture
+from .connection import Connection, Cursor
+from .drivers import DriverAdapter, register_driver
+from .errors import ConnectionClosedError, ForkedConnectionError, ForkSafeError, ForkSafetyWarning
+from .policy import get_on_fork, set_on_fork, validate
+from .recipe import Recipe
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "connect", "Connection", "Cursor", "ForkSafeError", "ForkedConnectionError", "ConnectionClosedError",
+    "ForkSafetyWarning", "set_on_fork", "get_on_fork", "register_driver", "DriverAdapter", "check_pid",
+    "__version__",
+]
+
+
+def connect(connect_fn: Callable[..., Any], *args: Any, on_fork: Optional[str] = None, **kwargs: Any) -> Any:
+    """Return a fork-safe DB-API connection that calls ``connect_fn(*args, **kwargs)`` when needed.
+
+    Each process that uses it gets its own driver connection, opened at first use. ``on_fork``
+    (``reconnect``, ``raise`` or ``warn``) overrides the process-wide policy for this connection.
+    Keyword arguments other than ``on_fork`` go to ``connect_fn`` untouched.
+
+    For psycopg2 the result is a real ``psycopg2.extensions.connection`` subclass (its C
+    functions accept nothing else) opened at once; for every other driver it is a
+    :class:`Connection` proxy.
+    """
+    if not callable(connect_fn):
+        raise TypeError(
+            "forksafe.connect needs the driver's connect function first, for example "
+            f"forksafe.connect(psycopg2.connect, dsn); got {type(connect_fn).__name__} instead"
+        )
+    policy = validate(on_fork) if on_fork is not None else None
+    recipe = Recipe(connect_fn, args, kwargs)
+    origin = capture(2)
+    adapter = recipe.adapter
+    if adapter is not None and adapter.build is not None:
+        return adapter.build(recipe, origin, policy)
+    return Connection(recipe, on_fork=policy, origin=origin)

@@ -1,0 +1,43 @@
+"""Where in the user's code a connection was made, for error messages.
+
+The frame we want is the user's, not ours nor a framework's: with zero-code mode the driver's
+``connect`` is called from deep inside SQLAlchemy or Django. We walk out past forksafe itself, the
+standard library and installed packages, and fall back to the first frame outside forksafe when
+every frame belongs to a library (an installed application).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+from types import FrameType
+from typing import Optional
+
+_OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _library_dirs() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    dirs = {paths.get(k, "") for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return tuple(os.path.realpath(d) + os.sep for d in dirs if d)
+
+
+_LIBRARY_DIRS = _library_dirs()
+
+
+def capture(skip: int = 1) -> str:
+    """Return ``file:line`` of the first user frame above the caller."""
+    frame: Optional[FrameType] = sys._getframe(skip)
+    fallback = ""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_OWN_DIR) and not filename.startswith("<frozen"):
+            where = f"{filename}:{frame.f_lineno}"
+            if not fallback:
+                fallback = where
+            real = os.path.realpath(filename) if filename.startswith(os.sep) else filename
+            if not real.startswith(_LIBRARY_DIRS):
+                return where
+        frame = frame.f_back
+    return fallback or "<unknown>"

@@ -1,0 +1,38 @@
+"""How to make a connection: the connect function and its arguments, never a socket.
+
+A recipe is what crosses process boundaries: forksafe connections pickle as their recipe, so a
+spawn or forkserver child (or a ``ProcessPoolExecutor`` worker) rebuilds its own connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from ._redact import redact_call
+from .drivers import DriverAdapter, adapter_for_function
+
+
+@dataclass(frozen=True, repr=False)
+class Recipe:
+    connect_fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def open(self) -> Any:
+        return self.connect_fn(*self.args, **self.kwargs)
+
+    @property
+    def adapter(self) -> Optional[DriverAdapter]:
+        return adapter_for_function(self.connect_fn)
+
+    @property
+    def label(self) -> str:
+        adapter = self.adapter
+        if adapter is not None:
+            return adapter.name
+        fn = self.connect_fn
+        return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', type(fn).__name__)}"
+
+    def __repr__(self) -> str:
+        return f"{self.label}({redact_call(self.args, self.kwargs)})"
