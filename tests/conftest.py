@@ -40,10 +40,10 @@ def redis_server() -> Iterator[Server]:
 
 
 @pytest.fixture
-def server_for(request: pytest.FixtureRequest, tmp_path: "os.PathLike[str]") -> "object":
+def server_for(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> object:
     """``server_for(spec)`` returns the running server (or SQLite file path) for a DriverSpec."""
 
-    def get(spec: "object") -> object:
+    def get(spec: object) -> object:
         kind = spec.server  # type: ignore[attr-defined]
         if kind == "sqlite":
             return os.path.join(str(tmp_path), "db.sqlite3")

@@ -21,9 +21,19 @@ from .recipe import Recipe
 __version__ = "0.1.0"
 
 __all__ = [
-    "connect", "Connection", "Cursor", "ForkSafeError", "ForkedConnectionError", "ConnectionClosedError",
-    "ForkSafetyWarning", "set_on_fork", "get_on_fork", "register_driver", "DriverAdapter", "check_pid",
+    "Connection",
+    "ConnectionClosedError",
+    "Cursor",
+    "DriverAdapter",
+    "ForkSafeError",
+    "ForkSafetyWarning",
+    "ForkedConnectionError",
     "__version__",
+    "check_pid",
+    "connect",
+    "get_on_fork",
+    "register_driver",
+    "set_on_fork",
 ]
 
 

@@ -37,13 +37,13 @@ import threading
 import weakref
 from typing import Callable, Iterable, Optional
 
-__all__ = ["state", "Lease", "check_pid", "fresh_lock", "on_child"]
+__all__ = ["Lease", "check_pid", "fresh_lock", "on_child", "state"]
 
 
 class _State:
     """Process-wide fork state; one instance, read on every hot path."""
 
-    __slots__ = ("generation", "pid", "lock")
+    __slots__ = ("generation", "lock", "pid")
 
     def __init__(self) -> None:
         self.generation = 0
@@ -54,7 +54,7 @@ class _State:
 state = _State()
 
 # Leases of this process's connections. Weak: a lease dies with its owner.
-_live: "weakref.WeakSet[Lease]" = weakref.WeakSet()
+_live: weakref.WeakSet[Lease] = weakref.WeakSet()
 _child_callbacks: list[Callable[[], None]] = []
 _devnull_fd: Optional[int] = None
 
@@ -74,7 +74,7 @@ class Lease:
     opens after the connection was made.
     """
 
-    __slots__ = ("generation", "fds", "paths", "quarantined", "__weakref__")
+    __slots__ = ("__weakref__", "fds", "generation", "paths", "quarantined")
 
     def __init__(self, fds: Iterable[int], *, paths: Iterable[str] = ()) -> None:
         self.generation = state.generation

@@ -12,7 +12,9 @@ _DSN_PASSWORD = re.compile(
     re.IGNORECASE,
 )
 # URLs: scheme://user:password@host
-_URL_PASSWORD = re.compile(r"(?P<prefix>[a-z][a-z0-9+.\-]*://[^:/@\s]*:)(?P<value>[^@\s]*)(?=@)", re.IGNORECASE)
+_URL_PASSWORD = re.compile(
+    r"(?P<prefix>[a-z][a-z0-9+.\-]*://[^:/@\s]*:)(?P<value>[^@\s]*)(?=@)", re.IGNORECASE
+)
 MASK = "***"
 
 

@@ -58,9 +58,20 @@ class Connection:
     """A DB-API 2.0 connection that is always the current process's own. See ``forksafe.connect``."""
 
     __slots__ = (
-        "_fs_recipe", "_fs_on_fork", "_fs_origin", "_fs_raw", "_fs_gen", "_fs_raw_pid", "_fs_lease",
-        "_fs_lock", "_fs_lock_gen", "_fs_closed", "_fs_warned_gen", "_fs_settings", "_fs_calls",
         "__weakref__",
+        "_fs_calls",
+        "_fs_closed",
+        "_fs_gen",
+        "_fs_lease",
+        "_fs_lock",
+        "_fs_lock_gen",
+        "_fs_on_fork",
+        "_fs_origin",
+        "_fs_raw",
+        "_fs_raw_pid",
+        "_fs_recipe",
+        "_fs_settings",
+        "_fs_warned_gen",
     )
 
     def __init__(self, recipe: Recipe, *, on_fork: Optional[OnFork] = None, origin: str = "") -> None:
@@ -110,10 +121,10 @@ class Connection:
 
     def _fs_leave_inherited(self) -> None:
         """First touch of a connection inherited through fork: policy, then let it go unclosed."""
-        if self._fs_warned_gen != _state.generation:
-            if enforce(self._fs_on_fork, kind="connection", made_pid=self._fs_raw_pid,
-                       origin=self._fs_origin, warned=False):
-                self._fs_warned_gen = _state.generation
+        warned_here = self._fs_warned_gen == _state.generation
+        if enforce(self._fs_on_fork, kind="connection", made_pid=self._fs_raw_pid, origin=self._fs_origin,
+                   warned=warned_here):
+            self._fs_warned_gen = _state.generation
         # Already quarantined in the at-fork hook: dropping it sends nothing to the server.
         self._fs_raw = None
         self._fs_lease = None
@@ -122,7 +133,7 @@ class Connection:
         return self._fs_raw is not None and self._fs_gen != _state.generation
 
     # -- DB-API --------------------------------------------------------------------------------
-    def cursor(self, *args: Any, **kwargs: Any) -> "Cursor":
+    def cursor(self, *args: Any, **kwargs: Any) -> Cursor:
         self._fs_calls += 1
         if not self._fs_calls & _PID_SAMPLE_MASK:
             check_pid()
@@ -253,7 +264,7 @@ def _rebuild(connect_fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict
 class _CursorReturning:
     """Wraps ``conn.execute``-style methods so the cursor they return is guarded too."""
 
-    __slots__ = ("_method", "_conn")
+    __slots__ = ("_conn", "_method")
 
     def __init__(self, method: Callable[..., Any], conn: Connection) -> None:
         self._method = method
@@ -274,7 +285,7 @@ class Cursor:
     is a bug in the caller, so it raises :class:`ForkedConnectionError` naming where it was made.
     """
 
-    __slots__ = ("_fs_raw", "_fs_conn", "_fs_gen", "_fs_pid", "_fs_file", "_fs_line")
+    __slots__ = ("_fs_conn", "_fs_file", "_fs_gen", "_fs_line", "_fs_pid", "_fs_raw")
 
     def __init__(self, raw: Any, conn: Connection, frame: Any) -> None:
         # The caller's file and line, not the frame: holding a frame would keep its locals alive.
@@ -338,7 +349,7 @@ class Cursor:
                 raise self._fs_forked()
             yield row
 
-    def __enter__(self) -> "Cursor":
+    def __enter__(self) -> Cursor:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -346,7 +357,8 @@ class Cursor:
 
     @property
     def connection(self) -> Connection:
-        return self._fs_conn
+        conn: Connection = self._fs_conn
+        return conn
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Literal, Optional, cast
+from typing import Literal, Optional
 
 from .errors import ForkedConnectionError, ForkSafetyWarning
 
@@ -23,7 +23,7 @@ ENV_VAR = "FORKSAFE_ON_FORK"
 def validate(policy: str, source: str = "on_fork") -> OnFork:
     if policy not in CHOICES:
         raise ValueError(f"{source} must be one of {', '.join(CHOICES)}; got {policy!r}")
-    return cast(OnFork, policy)
+    return policy  # type: ignore[return-value,unused-ignore]  # checked against CHOICES above
 
 
 def _from_environment() -> OnFork:

@@ -8,7 +8,9 @@ from typing import Any, Callable, Optional
 
 from .base import DriverAdapter
 
-__all__ = ["DriverAdapter", "register_driver", "adapter_for_function", "adapter_for_connection", "all_adapters"]
+__all__ = [
+    "DriverAdapter", "adapter_for_connection", "adapter_for_function", "all_adapters", "register_driver",
+]
 
 _lock = threading.Lock()
 _by_module: dict[str, DriverAdapter] = {}

@@ -39,5 +39,5 @@ class DriverAdapter:
     in_transaction: Optional[Callable[[Any], Optional[bool]]] = None
     is_closed: Optional[Callable[[Any], bool]] = None
     ping: Optional[Callable[[Any], None]] = None
-    build: Optional[Callable[["Recipe", str, Optional[str]], Any]] = None
+    build: Optional[Callable[[Recipe, str, Optional[str]], Any]] = None
     extras: dict[str, Any] = field(default_factory=dict)

@@ -60,7 +60,7 @@ def ping(conn: Any) -> None:
         cur.execute("")
 
 
-def build(recipe: "Recipe", origin: str, on_fork: Optional[str]) -> Any:
+def build(recipe: Recipe, origin: str, on_fork: Optional[str]) -> Any:
     import psycopg2.extensions
 
     kwargs = dict(recipe.kwargs)
@@ -88,17 +88,17 @@ def _guarded_cursor_class(base: type) -> type:
         return cls
 
 
-def _make_connection_class(base: type) -> type:
+def _make_connection_class(base: Any) -> type:
     import psycopg2.extensions as ext
 
-    def _fs_setup(self: Any, recipe: "Recipe", origin: str, on_fork: Optional[str]) -> None:
+    def _fs_setup(self: Any, recipe: Recipe, origin: str, on_fork: Optional[str]) -> None:
         self._fs_recipe = recipe
         self._fs_origin = origin
         self._fs_on_fork = on_fork
         self._fs_gen = state.generation
         self._fs_pid = os.getpid()
         self._fs_lease = Lease([ext.connection.fileno(self)])
-        self._fs_lock: Optional[threading.Lock] = None
+        self._fs_lock = None
         self._fs_lock_gen = -1
         self._fs_closed_here = False
 
@@ -209,7 +209,7 @@ def _make_connection_class(base: type) -> type:
 
 def _guard_attribute(attr: Any) -> Any:
     """Wrap one method or property so the first use in a new process reconnects first."""
-    if hasattr(attr, "__set__") or hasattr(attr, "__get__") and not callable(attr):
+    if hasattr(attr, "__set__") or (hasattr(attr, "__get__") and not callable(attr)):
         getter: Callable[[Any], Any] = attr.__get__
 
         def get(self: Any) -> Any:
@@ -238,7 +238,7 @@ def _guard_attribute(attr: Any) -> Any:
     return method
 
 
-def _make_cursor_class(base: type) -> type:
+def _make_cursor_class(base: Any) -> type:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         base.__init__(self, *args, **kwargs)
         self._fs_gen = state.generation
