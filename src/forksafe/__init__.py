@@ -16,6 +16,7 @@ from .connection import Connection, Cursor
 from .drivers import DriverAdapter, register_driver
 from .errors import ConnectionClosedError, ForkedConnectionError, ForkSafeError, ForkSafetyWarning
 from .policy import get_on_fork, set_on_fork, validate
+from .pool import Pool, PoolClosed, PoolError, PoolReturnError, PoolTimeout
 from .recipe import Recipe
 
 __version__ = "0.1.0"
@@ -28,6 +29,11 @@ __all__ = [
     "ForkSafeError",
     "ForkSafetyWarning",
     "ForkedConnectionError",
+    "Pool",
+    "PoolClosed",
+    "PoolError",
+    "PoolReturnError",
+    "PoolTimeout",
     "__version__",
     "check_pid",
     "connect",
