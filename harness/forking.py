@@ -55,12 +55,14 @@ def fork_children(
     *,
     timeout: float = 60.0,
     exit_mode: str = "os_exit",
+    stop_early: bool = False,
 ) -> Outcome:
     """Fork ``n`` children running ``target(index)``; wait at most ``timeout`` seconds in all.
 
     ``exit_mode``: ``os_exit`` ends the child like multiprocessing does (no finalizers);
     ``shutdown`` returns through a full interpreter shutdown (``sys.exit``: atexit, GC, destructors).
     A child's return value is its report; an exception is its error (exit code 1).
+    ``stop_early``: once one child has failed, kill the rest (controls need only one failure).
     """
     pipes: dict[int, int] = {}
     results: dict[int, ChildResult] = {}
@@ -101,7 +103,9 @@ def fork_children(
             if done:
                 results[pid].exitcode = os.waitstatus_to_exitcode(status)
                 pending.discard(pid)
-        if pending:
+                if stop_early and results[pid].exitcode != 0:
+                    deadline = 0.0
+        if pending and time.monotonic() < deadline:
             time.sleep(0.02)
     for pid in pending:
         results[pid].hung = True
