@@ -15,6 +15,7 @@ from ._origin import capture
 from .connection import Connection, Cursor
 from .drivers import DriverAdapter, register_driver
 from .errors import ConnectionClosedError, ForkedConnectionError, ForkSafeError, ForkSafetyWarning
+from .patch import patch, unpatch
 from .policy import get_on_fork, set_on_fork, validate
 from .pool import Pool, PoolClosed, PoolError, PoolReturnError, PoolTimeout
 from .recipe import Recipe
@@ -38,8 +39,10 @@ __all__ = [
     "check_pid",
     "connect",
     "get_on_fork",
+    "patch",
     "register_driver",
     "set_on_fork",
+    "unpatch",
 ]
 
 

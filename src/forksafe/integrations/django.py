@@ -1,0 +1,6 @@
+def _enable_auto() -> None:
+    pass
+
+
+def _disable_auto() -> None:
+    pass
