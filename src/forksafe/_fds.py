@@ -19,10 +19,22 @@ _FD_DIR = "/proc/self/fd"
 
 
 def snapshot() -> Optional[frozenset[int]]:
+    """Descriptors open now. The listing's own directory descriptor shows up in it and is closed
+    by the time it returns, so only descriptors that still exist count (else a socket opened next
+    would reuse that number and look old)."""
     try:
-        return frozenset(int(name) for name in os.listdir(_FD_DIR))
+        names = os.listdir(_FD_DIR)
     except OSError:
         return None
+    alive = set()
+    for name in names:
+        fd = int(name)
+        try:
+            os.fstat(fd)
+        except OSError:
+            continue
+        alive.add(fd)
+    return frozenset(alive)
 
 
 def opened_since(before: Optional[frozenset[int]]) -> tuple[list[int], list[str]]:

@@ -56,6 +56,7 @@ state = _State()
 # Leases of this process's connections. Weak: a lease dies with its owner.
 _live: weakref.WeakSet[Lease] = weakref.WeakSet()
 _child_callbacks: list[Callable[[], None]] = []
+_abandoned: list[object] = []
 _devnull_fd: Optional[int] = None
 
 
@@ -136,6 +137,16 @@ def _quarantine_paths(paths: tuple[str, ...], target: int) -> None:
                     os.dup2(target, fd, inheritable=False)
             except OSError:
                 pass
+
+
+def abandon(obj: object) -> None:
+    """Keep an inherited, quarantined driver object alive for the rest of the process.
+
+    Its descriptors already point at /dev/null, so its destructor could do no harm to the parent,
+    but drivers complain when an open connection is collected (psycopg's ResourceWarning), and
+    some would spend time on a goodbye nobody hears. One small object per inherited connection.
+    """
+    _abandoned.append(obj)
 
 
 def fresh_lock(current: Optional[threading.Lock], made_in: int) -> tuple[threading.Lock, int]:

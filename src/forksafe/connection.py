@@ -23,7 +23,7 @@ import threading
 from typing import Any, Callable, Iterator, Optional
 
 from . import _fds
-from ._fork import Lease, check_pid, fresh_lock, state
+from ._fork import Lease, abandon, check_pid, fresh_lock, state
 from ._origin import capture
 from .drivers import adapter_for_connection
 from .errors import ConnectionClosedError, ForkedConnectionError
@@ -125,7 +125,8 @@ class Connection:
         if enforce(self._fs_on_fork, kind="connection", made_pid=self._fs_raw_pid, origin=self._fs_origin,
                    warned=warned_here):
             self._fs_warned_gen = _state.generation
-        # Already quarantined in the at-fork hook: dropping it sends nothing to the server.
+        # Already quarantined in the at-fork hook: nothing it does can reach the server.
+        abandon(self._fs_raw)
         self._fs_raw = None
         self._fs_lease = None
 
@@ -183,6 +184,8 @@ class Connection:
             if lease is not None:
                 lease.release()
             raw.close()
+        elif raw is not None:
+            abandon(raw)
 
     @property
     def closed(self) -> Any:
