@@ -15,9 +15,8 @@ for path in (HERE, os.path.join(HERE, "apps")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from harness.drivers import BY_NAME, unique_table  # noqa: E402
-
 from enginekit import create_table  # noqa: E402
+from harness.drivers import BY_NAME, unique_table  # noqa: E402
 
 
 @dataclass

@@ -10,23 +10,22 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from typing import Any
+from typing import Any, Sequence
 
 from celery import Celery
-
 from enginekit import app_env, count_rows, engine, first_errors
 
 TASKS = 500
 
 
-def worker_argv(queue: str, prefix: list[str] = ()) -> list[str]:  # type: ignore[assignment]
+def worker_argv(queue: str, prefix: Sequence[str] = ()) -> list[str]:
     return [*prefix, "celery", "-A", "celery_app", "worker", "-P", "prefork", "-c", "4", "-Q", queue,
             "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
             "-l", "warning"]
 
 
 def run_celery(db: Any, redis_url: str, mode: str, tmp_path: Any, *, stop_on_failure: bool,
-               prefix: list[str] = (), deadline_s: float = 180.0) -> dict[str, Any]:  # type: ignore[assignment]
+               prefix: Sequence[str] = (), deadline_s: float = 180.0) -> dict[str, Any]:
     queue = f"q{uuid.uuid4().hex[:10]}"
     env = app_env(FS_BROKER=redis_url, FS_QUEUE=queue, **db.env(mode))
     client = Celery("client", broker=redis_url, backend=redis_url)

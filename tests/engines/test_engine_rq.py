@@ -15,11 +15,10 @@ import time
 import uuid
 from typing import Any
 
+from enginekit import app_env, count_rows, engine, first_errors
 from redis import Redis
 from rq import Queue
 from rq.registry import FailedJobRegistry, FinishedJobRegistry
-
-from enginekit import app_env, count_rows, engine, first_errors
 
 JOBS = 300
 
@@ -31,7 +30,7 @@ def run_rq(db: Any, redis_url: str, mode: str, tmp_path: Any, *, stop_after_fail
     queue = Queue(name, connection=redis)
     for i in range(JOBS):
         queue.enqueue("rq_tasks.insert", f"tok-{i}-{uuid.uuid4().hex[:8]}", result_ttl=600,
-                          failure_ttl=600)
+                      failure_ttl=600)
     failed_reg = FailedJobRegistry(queue=queue)
     env = app_env(FS_BROKER=redis_url, FS_QUEUE=name, **db.env(mode))
     argv = [sys.executable, "-m", "rq_worker"]

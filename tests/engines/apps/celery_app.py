@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
-
 import appdb
+from celery import Celery
 
 app = Celery("celery_app", broker=os.environ["FS_BROKER"], backend=os.environ["FS_BROKER"])
 app.conf.update(

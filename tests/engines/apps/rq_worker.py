@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 
+import rq_tasks  # noqa: F401  (imported, and its connection used, in the worker's parent)
 from redis import Redis
 from rq import Queue, Worker
-
-import rq_tasks  # noqa: F401  (imported, and its connection used, in the worker's parent)
 
 if __name__ == "__main__":
     redis = Redis.from_url(os.environ["FS_BROKER"])

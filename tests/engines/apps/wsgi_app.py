@@ -3,9 +3,15 @@ in the master, before forking the workers). ``GET /?TOKEN`` answers what the dat
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Iterable
 
 import appdb
+
+if os.environ.get("FS_UWSGI_HOOK"):
+    import forksafe.integrations.uwsgi
+
+    forksafe.integrations.uwsgi.install()
 
 conn = appdb.connect()
 appdb.use(conn)
@@ -21,6 +27,7 @@ def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable
         conn.commit()
         body, status = str(row[0] if row else None).encode(), "200 OK"
     except Exception as exc:  # the control's errors go back to the client to be counted
-        body, status = f"{type(exc).__module__}.{type(exc).__name__}: {exc}".encode(), "500 Internal Server Error"
+        body = f"{type(exc).__module__}.{type(exc).__name__}: {exc}".encode()
+        status = "500 Internal Server Error"
     start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
