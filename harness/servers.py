@@ -122,7 +122,7 @@ def _is_root() -> bool:
     return os.geteuid() == 0
 
 
-def start_postgresql() -> Server:
+def start_postgresql(port: Optional[int] = None) -> Server:
     initdb = _find_binary(["/usr/lib/postgresql/*/bin/initdb", "initdb"])
     postgres = os.path.join(os.path.dirname(initdb), "postgres")
     root = tempfile.mkdtemp(prefix="forksafe-pg-")
@@ -144,7 +144,7 @@ def start_postgresql() -> Server:
                   "-E", "UTF8", "--no-sync"],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    port = free_port()
+    port = port or free_port()
     logf = open(log, "wb")
     proc = subprocess.Popen(
         prefix + [postgres, "-D", data, "-p", str(port), "-k", root, "-c", "listen_addresses=127.0.0.1",

@@ -1,0 +1,137 @@
+"""Drop-in means drop-in: wherever the driver's connection is accepted, forksafe's is too.
+
+psycopg2's C functions check the C type (EVIDENCE section 5); SQLAlchemy's psycopg2 dialect calls
+them on every new connection. The control shows a plain proxy being refused, so we know the checks
+are real.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+import pytest
+
+import forksafe
+from forksafe.connection import Connection
+from forksafe.recipe import Recipe
+from harness.drivers import SERVER_DRIVERS, DriverSpec, unique_table
+from harness.forking import fork_children
+
+pytestmark = pytest.mark.fork
+
+
+def _psycopg2_functions(conn: Any) -> list[Any]:
+    import psycopg2.extensions as ext
+    import psycopg2.extras as extras
+    from psycopg2 import sql
+
+    cur = conn.cursor()
+    cur.execute("CREATE EXTENSION IF NOT EXISTS hstore")
+    conn.commit()
+    extras.register_uuid(None, conn)
+    extras.register_default_json(conn)
+    extras.register_hstore(conn)
+    caster = ext.new_type((25,), "SHOUT", lambda value, cur: None if value is None else value.upper())
+    ext.register_type(caster, conn)
+    quoted = ext.quote_ident("a table", conn)
+    composed = sql.SQL("SELECT {} FROM {}").format(sql.Identifier("x"), sql.Identifier("t t")).as_string(conn)
+    cur = conn.cursor()
+    cur.execute("SELECT %s::uuid, %s::json, 'a=>1'::hstore, 'quiet'::text",
+                ("12345678-1234-5678-1234-567812345678", '{"k": 1}'))
+    uuid_value, json_value, hstore_value, text_value = cur.fetchone()
+    conn.rollback()
+    return [type(uuid_value).__name__, json_value, hstore_value, text_value, quoted, composed]
+
+
+EXPECTED = ["UUID", {"k": 1}, {"a": "1"}, "QUIET", '"a table"', 'SELECT "x" FROM "t t"']
+
+
+def test_psycopg2_functions_accept_forksafe_connection_before_and_after_fork(postgresql: Any) -> None:
+    import psycopg2
+
+    conn = forksafe.connect(psycopg2.connect, postgresql.pg_dsn)
+    assert isinstance(conn, psycopg2.extensions.connection)
+    assert _psycopg2_functions(conn) == EXPECTED
+    outcome = fork_children(lambda i: [_psycopg2_functions(conn), conn.get_backend_pid()], 3, timeout=60)
+    assert outcome.ok, outcome.summary()
+    parent_backend = conn.get_backend_pid()
+    for child in outcome.children:
+        functions, backend = child.report
+        assert functions == EXPECTED and backend != parent_backend
+    assert _psycopg2_functions(conn) == EXPECTED
+
+
+def test_typecasters_registered_in_parent_survive_the_childs_reconnect(postgresql: Any) -> None:
+    import psycopg2.extras
+
+    conn = forksafe.connect(psycopg2.connect, postgresql.pg_dsn)
+    psycopg2.extras.register_uuid(None, conn)
+    conn.autocommit = True
+
+    def child(_: int) -> list[Any]:
+        cur = conn.cursor()
+        cur.execute("SELECT %s::uuid", ("12345678-1234-5678-1234-567812345678",))
+        return [type(cur.fetchone()[0]).__name__, conn.autocommit, conn.get_backend_pid()]
+
+    outcome = fork_children(child, 2, timeout=30)
+    assert outcome.ok, outcome.summary()
+    for c in outcome.children:
+        assert c.report[:2] == ["UUID", True]
+
+
+def test_control_plain_proxy_is_refused_by_psycopg2(postgresql: Any) -> None:
+    import psycopg2
+    import psycopg2.extras
+
+    proxy = Connection(Recipe(psycopg2.connect, (postgresql.pg_dsn,), {}))
+    proxy.cursor()  # opened and working...
+    with pytest.raises(TypeError, match="must be a connection"):
+        psycopg2.extras.register_uuid(None, proxy)  # ...but not accepted where psycopg2 checks the type
+
+
+# -- SQLAlchemy engines built on forksafe connections ---------------------------------------------
+
+DIALECTS = {
+    "psycopg2": "postgresql+psycopg2://",
+    "psycopg": "postgresql+psycopg://",
+    "MySQLdb": "mysql+mysqldb://",
+    "pymysql": "mysql+pymysql://",
+    "mysql.connector": "mysql+mysqlconnector://",
+}
+
+
+def _engine(spec: DriverSpec, server: Any) -> Any:
+    import sqlalchemy
+
+    args, kwargs = spec.connect_args(server)
+    creator: Callable[[], Any] = lambda: forksafe.connect(spec.connect_fn, *args, **kwargs)  # noqa: E731
+    return sqlalchemy.create_engine(DIALECTS[spec.name], creator=creator, pool_size=2)
+
+
+@pytest.mark.parametrize("spec", SERVER_DRIVERS, ids=lambda s: s.name)
+def test_sqlalchemy_core_on_forksafe_connections_in_parent_and_children(spec: DriverSpec,
+                                                                          server_for: Any) -> None:
+    import sqlalchemy as sa
+
+    engine = _engine(spec, server_for(spec))
+    table = unique_table()
+    meta = sa.MetaData()
+    t = sa.Table(table, meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("who", sa.String(80)))
+    meta.create_all(engine)
+    with engine.begin() as c:
+        c.execute(t.insert(), [{"who": "parent"}])
+
+    def child(i: int) -> int:
+        for n in range(20):
+            with engine.begin() as c:
+                c.execute(t.insert(), [{"who": f"child-{i}-{n}"}])
+                token = f"{os.getpid()}-{n}"
+                assert c.execute(sa.select(sa.literal(token))).scalar() == token
+        return 0
+
+    outcome = fork_children(child, 4, timeout=60)
+    assert outcome.ok, outcome.summary()
+    with engine.connect() as c:
+        assert c.execute(sa.select(sa.func.count()).select_from(t)).scalar() == 1 + 4 * 20
+    engine.dispose()
