@@ -140,6 +140,8 @@ class Pool:
         self._in_tx: Optional[Callable[[Any], Optional[bool]]] = None
         self._is_closed: Optional[Callable[[Any], bool]] = None
         self._adapter_known = False
+        # (in_transaction, is_closed) when putconn may take its fast path; see putconn.
+        self._quick: Optional[tuple[Callable[[Any], Optional[bool]], Callable[[Any], bool]]] = None
         # Connections of ancestor processes: kept alive, never closed (see module docstring).
         self._inherited: dict[int, Slot] = {}
         self._new_generation()
@@ -174,13 +176,18 @@ class Pool:
         """
         if self._gen != _state.generation:
             self._forked()
-        with self._lock:
+        # acquire + try/finally rather than `with`: 0.37 us against 0.58 on CPython 3.11.
+        lock = self._lock
+        lock.acquire()
+        try:
             idle = self._idle
             if idle:
-                slot = idle.pop()
-                slot.out = True
+                slot: Optional[Slot] = idle.pop()
+                slot.out = True  # type: ignore[union-attr]
             else:
                 slot = None
+        finally:
+            lock.release()
         if slot is not None:
             if not self._vetting:
                 return slot.conn
@@ -195,16 +202,39 @@ class Pool:
         """
         return _Lend(self, timeout)
 
-    def putconn(self, conn: Any) -> None:
-        """Hand back a connection from :meth:`getconn`. An open transaction is rolled back."""
-        self._give_back(conn, None)
+    def putconn(self, conn: Any, _commit: Optional[bool] = None) -> None:
+        """Hand back a connection from :meth:`getconn`. An open transaction is rolled back.
 
-    def _give_back(self, conn: Any, commit: Optional[bool]) -> None:
+        (``_commit`` is for ``connection()``'s exit: True commits an open transaction; one
+        function rather than two saves a call on the hot path.)
+        """
         if self._gen != _state.generation:
             self._forked()
         slot = self._slots.get(id(conn))
         if slot is None or not slot.out or slot.conn is not conn:
             return self._bad_return(conn, slot)
+        quick = self._quick
+        if quick is not None:
+            # The common case, decided locally: the driver says the connection is open and no
+            # transaction is in progress, and there is no reset hook or clock to consult.
+            try:
+                clean = quick[0](conn) is False and not quick[1](conn)
+            except Exception:
+                clean = False
+            if clean:
+                lock = self._lock
+                lock.acquire()
+                try:
+                    if slot.out and not self._waiters and not self._closed:
+                        slot.out = False
+                        self._idle.append(slot)
+                        return None
+                finally:
+                    lock.release()
+        return self._give_back(slot, conn, _commit)
+
+    def _give_back(self, slot: Slot, conn: Any, commit: Optional[bool]) -> None:
+        """Everything ``putconn`` can meet: transactions to end, hooks, ageing, waiters, errors."""
         healthy = True
         pending: Optional[BaseException] = None
         in_tx = self._in_tx
@@ -350,6 +380,9 @@ class Pool:
             if adapter is not None:
                 self._in_tx = adapter.in_transaction
                 self._is_closed = adapter.is_closed
+            if (self._in_tx is not None and self._is_closed is not None and self._reset is None
+                    and not self._aging):
+                self._quick = (self._in_tx, self._is_closed)
             self._adapter_known = True
         slot.out = True
         with self._lock:
@@ -512,4 +545,4 @@ class _Lend:
     def __exit__(self, exc_type: Optional[type], exc: Optional[BaseException], tb: object) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            self._pool._give_back(conn, exc_type is None)
+            self._pool.putconn(conn, exc_type is None)
