@@ -1,0 +1,273 @@
+"""Where code starts running in another process: the entry points of forked children and jobs.
+
+An Entry is a function (or lambda) plus how it is reached (``kind``); ``passed`` collects the
+expressions handed to a child as arguments, which are checked for connections at the call site.
+Spawn/forkserver contexts are not entries: their children re-import the module and inherit no socket.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from . import knowledge
+from .scopes import CallSite, FuncInfo, ModuleIndex
+
+# kind -> how the message names it
+KIND_LABEL = {
+    "process": "multiprocessing.Process target",
+    "pool": "process pool worker",
+    "executor": "ProcessPoolExecutor worker",
+    "init": "child initializer",
+    "run": "Process.run",
+    "celery": "Celery task",
+    "rq": "RQ job",
+}
+
+
+@dataclass(eq=False)
+class Entry:
+    func: FuncInfo
+    kind: str
+    via: str  # e.g. "Pool.map at line 12"
+
+
+@dataclass(frozen=True)
+class Passed:
+    """An expression given to a child as an argument, evaluated in ``scope`` (the caller)."""
+
+    expr: ast.AST
+    scope: Optional[FuncInfo]
+    via: str
+
+
+@dataclass
+class Entries:
+    entries: list[Entry] = field(default_factory=list)
+    passed: list[Passed] = field(default_factory=list)
+    process_classes: list[ast.ClassDef] = field(default_factory=list)
+    fork_calls: list[tuple[ast.Call, Optional[FuncInfo]]] = field(default_factory=list)
+
+
+def _kw(call: ast.Call, name: str, position: Optional[int] = None) -> Optional[ast.AST]:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    if position is not None and len(call.args) > position \
+            and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return call.args[position]
+    return None
+
+
+def _str(node: Optional[ast.AST]) -> Optional[str]:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+class EntryFinder:
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+        self.contexts: dict[str, bool] = {}  # name bound to get_context(...) -> forks?
+        self.default_forks = True
+        self.pools: dict[str, str] = {}  # "p" or "self.p" -> "pool" | "executor"
+        self.tasks: set[str] = set()
+        self.found = Entries()
+
+    def run(self) -> Entries:
+        for site in self.index.calls:  # start method and contexts first: later checks need them
+            qual = self.index.qualname(site.call.func)
+            if qual in knowledge.SET_START_METHOD:
+                method = _str(_kw(site.call, "method", 0))
+                if method in knowledge.NON_FORK_METHODS:
+                    self.default_forks = False
+        self._bind_names()
+        for info in self.index.funcs.values():
+            self._decorated(info)
+        for cls in self.index.all_classes:
+            if self._is_process_class(cls):
+                self.found.process_classes.append(cls)
+        for site in self.index.calls:
+            self._call(site)
+        return self.found
+
+    # -- names bound to contexts and pools ----------------------------------------------------------
+    def _context_forks(self, node: ast.AST) -> Optional[bool]:
+        """True/False if ``node`` is a multiprocessing context that does/doesn't fork; None if not one."""
+        if isinstance(node, ast.Name) and node.id in self.contexts:
+            return self.contexts[node.id]
+        if isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.GET_CONTEXT:
+            method = _str(_kw(node, "method", 0))
+            if method is None:
+                return self.default_forks
+            return method not in knowledge.NON_FORK_METHODS
+        return None
+
+    def _constructor(self, call: ast.AST) -> Optional[tuple[str, bool]]:
+        """(kind, forks) if ``call`` constructs a Process, Pool or ProcessPoolExecutor."""
+        if not isinstance(call, ast.Call):
+            return None
+        func = call.func
+        qual = self.index.qualname(func)
+        if qual in knowledge.PROCESS_CLASSES:
+            return "process", self.default_forks
+        if qual in knowledge.POOL_CLASSES:
+            return "pool", self.default_forks
+        if qual in knowledge.EXECUTOR_CLASSES:
+            ctx = _kw(call, "mp_context", 1)
+            forks = self._context_forks(ctx) if ctx is not None else None
+            return "executor", self.default_forks if forks is None else forks
+        if isinstance(func, ast.Attribute) and func.attr in ("Process", "Pool"):
+            forks = self._context_forks(func.value)
+            if forks is not None:
+                return ("process" if func.attr == "Process" else "pool"), forks
+        return None
+
+    @staticmethod
+    def _key(node: ast.AST) -> Optional[str]:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            return f"self.{node.attr}"
+        return None
+
+    def _bind_names(self) -> None:
+        for target, value in self.index.bindings:
+            key = self._key(target)
+            if key is None:
+                continue
+            forks = self._context_forks(value)
+            if forks is not None:
+                self.contexts[key] = forks
+            made = self._constructor(value)
+            if made is not None and made[0] in ("pool", "executor") and made[1]:
+                self.pools[key] = made[0]
+
+    # -- decorators: Celery tasks, RQ jobs, worker_process_init --------------------------------------
+    def _decorated(self, info: FuncInfo) -> None:
+        if isinstance(info.node, ast.Lambda):
+            return
+        for deco in info.node.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            qual = self.index.qualname(target) or ""
+            last = target.attr if isinstance(target, ast.Attribute) else \
+                target.id if isinstance(target, ast.Name) else ""
+            if qual in knowledge.RQ_JOB_DECORATORS:
+                self._add(info, "rq", f"@{ast.unparse(target)} at line {deco.lineno}")
+            elif last in knowledge.CELERY_TASK_DECORATORS and (
+                    isinstance(target, ast.Attribute) or qual.startswith("celery")):
+                self._add(info, "celery", f"@{ast.unparse(target)} at line {deco.lineno}")
+                if info.parent is None and info.cls is None:
+                    self.tasks.add(info.name)
+            elif last == "connect" and isinstance(target, ast.Attribute) and \
+                    ast.unparse(target.value).split(".")[-1] in knowledge.CELERY_CHILD_SIGNALS:
+                self._add(info, "init", f"worker_process_init handler at line {deco.lineno}")
+
+    # -- Process subclasses ---------------------------------------------------------------------------
+    def _is_process_class(self, cls: ast.ClassDef, depth: int = 0) -> bool:
+        for base in cls.bases:
+            if self.index.qualname(base) in knowledge.PROCESS_CLASSES:
+                return self.default_forks
+            if isinstance(base, ast.Attribute) and base.attr == "Process":
+                forks = self._context_forks(base.value)
+                if forks is not None:
+                    return forks
+            if isinstance(base, ast.Name) and base.id in self.index.classes and depth < 10:
+                parent = self.index.classes[base.id]
+                if parent is not cls and self._is_process_class(parent, depth + 1):
+                    return True
+        return False
+
+    # -- calls ----------------------------------------------------------------------------------------
+    def _add(self, info: FuncInfo, kind: str, via: str) -> None:
+        self.found.entries.append(Entry(info, kind, via))
+
+    def _target(self, node: Optional[ast.AST], site: CallSite, kind: str, via: str) -> None:
+        """Register the callable ``node`` (name, self.method, lambda, partial) as an entry."""
+        if node is None:
+            return
+        if isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.PARTIAL and node.args:
+            self._pass(node.args[1:] + [k.value for k in node.keywords], site, via)
+            node = node.args[0]
+        info: Optional[FuncInfo] = None
+        if isinstance(node, ast.Lambda):
+            info = self.index.funcs.get(id(node))
+        elif isinstance(node, ast.Name):
+            info = self.index.function_named(node.id, site.func)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            info = self.index.method_of(site.func, node.attr)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):  # RQ "module.func"
+            info = self.index.module_funcs.get(node.value.rsplit(".", 1)[-1])
+        if info is not None:
+            self._add(info, kind, via)
+
+    def _pass(self, exprs: list[ast.AST], site: CallSite, via: str) -> None:
+        for expr in exprs:
+            self.found.passed.append(Passed(expr, site.func, via))
+
+    def _call(self, site: CallSite) -> None:
+        call = site.call
+        func = call.func
+        qual = self.index.qualname(func)
+        line = call.lineno
+        if qual in knowledge.FORK_CALLS:
+            self.found.fork_calls.append((call, site.func))
+            return
+        if qual in knowledge.REGISTER_AT_FORK:
+            self._target(_kw(call, "after_in_child"), site, "init", f"os.register_at_fork at line {line}")
+            return
+        made = self._constructor(call)
+        if made is not None:
+            kind, forks = made
+            if not forks:
+                return
+            name = {"process": "Process", "pool": "Pool", "executor": "ProcessPoolExecutor"}[kind]
+            if kind == "process":
+                via = f"Process(target=...) at line {line}"
+                self._target(_kw(call, "target", 1), site, "process", via)
+                for key, pos in (("args", 3), ("kwargs", 4)):
+                    value = _kw(call, key, pos)
+                    if value is not None:
+                        self._pass([value], site, via)
+            else:
+                via = f"{name}(initializer=...) at line {line}"
+                self._target(_kw(call, "initializer", 1 if kind == "pool" else 2), site, "init", via)
+                initargs = _kw(call, "initargs", 2 if kind == "pool" else 3)
+                if initargs is not None:
+                    self._pass([initargs], site, via)
+            return
+        if not isinstance(func, ast.Attribute):
+            return
+        method = func.attr
+        receiver = func.value
+        pool_kind = self.pools.get(self._key(receiver) or "")
+        direct = self._constructor(receiver)
+        if direct is not None and direct[1]:
+            pool_kind = direct[0] if direct[0] != "process" else None
+        if pool_kind == "pool" and method in knowledge.POOL_METHODS:
+            self._pool_call(call, site, "pool", f"Pool.{method} at line {line}")
+        elif pool_kind == "executor" and method in knowledge.EXECUTOR_METHODS:
+            self._pool_call(call, site, "executor", f"ProcessPoolExecutor.{method} at line {line}")
+        elif method in knowledge.RQ_ENQUEUE:
+            self._enqueue(call, site, knowledge.RQ_ENQUEUE[method], f".{method} at line {line}")
+        elif method in knowledge.CELERY_CALL_METHODS and isinstance(receiver, ast.Name) \
+                and receiver.id in self.tasks and self.index.resolve(receiver.id, site.func) is None:
+            self._pass(list(call.args) + [k.value for k in call.keywords], site,
+                       f"{receiver.id}.{method} at line {line}")
+        elif method == "connect" and isinstance(receiver, ast.Name) \
+                and receiver.id in knowledge.CELERY_CHILD_SIGNALS and call.args:
+            self._target(call.args[0], site, "init", f"worker_process_init.connect at line {line}")
+
+    def _pool_call(self, call: ast.Call, site: CallSite, kind: str, via: str) -> None:
+        self._target(_kw(call, "func", 0) or _kw(call, "fn", 0), site, kind, via)
+        rest = list(call.args[1:]) + [k.value for k in call.keywords if k.arg not in ("func", "fn")]
+        self._pass(rest, site, via)
+
+    def _enqueue(self, call: ast.Call, site: CallSite, position: int, via: str) -> None:
+        target = _kw(call, "func", position) or _kw(call, "f", position)
+        before = len(self.found.entries)
+        self._target(target, site, "rq", f"RQ {via}")
+        if len(self.found.entries) == before:
+            return  # not one of this module's functions: not provably an RQ job
+        rest = [a for i, a in enumerate(call.args) if i > position] + \
+            [k.value for k in call.keywords if k.arg not in ("func", "f")]
+        self._pass(rest, site, f"RQ {via}")

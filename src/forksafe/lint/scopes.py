@@ -1,0 +1,209 @@
+"""One pass over a module: imports, functions (with their local names), classes, and every call.
+
+Python's own scoping rules decide what a name means: a name assigned in a function is that
+function's local unless declared ``global``; a free name is looked up in enclosing functions, then
+the module. The analysis needs exactly that to tell the worker's own connection from the parent's.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Union
+
+FuncNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+@dataclass(eq=False)
+class FuncInfo:
+    """A function or lambda: where it is defined and which names are its own."""
+
+    node: FuncNode
+    name: str
+    parent: Optional[FuncInfo]
+    cls: Optional[ast.ClassDef]
+    locals: set[str] = field(default_factory=set)
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    defs: dict[str, FuncInfo] = field(default_factory=dict)
+
+    @property
+    def body(self) -> list[ast.AST]:
+        if isinstance(self.node, ast.Lambda):
+            return [self.node.body]
+        return list(self.node.body)
+
+
+@dataclass(frozen=True)
+class CallSite:
+    call: ast.Call
+    func: Optional[FuncInfo]  # None: module level (or a class body)
+    cls: Optional[ast.ClassDef]
+
+
+def iter_scope(nodes: list[ast.AST]) -> Iterator[ast.AST]:
+    """Every node in ``nodes`` that belongs to this scope: nested defs/lambdas/classes are yielded
+    themselves but not entered (their bodies run elsewhere, or later)."""
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _SCOPE_NODES):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements in source order, entering compound statements but not defs or classes."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if isinstance(block, list):
+                yield from iter_statements(block)
+        for handler in getattr(stmt, "handlers", []) or []:
+            yield from iter_statements(handler.body)
+        for case in getattr(stmt, "cases", []) or []:
+            yield from iter_statements(case.body)
+
+
+def _target_names(target: ast.AST) -> Iterator[str]:
+    for node in ast.walk(target):
+        if isinstance(node, ast.Name):
+            yield node.id
+
+
+class ModuleIndex:
+    """Everything the analysis looks up by name, built in one walk of the tree."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.imports: dict[str, str] = {}
+        self.funcs: dict[int, FuncInfo] = {}
+        self.module_funcs: dict[str, FuncInfo] = {}
+        self.classes: dict[str, ast.ClassDef] = {}
+        self.methods: dict[int, dict[str, FuncInfo]] = {}  # id(ClassDef) -> name -> method
+        self.calls: list[CallSite] = []
+        self.bindings: list[tuple[ast.AST, ast.AST]] = []  # (target, value), any scope
+        self.all_classes: list[ast.ClassDef] = []
+        self._walk(tree.body, None, None)
+
+    # -- building ---------------------------------------------------------------------------------
+    def _walk(self, body: list[ast.AST], func: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:
+        for node in iter_scope(body):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node, func)
+            elif isinstance(node, ast.Call):
+                self.calls.append(CallSite(node, func, cls))
+            elif isinstance(node, ast.Assign):
+                self.bindings.extend((t, node.value) for t in node.targets)
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                self.bindings.append((node.target, node.value))
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                self.bindings.extend((i.optional_vars, i.context_expr) for i in node.items if i.optional_vars)
+            elif func is not None:
+                self._local(node, func)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                self._function(node, func, cls)
+            elif isinstance(node, ast.ClassDef):
+                self.all_classes.append(node)
+                if func is None and cls is None:
+                    self.classes[node.name] = node
+                self.methods[id(node)] = {}
+                for deco in node.decorator_list + node.bases:
+                    self._walk([deco], func, cls)
+                self._walk(list(node.body), func, node)
+
+    def _function(self, node: FuncNode, parent: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:
+        name = "<lambda>" if isinstance(node, ast.Lambda) else node.name
+        info = FuncInfo(node, name, parent, cls)
+        args = node.args
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            info.locals.add(arg.arg)
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                info.locals.add(extra.arg)
+        self.funcs[id(node)] = info
+        if not isinstance(node, ast.Lambda):
+            if cls is not None:  # directly in a class body: a method
+                self.methods.setdefault(id(cls), {})[name] = info
+            elif parent is not None:
+                parent.defs[name] = info
+            elif cls is None:
+                self.module_funcs[name] = info
+            for deco in node.decorator_list:
+                self._walk([deco], parent, cls)
+        defaults: list[ast.AST] = [d for d in args.defaults + args.kw_defaults if d is not None]
+        self._walk(defaults, parent, cls)
+        self._walk(info.body, info, None)
+        info.locals -= info.globals | info.nonlocals
+
+    def _local(self, node: ast.AST, func: FuncInfo) -> None:
+        if isinstance(node, ast.Global):
+            func.globals.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            func.nonlocals.update(node.names)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            func.locals.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            func.locals.add(node.name)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            func.locals.add(node.name)
+
+    def _import(self, node: Union[ast.Import, ast.ImportFrom], func: Optional[FuncInfo]) -> None:
+        for alias in node.names:
+            if isinstance(node, ast.Import):
+                local = alias.asname or alias.name.split(".")[0]
+                target = alias.name if alias.asname else local
+            else:
+                if node.level or alias.name == "*":
+                    continue
+                local = alias.asname or alias.name
+                target = f"{node.module}.{alias.name}"
+            if func is None:
+                self.imports[local] = target
+            else:
+                func.locals.add(local)
+                # Imports inside functions still say what the name means; keep the module-wide view
+                # unless the module itself binds the name differently.
+                self.imports.setdefault(local, target)
+
+    # -- lookups ----------------------------------------------------------------------------------
+    def qualname(self, node: ast.AST) -> Optional[str]:
+        """``pg.connect`` -> ``psycopg2.connect`` when ``import psycopg2 as pg``; None if unknown."""
+        if isinstance(node, ast.Name):
+            return self.imports.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualname(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def resolve(self, name: str, func: Optional[FuncInfo]) -> Optional[FuncInfo]:
+        """The function whose local ``name`` is, or None for a module global (or builtin)."""
+        scope = func
+        while scope is not None:
+            if name in scope.globals:
+                return None
+            if name in scope.locals:
+                return scope
+            scope = scope.parent
+        return None
+
+    def function_named(self, name: str, func: Optional[FuncInfo]) -> Optional[FuncInfo]:
+        """The def that ``name`` refers to from inside ``func`` (nested or module level)."""
+        owner = self.resolve(name, func)
+        if owner is not None:
+            return owner.defs.get(name)
+        return self.module_funcs.get(name)
+
+    def method_of(self, func: Optional[FuncInfo], name: str) -> Optional[FuncInfo]:
+        """``self.name`` seen inside ``func``: the method of the enclosing class, if any."""
+        scope = func
+        while scope is not None and scope.cls is None:
+            scope = scope.parent
+        if scope is None or scope.cls is None:
+            return None
+        return self.methods.get(id(scope.cls), {}).get(name)

@@ -1,0 +1,16 @@
+"""RQ: the work horse is forked from a worker that imported this module."""
+import pymongo
+from redis import Redis
+from rq import Queue
+
+client = pymongo.MongoClient("mongodb://db")
+events = client.app.events
+
+
+def log_event(e):
+    events.insert_one(e)  # expect: FS104
+
+
+def publish(e):
+    q = Queue(connection=Redis())
+    q.enqueue(log_event, e)

@@ -1,0 +1,175 @@
+"""``forksafe lint`` as users run it: exit codes, text and JSON output, suppression, parse errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from forksafe.lint import lint_source
+from forksafe.lint.cli import main
+from forksafe.lint.flake8 import Plugin
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).parent / "corpus"
+BUG = """\
+import multiprocessing
+import psycopg2
+
+conn = psycopg2.connect("dbname=app")
+
+
+def work(n):
+    return conn.cursor(){comment}
+
+
+multiprocessing.Pool(2).map(work, range(3))
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "ok.py", "import os\nprint(os.getpid())\n")
+    assert run([str(path)], capsys) == (0, "", "")
+
+
+def test_finding_text_format_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "bug.py", BUG.format(comment=""))
+    code, out, _ = run([str(path)], capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{path}:8:12: FS101 connection 'conn' (psycopg2.connect()")
+    assert "fix: " in lines[0]
+
+
+def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "bug.py", BUG.format(comment=""))
+    code, out, _ = run(["--format", "json", str(path)], capsys)
+    assert code == 1
+    doc = json.loads(out)
+    assert list(doc) == ["findings"]
+    (finding,) = doc["findings"]
+    assert set(finding) == {"path", "line", "col", "code", "message"}
+    assert (finding["path"], finding["line"], finding["col"], finding["code"]) == (str(path), 8, 12, "FS101")
+
+
+def test_json_clean_is_empty_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "ok.py", "x = 1\n")
+    code, out, _ = run(["--format", "json", str(path)], capsys)
+    assert (code, json.loads(out)) == (0, {"findings": []})
+
+
+@pytest.mark.parametrize("comment", ["  # forksafe: ignore", "  # forksafe: ignore[FS101]",
+                                     "  # forksafe:ignore[fs102, FS101]"])
+def test_suppression(tmp_path: Path, capsys: pytest.CaptureFixture[str], comment: str) -> None:
+    path = write(tmp_path, "bug.py", BUG.format(comment=comment))
+    assert run([str(path)], capsys)[0] == 0
+
+
+def test_suppressing_another_code_keeps_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "bug.py", BUG.format(comment="  # forksafe: ignore[FS104]"))
+    assert run([str(path)], capsys)[0] == 1
+
+
+def test_parse_error_reported_not_fatal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "a_broken.py", "def f(:\n    pass\n")
+    write(tmp_path, "b_bug.py", BUG.format(comment=""))
+    code, out, _ = run([str(tmp_path)], capsys)
+    assert code == 2
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'a_broken.py'}:1:") and " FS001 could not parse" in lines[0]
+    assert " FS101 " in lines[1], "the other file is still checked"
+    code, out, _ = run(["--format", "json", str(tmp_path)], capsys)
+    assert code == 2
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["FS001", "FS101"]
+
+
+def test_parse_error_is_never_suppressed() -> None:
+    found = lint_source("x = (  # forksafe: ignore\n", "x.py")
+    assert [f.code for f in found] == ["FS001"]
+
+
+@pytest.mark.parametrize("argv", [[], ["--format", "xml", "x.py"], ["--no-such-flag", "x.py"],
+                                  ["--select", "FS999", "."], ["--jobs", "0", "."]])
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(argv, capsys)
+    assert code == 2 and out == "" and err
+
+
+def test_missing_path_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run([str(tmp_path / "nope.py")], capsys)
+    assert code == 2 and "no such file or directory" in err
+
+
+def test_help_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0 and "FS101" in out and "FS105" in out
+
+
+def test_select_and_exclude(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--select", "FS103", str(CORPUS)], capsys)
+    assert code == 1 and {line.split()[1] for line in out.splitlines()} == {"FS103"}
+    code, out, _ = run(["--exclude", "bug_*", str(CORPUS)], capsys)
+    assert (code, out) == (0, "")
+
+
+def test_parallel_matches_serial(capsys: pytest.CaptureFixture[str]) -> None:
+    from forksafe.lint import api
+
+    serial = api.lint_paths([str(CORPUS)], jobs=1)
+    old = api._PARALLEL_MIN_FILES
+    api._PARALLEL_MIN_FILES = 1
+    try:
+        parallel = api.lint_paths([str(CORPUS)], jobs=2)
+    finally:
+        api._PARALLEL_MIN_FILES = old
+    assert serial == parallel and serial
+
+
+def test_python_m_forksafe_lint_subprocess() -> None:
+    """The real entry points, in a fresh interpreter: ``python -m forksafe lint`` and ``forksafe lint``."""
+    bug = str(CORPUS / "bug_module_pool.py")
+    proc = subprocess.run([sys.executable, "-m", "forksafe", "lint", "--format", "json", bug],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["FS101"]
+    script = Path(sys.executable).with_name("forksafe")
+    proc = subprocess.run([str(script), "lint", str(CORPUS / "ok_pool_initializer.py")],
+                          capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout) == (0, "")
+
+
+def test_flake8_plugin_runs_same_analysis() -> None:
+    import ast
+
+    path = CORPUS / "bug_alias_imports.py"
+    text = path.read_text()
+    plugin = Plugin(ast.parse(text), str(path), text.splitlines(keepends=True))
+    results = list(plugin.run())
+    assert [(line, msg.split()[0]) for line, _, msg, _ in results] == [(12, "FS101"), (13, "FS101")]
+    assert all(kind is Plugin for *_, kind in results)
+    suppressed = (CORPUS / "ok_suppressed.py").read_text()
+    assert list(Plugin(ast.parse(suppressed), "x.py", suppressed.splitlines(True)).run()) == []
+
+
+def test_plugin_and_hook_are_declared() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["entry-points"]["flake8.extension"] == {"FS": "forksafe.lint.flake8:Plugin"}
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "id: forksafe-lint" in hooks and "entry: forksafe lint" in hooks
