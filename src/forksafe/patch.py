@@ -32,6 +32,7 @@ handles start empty there, instead of holding the parent's connections.
 
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -96,13 +97,16 @@ class _Original:
             _local.depth = depth
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_resolve_original, (self._owner, self._name))
+        owner = self._owner if isinstance(self._owner, type) else self._owner.__name__
+        return (_resolve_original, (owner, self._name))
 
     def __repr__(self) -> str:
         return f"<driver connect {self.__wrapped__!r}>"
 
 
 def _resolve_original(owner: Any, name: str) -> _Original:
+    if isinstance(owner, str):
+        owner = importlib.import_module(owner)
     fn = getattr(owner, name)
     original = getattr(getattr(fn, "__func__", fn), "_forksafe_original", None)
     if original is not None and isinstance(owner, type):
