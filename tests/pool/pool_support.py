@@ -40,7 +40,7 @@ class NaivePool:
             self._idle.append(conn)
             self._cond.notify()
 
-    def connection(self) -> "_NaiveLend":
+    def connection(self) -> _NaiveLend:
         return _NaiveLend(self)
 
 

@@ -6,10 +6,10 @@ import os
 import threading
 from typing import Any
 
+from harness.forking import fork_children
 from pool_support import POOL_DRIVERS, NaivePool, factory_for
 
 import forksafe
-from harness.forking import fork_children
 
 FORKS, BATCH = 150, 10
 

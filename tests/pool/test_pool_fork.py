@@ -12,6 +12,8 @@ import threading
 from typing import Any
 
 import pytest
+from harness.drivers import DriverSpec, unique_table
+from harness.forking import fork_children
 from pool_support import (
     POOL_DRIVERS,
     NaivePool,
@@ -23,8 +25,6 @@ from pool_support import (
 )
 
 import forksafe
-from harness.drivers import DriverSpec, unique_table
-from harness.forking import fork_children
 
 CHILDREN, THREADS, PER_THREAD = 8, 4, 50
 
