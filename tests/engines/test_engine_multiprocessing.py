@@ -9,6 +9,7 @@ spawn a raw connection cannot be sent at all.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import uuid
@@ -115,3 +116,31 @@ def test_spawn_raw_connection_cannot_be_sent_control(database: Any) -> None:
             run_map("Pool", "spawn", mp_work.with_arg_conn, [(conn, db.table, "x")], timeout=60)
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_start_methods_forksafe_pool(database: Any, method: str) -> None:
+    """forksafe.Pool: inherited through fork (the parent used it), or made per worker from a
+    picklable factory under forkserver and spawn (a Pool object itself does not pickle)."""
+    db = database("psycopg2")
+    factory = functools.partial(psycopg2.connect, *db.args, **db.kwargs)
+    pool = forksafe.Pool(factory, max_size=2)
+    conn = pool.getconn()
+    conn.cursor().execute("SELECT 1")
+    pool.putconn(conn)
+    jobs = [(db.table, f"tok-{i}-{uuid.uuid4().hex[:8]}") for i in range(TASKS)]
+    ctx = multiprocessing.get_context(method)
+    start = pool if method == "fork" else factory
+    workers = ctx.Pool(WORKERS, initializer=mp_work.init_pool, initargs=(start,))
+    try:
+        pids = workers.map_async(mp_work.with_pool, jobs, chunksize=4).get(120)
+    finally:
+        workers.terminate()
+        workers.join()
+    assert len(pids) == TASKS and os.getpid() not in pids
+    assert count_rows(db.connect, db.table)[0] == TASKS
+    with pool.connection() as again:  # the parent's pooled session survived its children
+        cur = again.cursor()
+        cur.execute("SELECT %s", ("parent",))
+        assert cur.fetchone() == ("parent",)
+    pool.close()

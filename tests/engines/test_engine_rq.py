@@ -70,10 +70,3 @@ def test_rq_fork_per_job_raw_psycopg_control(database: Any, redis_server: Any, t
     assert out["failed"] > 0 or out["rows"] != JOBS, (
         f"the raw driver survived {JOBS} jobs; the scenario does not exercise the bug")
 
-
-def test_rq_fork_per_job_forksafe_mysqldb(database: Any, redis_server: Any, tmp_path: Any) -> None:
-    db = database("MySQLdb")
-    out = run_rq(db, redis_server.url, "forksafe", tmp_path)
-    assert out["in_time"], f"worker did not finish {JOBS} jobs in time\n{out['log']}"
-    assert out["failed"] == 0, f"{first_errors(out['failures'])}\n{out['log']}"
-    assert out["finished"] == JOBS and out["rows"] == JOBS

@@ -40,3 +40,26 @@ def with_arg_conn(job: tuple[Any, str, str]) -> int:
     # Not closed here: tasks pickled in one chunk share one rebuilt connection (pickle memo).
     conn, table, token = job
     return _echo_insert(conn, table, token)
+
+
+_pool: Any = None
+
+
+def init_pool(pool_or_factory: Any) -> None:
+    """Set this process's forksafe.Pool: the inherited one (fork), or a new one from a factory."""
+    global _pool
+    if pool_or_factory is None or hasattr(pool_or_factory, "getconn"):
+        _pool = pool_or_factory
+    else:
+        import forksafe
+
+        _pool = forksafe.Pool(pool_or_factory, max_size=2)
+
+
+def with_pool(job: tuple[str, str]) -> int:
+    table, token = job
+    conn = _pool.getconn()
+    try:
+        return _echo_insert(conn, table, token)
+    finally:
+        _pool.putconn(conn)
