@@ -28,7 +28,7 @@ class DriverSpec:
 
     def connect_args(self, server: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
         if self.server == "sqlite":
-            return (str(server),), {}
+            return (str(server),), {"timeout": 120}  # 16 writers on one file queue for its lock
         assert isinstance(server, Server)
         if self.server == "postgresql":
             return (server.pg_dsn,), {}

@@ -139,7 +139,7 @@ class Connection:
         if not self._fs_calls & _PID_SAMPLE_MASK:
             check_pid()
         raw = self._fs_raw if self._fs_gen == _state.generation else self._fs_switch()
-        return Cursor(raw.cursor(*args, **kwargs), self, sys._getframe(1))
+        return _new_cursor(raw.cursor(*args, **kwargs), self, sys._getframe(1))
 
     def commit(self) -> None:
         if self._fs_gen == _state.generation:
@@ -276,7 +276,7 @@ class _CursorReturning:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         result = self._method(*args, **kwargs)
         if hasattr(result, "fetchone"):
-            return Cursor(result, self._conn, sys._getframe(1))
+            return _new_cursor(result, self._conn, sys._getframe(1))
         return result
 
 
@@ -288,21 +288,15 @@ class Cursor:
     is a bug in the caller, so it raises :class:`ForkedConnectionError` naming where it was made.
     """
 
-    __slots__ = ("_fs_conn", "_fs_file", "_fs_gen", "_fs_line", "_fs_pid", "_fs_raw")
+    __slots__ = ("_fs_conn", "_fs_gen", "_fs_raw", "_fs_where")
 
     def __init__(self, raw: Any, conn: Connection, frame: Any) -> None:
-        # The caller's file and line, not the frame: holding a frame would keep its locals alive.
-        object.__setattr__(self, "_fs_raw", raw)
-        object.__setattr__(self, "_fs_conn", conn)
-        object.__setattr__(self, "_fs_gen", _state.generation)
-        object.__setattr__(self, "_fs_pid", conn._fs_raw_pid)
-        object.__setattr__(self, "_fs_file", frame.f_code.co_filename)
-        object.__setattr__(self, "_fs_line", frame.f_lineno)
+        _init_cursor(self, raw, conn, frame)
 
     def _fs_forked(self) -> ForkedConnectionError:
-        where = f"{self._fs_file}:{self._fs_line}"
+        pid, filename, line = self._fs_where
         return ForkedConnectionError(
-            f"cursor made in process {self._fs_pid} at {where} was used in forked process {os.getpid()}. "
+            f"cursor made in process {pid} at {filename}:{line} was used in forked process {os.getpid()}. "
             "Cursors cannot cross a fork: make a new cursor in this process with conn.cursor() "
             "(forksafe gives this process its own connection)."
         )
@@ -375,3 +369,25 @@ class Cursor:
 
     def __repr__(self) -> str:
         return f"<forksafe.Cursor {self._fs_raw!r}>"
+
+
+# Cursor creation is on the hot path of "new cursor per query" code: set the slots through their
+# descriptors (C calls) rather than object.__setattr__, and keep the caller's file and line, not
+# the frame (holding a frame would keep its locals alive).
+_set_raw = Cursor._fs_raw.__set__  # type: ignore[attr-defined]
+_set_conn = Cursor._fs_conn.__set__  # type: ignore[attr-defined]
+_set_gen = Cursor._fs_gen.__set__  # type: ignore[attr-defined]
+_set_where = Cursor._fs_where.__set__  # type: ignore[attr-defined]
+
+
+def _init_cursor(cur: Cursor, raw: Any, conn: Connection, frame: Any) -> None:
+    _set_raw(cur, raw)
+    _set_conn(cur, conn)
+    _set_gen(cur, _state.generation)
+    _set_where(cur, (conn._fs_raw_pid, frame.f_code.co_filename, frame.f_lineno))
+
+
+def _new_cursor(raw: Any, conn: Connection, frame: Any) -> Cursor:
+    cur: Cursor = object.__new__(Cursor)
+    _init_cursor(cur, raw, conn, frame)
+    return cur

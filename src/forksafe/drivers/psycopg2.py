@@ -83,6 +83,9 @@ def connection_class(base: type) -> type:
 
 
 def _guarded_cursor_class(base: type) -> type:
+    cls = _cursor_classes.get(base)  # hot path: no lock once made
+    if cls is not None:
+        return cls
     with _classes_lock:
         cls = _cursor_classes.get(base)
         if cls is None:
@@ -144,7 +147,8 @@ def _make_connection_class(base: Any) -> type:
         kwargs["cursor_factory"] = _guarded_cursor_class(factory)
         cur = base.cursor(self, *args, **kwargs)
         frame = sys._getframe(1)
-        cur._fs_where = f"{frame.f_code.co_filename}:{frame.f_lineno}"
+        cur._fs_gen = state.generation
+        cur._fs_where = (self._fs_pid, frame.f_code.co_filename, frame.f_lineno)
         return cur
 
     def commit(self: Any) -> None:
@@ -241,15 +245,10 @@ def _guard_attribute(attr: Any) -> Any:
 
 
 def _make_cursor_class(base: Any) -> type:
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        base.__init__(self, *args, **kwargs)
-        self._fs_gen = state.generation
-        self._fs_pid = os.getpid()
-        self._fs_where = "<unknown>"
-
     def forked(self: Any) -> ForkedConnectionError:
+        pid, filename, line = self._fs_where
         return ForkedConnectionError(
-            f"cursor made in process {self._fs_pid} at {self._fs_where} was used in forked process "
+            f"cursor made in process {pid} at {filename}:{line} was used in forked process "
             f"{os.getpid()}. Cursors cannot cross a fork: make a new cursor in this process with "
             "conn.cursor() (forksafe gives this process its own connection)."
         )
@@ -269,7 +268,9 @@ def _make_cursor_class(base: Any) -> type:
         if self._fs_gen == state.generation:
             base.close(self)
 
-    namespace: dict[str, Any] = {"__init__": __init__, "close": close, "__module__": __name__}
+    # Slots, set by the connection's cursor(): no per-cursor __dict__, no Python __init__.
+    namespace: dict[str, Any] = {"close": close, "__module__": __name__,
+                                 "__slots__": ("_fs_gen", "_fs_where")}
     for name in ("execute", "executemany", "callproc", "fetchone", "fetchmany", "fetchall", "scroll",
                  "copy_from", "copy_to", "copy_expert", "mogrify", "__iter__", "__next__", "nextset"):
         if hasattr(base, name):
