@@ -201,7 +201,10 @@ class Analyzer:
 
     def _origin(self, name: str, owner: Optional[FuncInfo]) -> Optional[Origin]:
         if owner is None:
-            return None if name in self.reset else self.globals.get(name)
+            origin = self.globals.get(name)
+            if origin is None or name in self.reset or origin.root in self.reset:
+                return None
+            return origin
         return self.taint.local.get(id(owner), {}).get(name)
 
     def _scan_entry(self, entry: Entry) -> None:
@@ -211,8 +214,9 @@ class Analyzer:
         reachable = self.reach([entry.func])
         inside = {id(f) for f in reachable}
         init_attrs: dict[str, Origin] = {}
-        if entry.kind == "run" and entry.func.cls is not None:
-            init_attrs = self.taint.init_attrs.get(id(entry.func.cls), {})
+        cls = entry.func.cls
+        if entry.kind == "run" and cls is not None:
+            init_attrs = self.taint.init_attrs.get(id(cls), {})
         for func in reachable:
             for node in iter_scope(func.body):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
@@ -228,11 +232,11 @@ class Analyzer:
                                  f"{origin.line}) is used in {where}")
                 elif init_attrs and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) \
                         and isinstance(node.value, ast.Name) and node.value.id == "self" \
-                        and node.attr in init_attrs and func.cls is entry.func.cls:
+                        and node.attr in init_attrs and cls is not None and func.cls is cls:
                     origin = init_attrs[node.attr]
                     self._report(node, codes.INIT_CONN_IN_RUN,
                                  f"connection self.{node.attr} ({origin.what}, made in "
-                                 f"{entry.func.cls.name}.__init__ at line {origin.line}, in the parent) "
+                                 f"{cls.name}.__init__ at line {origin.line}, in the parent) "
                                  f"is used in {entry.via}")
 
     def _scan_passed(self, expr: ast.AST, scope: Optional[FuncInfo], via: str) -> None:

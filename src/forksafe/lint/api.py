@@ -26,7 +26,8 @@ def lint_source(source: Union[str, bytes], path: str = "<string>") -> list[Findi
         line = getattr(exc, "lineno", None) or 1
         col = getattr(exc, "offset", None) or 1
         msg = getattr(exc, "msg", None) or str(exc)
-        return [Finding(path, line, col, codes.PARSE_ERROR.code, f"could not parse: {msg}; {codes.PARSE_ERROR.fix}")]
+        text = f"could not parse: {msg}; {codes.PARSE_ERROR.fix}"
+        return [Finding(path, line, col, codes.PARSE_ERROR.code, text)]
     if not (_CONNECTS.search(data) and _CHILDREN.search(data)):
         return []
     found = analyze(tree, path)

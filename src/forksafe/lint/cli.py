@@ -13,7 +13,7 @@ from .api import lint_paths
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> "None":  # type: ignore[override]
+    def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         sys.stderr.write(f"forksafe lint: error: {message}\n")
         raise SystemExit(2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Optional, Sequence
 
 from . import knowledge
 from .scopes import CallSite, FuncInfo, ModuleIndex
@@ -69,7 +69,7 @@ class EntryFinder:
         self.index = index
         self.contexts: dict[str, bool] = {}  # name bound to get_context(...) -> forks?
         self.default_forks = True
-        self.pools: dict[str, str] = {}  # "p" or "self.p" -> "pool" | "executor"
+        self.pools: dict[str, str] = {}  # _key() -> "pool" | "executor"
         self.tasks: set[str] = set()
         self.found = Entries()
 
@@ -122,22 +122,24 @@ class EntryFinder:
                 return ("process" if func.attr == "Process" else "pool"), forks
         return None
 
-    @staticmethod
-    def _key(node: ast.AST) -> Optional[str]:
+    def _key(self, node: ast.AST, scope: Optional[FuncInfo]) -> Optional[str]:
+        """A pool variable's identity: the scope that owns the name (so a ``pool`` in one function is
+        not another function's ``pool``), or ``self.attr`` for instance attributes."""
         if isinstance(node, ast.Name):
-            return node.id
+            owner = self.index.resolve(node.id, scope)
+            return f"{id(owner) if owner is not None else 0}:{node.id}"
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
             return f"self.{node.attr}"
         return None
 
     def _bind_names(self) -> None:
-        for target, value in self.index.bindings:
-            key = self._key(target)
+        for target, value, scope in self.index.bindings:
+            forks = self._context_forks(value)
+            if forks is not None and isinstance(target, ast.Name):
+                self.contexts[target.id] = forks
+            key = self._key(target, scope)
             if key is None:
                 continue
-            forks = self._context_forks(value)
-            if forks is not None:
-                self.contexts[key] = forks
             made = self._constructor(value)
             if made is not None and made[0] in ("pool", "executor") and made[1]:
                 self.pools[key] = made[0]
@@ -200,7 +202,7 @@ class EntryFinder:
         if info is not None:
             self._add(info, kind, via)
 
-    def _pass(self, exprs: list[ast.AST], site: CallSite, via: str) -> None:
+    def _pass(self, exprs: Sequence[ast.AST], site: CallSite, via: str) -> None:
         for expr in exprs:
             self.found.passed.append(Passed(expr, site.func, via))
 
@@ -239,7 +241,7 @@ class EntryFinder:
             return
         method = func.attr
         receiver = func.value
-        pool_kind = self.pools.get(self._key(receiver) or "")
+        pool_kind = self.pools.get(self._key(receiver, site.func) or "")
         direct = self._constructor(receiver)
         if direct is not None and direct[1]:
             pool_kind = direct[0] if direct[0] != "process" else None

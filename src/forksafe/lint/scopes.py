@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional, Sequence, Union
 
 FuncNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -42,7 +42,7 @@ class CallSite:
     cls: Optional[ast.ClassDef]
 
 
-def iter_scope(nodes: list[ast.AST]) -> Iterator[ast.AST]:
+def iter_scope(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
     """Every node in ``nodes`` that belongs to this scope: nested defs/lambdas/classes are yielded
     themselves but not entered (their bodies run elsewhere, or later)."""
     stack = list(reversed(nodes))
@@ -87,23 +87,25 @@ class ModuleIndex:
         self.classes: dict[str, ast.ClassDef] = {}
         self.methods: dict[int, dict[str, FuncInfo]] = {}  # id(ClassDef) -> name -> method
         self.calls: list[CallSite] = []
-        self.bindings: list[tuple[ast.AST, ast.AST]] = []  # (target, value), any scope
+        # (target, value, scope) for every assignment and with-as, in any scope
+        self.bindings: list[tuple[ast.AST, ast.AST, Optional[FuncInfo]]] = []
         self.all_classes: list[ast.ClassDef] = []
         self._walk(tree.body, None, None)
 
     # -- building ---------------------------------------------------------------------------------
-    def _walk(self, body: list[ast.AST], func: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:
+    def _walk(self, body: Sequence[ast.AST], func: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:
         for node in iter_scope(body):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self._import(node, func)
             elif isinstance(node, ast.Call):
                 self.calls.append(CallSite(node, func, cls))
             elif isinstance(node, ast.Assign):
-                self.bindings.extend((t, node.value) for t in node.targets)
+                self.bindings.extend((t, node.value, func) for t in node.targets)
             elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                self.bindings.append((node.target, node.value))
+                self.bindings.append((node.target, node.value, func))
             elif isinstance(node, (ast.With, ast.AsyncWith)):
-                self.bindings.extend((i.optional_vars, i.context_expr) for i in node.items if i.optional_vars)
+                self.bindings.extend((i.optional_vars, i.context_expr, func)
+                                     for i in node.items if i.optional_vars)
             elif func is not None:
                 self._local(node, func)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -148,9 +150,8 @@ class ModuleIndex:
             func.nonlocals.update(node.names)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             func.locals.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            func.locals.add(node.name)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)) \
+                and node.name:
             func.locals.add(node.name)
 
     def _import(self, node: Union[ast.Import, ast.ImportFrom], func: Optional[FuncInfo]) -> None:

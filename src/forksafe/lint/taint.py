@@ -24,9 +24,15 @@ class Origin:
     line: int
     what: str
     chainable: bool = False  # attribute/item access gives another connection-like object (pymongo)
+    root: Optional[str] = None  # the name this object was derived from (``Session`` -> ``engine``)
 
 
 Env = Callable[[str], Optional[Origin]]
+Made = tuple[str, bool, Optional[str]]  # (what, chainable, root name)
+
+
+def _root_of(origin: Origin) -> str:
+    return origin.root or origin.name
 
 
 def _root(node: ast.AST) -> Optional[ast.Name]:
@@ -81,8 +87,8 @@ class Taint:
         return env
 
     # -- classification ---------------------------------------------------------------------------
-    def conn_expr(self, expr: ast.AST, env: Env) -> Optional[tuple[str, bool]]:
-        """(what, chainable) if ``expr`` makes or derives a connection-like object."""
+    def conn_expr(self, expr: ast.AST, env: Env) -> Optional[Made]:
+        """(what, chainable, root) if ``expr`` makes or derives a connection-like object."""
         if isinstance(expr, ast.Await):
             return self.conn_expr(expr.value, env)
         if isinstance(expr, ast.IfExp):
@@ -98,25 +104,26 @@ class Taint:
             if qual in knowledge.SAFE_CALLS:
                 return None
             if qual in knowledge.CONNECT_CALLS:
-                return f"{qual}()", qual is not None and "MongoClient" in qual
+                return f"{qual}()", qual is not None and "MongoClient" in qual, None
             if isinstance(expr.func, ast.Name) and expr.func.id in self.factories \
                     and qual is None:
-                return f"{expr.func.id}() -> {self.factories[expr.func.id]}", False
+                return f"{expr.func.id}() -> {self.factories[expr.func.id]}", False, None
             if qual in knowledge.WRAPPING_CALLS:
                 for arg in list(expr.args) + [k.value for k in expr.keywords]:
-                    if isinstance(arg, ast.Name) and env(arg.id):
-                        return f"{qual}({arg.id})", False
+                    wrapped = env(arg.id) if isinstance(arg, ast.Name) else None
+                    if wrapped is not None:
+                        return f"{qual}({wrapped.name})", False, _root_of(wrapped)
             if isinstance(expr.func, ast.Attribute) and expr.func.attr in knowledge.DERIVED_METHODS:
                 root = _root(expr.func.value)
                 origin = env(root.id) if root is not None else None
                 if origin is not None:
-                    return f"{ast.unparse(expr.func)}()", origin.chainable
+                    return f"{ast.unparse(expr.func)}()", origin.chainable, _root_of(origin)
             return None
         if isinstance(expr, (ast.Attribute, ast.Subscript)):
             root = _root(expr)
             origin = env(root.id) if root is not None else None
             if origin is not None and origin.chainable:
-                return ast.unparse(expr), True
+                return ast.unparse(expr), True, _root_of(origin)
         return None
 
     # -- scans ------------------------------------------------------------------------------------
@@ -129,7 +136,7 @@ class Taint:
                     continue
                 made = self.conn_expr(value, env)
                 if made is not None:
-                    found[target.id] = Origin(target.id, stmt.lineno, made[0], made[1])
+                    found[target.id] = Origin(target.id, stmt.lineno, *made)
         return found
 
     def _function(self, info: FuncInfo) -> None:
@@ -160,12 +167,14 @@ class Taint:
             for name, info in self.index.module_funcs.items():
                 if name in self.factories:
                     continue
+                if isinstance(info.node, ast.Lambda):
+                    continue
                 local: dict[str, Origin] = {}
-                body = list(info.node.body)  # type: ignore[union-attr]
-                self._scan(body, lambda n: local.get(n), into=local)
-                for node in iter_scope(body):  # type: ignore[arg-type]
+                body = list(info.node.body)
+                self._scan(body, local.get, into=local)
+                for node in iter_scope(body):
                     if isinstance(node, ast.Return) and node.value is not None:
-                        made = self.conn_expr(node.value, lambda n: local.get(n))
+                        made = self.conn_expr(node.value, local.get)
                         if made is not None:
                             self.factories[name] = made[0]
                             break

@@ -1,6 +1,5 @@
 """A nested target closing over the parent function's connection (fork copies it)."""
 import multiprocessing
-
 import sqlite3
 
 

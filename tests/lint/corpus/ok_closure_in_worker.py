@@ -1,6 +1,5 @@
 """Safe twin: the nested helper closes over the worker's own connection."""
 import multiprocessing
-
 import sqlite3
 
 

@@ -1,8 +1,9 @@
 """Safe twin of bug_alias_imports: forksafe.connect is per process."""
 import multiprocessing
 
-import forksafe
 import MySQLdb
+
+import forksafe
 
 db = forksafe.connect(MySQLdb.connect, host="db")
 

@@ -1,8 +1,7 @@
 """Threads share the process: ThreadPool / ThreadPoolExecutor are not forks (other rules apply)."""
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.pool import ThreadPool
-
-import sqlite3
 
 DB = sqlite3.connect("/tmp/a.db", check_same_thread=False)
 
