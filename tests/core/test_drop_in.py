@@ -135,3 +135,30 @@ def test_sqlalchemy_core_on_forksafe_connections_in_parent_and_children(spec: Dr
     with engine.connect() as c:
         assert c.execute(sa.select(sa.func.count()).select_from(t)).scalar() == 1 + 4 * 20
     engine.dispose()
+
+
+def test_proxy_forwards_driver_extras_and_isinstance(postgresql: Any, tmp_path: Any) -> None:
+    import sqlite3
+
+    import psycopg
+
+    conn = forksafe.connect(psycopg.connect, postgresql.pg_dsn)
+    assert isinstance(conn, psycopg.Connection)
+    cur = conn.execute("SELECT %s::int + 1", (41,))  # psycopg's conn.execute returns a (guarded) cursor
+    assert cur.fetchone() == (42,) and cur.connection is conn
+    outcome = fork_children(lambda i: cur.fetchone(), 1, timeout=20)
+    assert "ForkedConnectionError" in outcome.children[0].error
+    with conn.transaction():
+        conn.execute("SELECT 1")
+    conn.rollback()
+    conn.autocommit = True  # recorded, and applied to each process's connection
+    outcome = fork_children(lambda i: conn.autocommit, 1, timeout=20)
+    assert outcome.ok and outcome.children[0].report is True
+    conn.close()
+
+    lite = forksafe.connect(sqlite3.connect, str(tmp_path / "x.db"))
+    assert lite.execute("SELECT 2 * 21").fetchone() == (42,)
+    with lite:  # sqlite3's context manager is a transaction
+        lite.execute("CREATE TABLE t (x)")
+    assert lite.execute("SELECT COUNT(*) FROM t").fetchone() == (0,)
+    lite.close()
