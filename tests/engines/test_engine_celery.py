@@ -7,7 +7,6 @@ caught. The control runs the same app with the driver's own connection.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from typing import Any, Sequence
@@ -53,19 +52,21 @@ def run_celery(db: Any, redis_url: str, mode: str, tmp_path: Any, *, stop_on_fai
                 if stop_on_failure:
                     break
         log = eng.output()
+        parent = eng.proc.pid  # the worker's main process (celery, or forksafe run exec'ing it)
     client.close()
     rows, row_pids = count_rows(db.connect, db.table)
-    return {"done": done, "failures": failures, "pids": pids, "rows": rows, "row_pids": row_pids, "log": log}
+    return {"done": done, "failures": failures, "pids": pids, "rows": rows, "row_pids": row_pids, "log": log,
+            "parent": parent}
 
 
 def test_celery_prefork_forksafe_mysqldb(database: Any, redis_server: Any, tmp_path: Any) -> None:
     db = database("MySQLdb")
     out = run_celery(db, redis_server.url, "forksafe", tmp_path, stop_on_failure=False)
     assert not out["failures"], f"{first_errors(out['failures'])}\n{out['log']}"
-    assert out["done"] == TASKS
-    assert out["rows"] == TASKS
+    assert out["done"] == TASKS and out["rows"] == TASKS, (
+        f"{out['done']} done, {out['rows']} rows\n{out['log']}")
     assert len(out["pids"]) >= 2, f"all tasks ran in one pool process: {out['pids']}"
-    assert os.getpid() not in out["pids"]
+    assert out["parent"] not in out["pids"], "tasks must run in the pool's forked children"
 
 
 def test_celery_prefork_raw_mysqldb_control(database: Any, redis_server: Any, tmp_path: Any) -> None:
@@ -81,5 +82,6 @@ def test_celery_prefork_forksafe_psycopg2(database: Any, redis_server: Any, tmp_
     db = database("psycopg2")
     out = run_celery(db, redis_server.url, "forksafe", tmp_path, stop_on_failure=False)
     assert not out["failures"], f"{first_errors(out['failures'])}\n{out['log']}"
-    assert out["done"] == TASKS and out["rows"] == TASKS
-    assert len(out["pids"]) >= 2
+    assert out["done"] == TASKS and out["rows"] == TASKS, (
+        f"{out['done']} done, {out['rows']} rows\n{out['log']}")
+    assert len(out["pids"]) >= 2 and out["parent"] not in out["pids"]

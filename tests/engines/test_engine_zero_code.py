@@ -18,7 +18,7 @@ def test_forksafe_run_celery_raw_mysqldb(database: Any, redis_server: Any, tmp_p
     out = run_celery(db, redis_server.url, "raw", tmp_path, stop_on_failure=False, prefix=RUN)
     assert not out["failures"], f"{first_errors(out['failures'])}\n{out['log']}"
     assert out["done"] == TASKS and out["rows"] == TASKS
-    assert len(out["pids"]) >= 2
+    assert len(out["pids"]) >= 2 and out["parent"] not in out["pids"]
 
 
 def test_forksafe_run_gunicorn_raw_psycopg2(database: Any, tmp_path: Any) -> None:
