@@ -122,10 +122,10 @@ class Analyzer:
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls)
         # Most files start no process: skip the taint pass entirely for them.
         self.taint = Taint(self.index, lazy=self.empty)
-        for cls in self.found.process_classes:
+        for cls, method in self.found.process_classes:
             run = self.index.methods.get(id(cls), {}).get("run")
             if run is not None:
-                self.found.entries.append(Entry(run, "run", f"{cls.name}.run"))
+                self.found.entries.append(Entry(run, "run", f"{cls.name}.run", method))
         self.child_side: set[int] = set()
         for entry in self.found.entries:
             self.child_side.update(id(f) for f in self.reach([entry.func]))
@@ -211,6 +211,9 @@ class Analyzer:
         code = _KIND_CODE[entry.kind]
         label = KIND_LABEL[entry.kind]
         where = f"{label} '{entry.func.name}' ({entry.via})"
+        import_only = entry.method == "forkserver"
+        if import_only:
+            where += ", forked from the forkserver that imported this module"
         reachable = self.reach([entry.func])
         inside = {id(f) for f in reachable}
         init_attrs: dict[str, Origin] = {}
@@ -225,7 +228,8 @@ class Analyzer:
                                          (id(owner) in inside or id(owner) in self.child_side)):
                         continue
                     origin = self._origin(node.id, owner)
-                    if origin is None:
+                    if origin is None or (import_only and (owner is not None or origin.main_guard
+                                                          or self.taint.module.get(node.id) is not origin)):
                         continue
                     made = "at module level" if owner is None else f"in parent function '{owner.name}'"
                     self._report(node, code, f"connection '{node.id}' ({origin.what}, made {made} at line "

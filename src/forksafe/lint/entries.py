@@ -2,7 +2,9 @@
 
 An Entry is a function (or lambda) plus how it is reached (``kind``); ``passed`` collects the
 expressions handed to a child as arguments, which are checked for connections at the call site.
-Spawn/forkserver contexts are not entries: their children re-import the module and inherit no socket.
+Spawn contexts are not entries: their children re-import the module and inherit no socket. Forkserver
+children are, for import-time connections only: the server imports ``__main__`` (and so its imports)
+once and forks every child from itself (``Entry.method``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ class Entry:
     func: FuncInfo
     kind: str
     via: str  # e.g. "Pool.map at line 12"
+    # "fork", or "forkserver": the child is forked from a server that imported the main module, so only
+    # connections made at import time (outside ``if __name__ == "__main__"``) are inherited.
+    method: str = "fork"
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class Passed:
 class Entries:
     entries: list[Entry] = field(default_factory=list)
     passed: list[Passed] = field(default_factory=list)
-    process_classes: list[ast.ClassDef] = field(default_factory=list)
+    process_classes: list[tuple[ast.ClassDef, str]] = field(default_factory=list)
     fork_calls: list[tuple[ast.Call, Optional[FuncInfo]]] = field(default_factory=list)
 
 
@@ -67,9 +72,9 @@ def _str(node: Optional[ast.AST]) -> Optional[str]:
 class EntryFinder:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
-        self.contexts: dict[str, bool] = {}  # name bound to get_context(...) -> forks?
-        self.default_forks = True
-        self.pools: dict[str, str] = {}  # _key() -> "pool" | "executor"
+        self.contexts: dict[str, str] = {}  # name bound to get_context(...) -> start method
+        self.default_method = "fork"
+        self.pools: dict[str, tuple[str, str]] = {}  # _key() -> ("pool" | "executor", start method)
         self.tasks: set[str] = set()
         self.found = Entries()
 
@@ -78,48 +83,48 @@ class EntryFinder:
             qual = self.index.qualname(site.call.func)
             if qual in knowledge.SET_START_METHOD:
                 method = _str(_kw(site.call, "method", 0))
-                if method in knowledge.NON_FORK_METHODS:
-                    self.default_forks = False
+                if method in knowledge.START_METHODS:
+                    self.default_method = method
         self._bind_names()
         for info in self.index.funcs.values():
             self._decorated(info)
         for cls in self.index.all_classes:
-            if self._is_process_class(cls):
-                self.found.process_classes.append(cls)
+            method = self._process_class_method(cls)
+            if method is not None and method not in knowledge.NON_FORK_METHODS:
+                self.found.process_classes.append((cls, method))
         for site in self.index.calls:
             self._call(site)
         return self.found
 
     # -- names bound to contexts and pools ----------------------------------------------------------
-    def _context_forks(self, node: ast.AST) -> Optional[bool]:
-        """True/False if ``node`` is a multiprocessing context that does/doesn't fork; None if not one."""
+    def _context_method(self, node: ast.AST) -> Optional[str]:
+        """The start method if ``node`` is a multiprocessing context, else None. A method not written
+        as a literal is taken to be the default (it may well fork)."""
         if isinstance(node, ast.Name) and node.id in self.contexts:
             return self.contexts[node.id]
         if isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.GET_CONTEXT:
             method = _str(_kw(node, "method", 0))
-            if method is None:
-                return self.default_forks
-            return method not in knowledge.NON_FORK_METHODS
+            return method if method in knowledge.START_METHODS else self.default_method
         return None
 
-    def _constructor(self, call: ast.AST) -> Optional[tuple[str, bool]]:
-        """(kind, forks) if ``call`` constructs a Process, Pool or ProcessPoolExecutor."""
+    def _constructor(self, call: ast.AST) -> Optional[tuple[str, str]]:
+        """(kind, start method) if ``call`` constructs a Process, Pool or ProcessPoolExecutor."""
         if not isinstance(call, ast.Call):
             return None
         func = call.func
         qual = self.index.qualname(func)
         if qual in knowledge.PROCESS_CLASSES:
-            return "process", self.default_forks
+            return "process", self.default_method
         if qual in knowledge.POOL_CLASSES:
-            return "pool", self.default_forks
+            return "pool", self.default_method
         if qual in knowledge.EXECUTOR_CLASSES:
             ctx = _kw(call, "mp_context", 1)
-            forks = self._context_forks(ctx) if ctx is not None else None
-            return "executor", self.default_forks if forks is None else forks
+            method = self._context_method(ctx) if ctx is not None else None
+            return "executor", method or self.default_method
         if isinstance(func, ast.Attribute) and func.attr in ("Process", "Pool"):
-            forks = self._context_forks(func.value)
-            if forks is not None:
-                return ("process" if func.attr == "Process" else "pool"), forks
+            method = self._context_method(func.value)
+            if method is not None:
+                return ("process" if func.attr == "Process" else "pool"), method
         return None
 
     def _key(self, node: ast.AST, scope: Optional[FuncInfo]) -> Optional[str]:
@@ -134,15 +139,16 @@ class EntryFinder:
 
     def _bind_names(self) -> None:
         for target, value, scope in self.index.bindings:
-            forks = self._context_forks(value)
-            if forks is not None and isinstance(target, ast.Name):
-                self.contexts[target.id] = forks
+            method = self._context_method(value)
+            if method is not None and isinstance(target, ast.Name):
+                self.contexts[target.id] = method
             key = self._key(target, scope)
             if key is None:
                 continue
             made = self._constructor(value)
-            if made is not None and made[0] in ("pool", "executor") and made[1]:
-                self.pools[key] = made[0]
+            if made is not None and made[0] in ("pool", "executor") \
+                    and made[1] not in knowledge.NON_FORK_METHODS:
+                self.pools[key] = made
 
     # -- decorators: Celery tasks, RQ jobs, worker_process_init --------------------------------------
     def _decorated(self, info: FuncInfo) -> None:
@@ -165,25 +171,29 @@ class EntryFinder:
                 self._add(info, "init", f"worker_process_init handler at line {deco.lineno}")
 
     # -- Process subclasses ---------------------------------------------------------------------------
-    def _is_process_class(self, cls: ast.ClassDef, depth: int = 0) -> bool:
+    def _process_class_method(self, cls: ast.ClassDef, depth: int = 0) -> Optional[str]:
+        """The start method if ``cls`` subclasses multiprocessing's Process (directly or through this
+        module's classes), else None."""
         for base in cls.bases:
             if self.index.qualname(base) in knowledge.PROCESS_CLASSES:
-                return self.default_forks
+                return self.default_method
             if isinstance(base, ast.Attribute) and base.attr == "Process":
-                forks = self._context_forks(base.value)
-                if forks is not None:
-                    return forks
+                method = self._context_method(base.value)
+                if method is not None:
+                    return method
             if isinstance(base, ast.Name) and base.id in self.index.classes and depth < 10:
                 parent = self.index.classes[base.id]
-                if parent is not cls and self._is_process_class(parent, depth + 1):
-                    return True
-        return False
+                found = self._process_class_method(parent, depth + 1) if parent is not cls else None
+                if found is not None:
+                    return found
+        return None
 
     # -- calls ----------------------------------------------------------------------------------------
-    def _add(self, info: FuncInfo, kind: str, via: str) -> None:
-        self.found.entries.append(Entry(info, kind, via))
+    def _add(self, info: FuncInfo, kind: str, via: str, method: str = "fork") -> None:
+        self.found.entries.append(Entry(info, kind, via, method))
 
-    def _target(self, node: Optional[ast.AST], site: CallSite, kind: str, via: str) -> None:
+    def _target(self, node: Optional[ast.AST], site: CallSite, kind: str, via: str,
+                method: str = "fork") -> None:
         """Register the callable ``node`` (name, self.method, lambda, partial) as an entry."""
         if node is None:
             return
@@ -200,7 +210,7 @@ class EntryFinder:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):  # RQ "module.func"
             info = self.index.module_funcs.get(node.value.rsplit(".", 1)[-1])
         if info is not None:
-            self._add(info, kind, via)
+            self._add(info, kind, via, method)
 
     def _pass(self, exprs: Sequence[ast.AST], site: CallSite, via: str) -> None:
         for expr in exprs:
@@ -219,20 +229,20 @@ class EntryFinder:
             return
         made = self._constructor(call)
         if made is not None:
-            kind, forks = made
-            if not forks:
+            kind, start = made
+            if start in knowledge.NON_FORK_METHODS:
                 return
             name = {"process": "Process", "pool": "Pool", "executor": "ProcessPoolExecutor"}[kind]
             if kind == "process":
                 via = f"Process(target=...) at line {line}"
-                self._target(_kw(call, "target", 1), site, "process", via)
+                self._target(_kw(call, "target", 1), site, "process", via, start)
                 for key, pos in (("args", 3), ("kwargs", 4)):
                     value = _kw(call, key, pos)
                     if value is not None:
                         self._pass([value], site, via)
             else:
                 via = f"{name}(initializer=...) at line {line}"
-                self._target(_kw(call, "initializer", 1 if kind == "pool" else 2), site, "init", via)
+                self._target(_kw(call, "initializer", 1 if kind == "pool" else 2), site, "init", via, start)
                 initargs = _kw(call, "initargs", 2 if kind == "pool" else 3)
                 if initargs is not None:
                     self._pass([initargs], site, via)
@@ -241,14 +251,14 @@ class EntryFinder:
             return
         method = func.attr
         receiver = func.value
-        pool_kind = self.pools.get(self._key(receiver, site.func) or "")
+        pool_kind, start = self.pools.get(self._key(receiver, site.func) or "", ("", ""))
         direct = self._constructor(receiver)
-        if direct is not None and direct[1]:
-            pool_kind = direct[0] if direct[0] != "process" else None
+        if direct is not None and direct[1] not in knowledge.NON_FORK_METHODS and direct[0] != "process":
+            pool_kind, start = direct
         if pool_kind == "pool" and method in knowledge.POOL_METHODS:
-            self._pool_call(call, site, "pool", f"Pool.{method} at line {line}")
+            self._pool_call(call, site, "pool", f"Pool.{method} at line {line}", start)
         elif pool_kind == "executor" and method in knowledge.EXECUTOR_METHODS:
-            self._pool_call(call, site, "executor", f"ProcessPoolExecutor.{method} at line {line}")
+            self._pool_call(call, site, "executor", f"ProcessPoolExecutor.{method} at line {line}", start)
         elif method in knowledge.RQ_ENQUEUE:
             self._enqueue(call, site, knowledge.RQ_ENQUEUE[method], f".{method} at line {line}")
         elif method in knowledge.CELERY_CALL_METHODS and isinstance(receiver, ast.Name) \
@@ -259,8 +269,8 @@ class EntryFinder:
                 and receiver.id in knowledge.CELERY_CHILD_SIGNALS and call.args:
             self._target(call.args[0], site, "init", f"worker_process_init.connect at line {line}")
 
-    def _pool_call(self, call: ast.Call, site: CallSite, kind: str, via: str) -> None:
-        self._target(_kw(call, "func", 0) or _kw(call, "fn", 0), site, kind, via)
+    def _pool_call(self, call: ast.Call, site: CallSite, kind: str, via: str, start: str) -> None:
+        self._target(_kw(call, "func", 0) or _kw(call, "fn", 0), site, kind, via, start)
         rest = list(call.args[1:]) + [k.value for k in call.keywords if k.arg not in ("func", "fn")]
         self._pass(rest, site, via)
 

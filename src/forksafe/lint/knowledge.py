@@ -118,8 +118,10 @@ CELERY_CALL_METHODS: frozenset[str] = frozenset({"delay", "apply_async", "s", "s
 RQ_ENQUEUE: dict[str, int] = {"enqueue": 0, "enqueue_call": 0, "enqueue_at": 1, "enqueue_in": 1}
 RQ_JOB_DECORATORS: frozenset[str] = frozenset({"rq.decorators.job", "rq.job"})
 
-# Start methods that do not fork: the child re-imports the module and inherits no socket.
-NON_FORK_METHODS: frozenset[str] = frozenset({"spawn", "forkserver"})
+START_METHODS: frozenset[str] = frozenset({"fork", "spawn", "forkserver"})
+# Start methods that do not fork: the child re-imports the module and inherits no socket. (forkserver
+# is not one: the server imports the main module once and forks every child from itself.)
+NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 
 # Modules whose names must appear in a file for it to make a connection we know. The analysis is per
 # module and resolves connect calls through imports, so a file naming none of these can have no finding.

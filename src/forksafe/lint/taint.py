@@ -9,7 +9,7 @@ name that shares its socket (``conn.cursor()``, ``engine.connect()``, ``client.d
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Optional
 
 from . import knowledge
@@ -25,10 +25,23 @@ class Origin:
     what: str
     chainable: bool = False  # attribute/item access gives another connection-like object (pymongo)
     root: Optional[str] = None  # the name this object was derived from (``Session`` -> ``engine``)
+    main_guard: bool = False  # made under ``if __name__ == "__main__":`` (not when imported)
 
 
 Env = Callable[[str], Optional[Origin]]
 Made = tuple[str, bool, Optional[str]]  # (what, chainable, root name)
+
+
+def _main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line spans of top-level ``if __name__ == "__main__":`` bodies."""
+    spans: list[tuple[int, int]] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) \
+                and isinstance(stmt.test.left, ast.Name) and stmt.test.left.id == "__name__" \
+                and len(stmt.test.comparators) == 1 and isinstance(stmt.test.comparators[0], ast.Constant) \
+                and stmt.test.comparators[0].value == "__main__":
+            spans.append((stmt.body[0].lineno, stmt.body[-1].end_lineno or stmt.body[-1].lineno))
+    return spans
 
 
 def _root_of(origin: Origin) -> str:
@@ -66,6 +79,10 @@ class Taint:
             return
         self._find_factories()
         self._scan(index.tree.body, self._module_env, into=self.module)
+        guarded = _main_guard_lines(index.tree)
+        for name, origin in list(self.module.items()):
+            if any(start <= origin.line <= end for start, end in guarded):
+                self.module[name] = replace(origin, main_guard=True)
         for info in index.funcs.values():
             self._function(info)
         for cls_id, methods in index.methods.items():
