@@ -54,19 +54,35 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError("--hang-after must be a positive number of seconds")
 
 
-@contextlib.contextmanager
-def _signals_raise() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the demo the way Ctrl-C does, so the same clean-up runs."""
+class _Interrupts:
+    """SIGINT, SIGTERM and SIGHUP all end the demo the way Ctrl-C does, so the same clean-up runs.
 
-    def handler(signum: int, frame: Optional[FrameType]) -> None:
+    The handler raises KeyboardInterrupt, and also remembers the signal: if it lands while Python
+    runs a finalizer (a ``__del__``, a GC callback), the exception is printed and swallowed there,
+    so the demo's waiting loops call :meth:`check` to raise it again.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.received: Optional[int] = None
+
+    def _handler(self, signum: int, frame: Optional[FrameType]) -> None:
+        self.received = signum
         raise KeyboardInterrupt(f"signal {signum}")
 
-    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, previous in old.items():
-            signal.signal(sig, previous)
+    def check(self) -> None:
+        if self.received is not None:
+            raise KeyboardInterrupt(f"signal {self.received}")
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[_Interrupts]:
+        old = {sig: signal.signal(sig, self._handler) for sig in self.SIGNALS}
+        try:
+            yield self
+        finally:
+            for sig, previous in old.items():
+                signal.signal(sig, previous)
 
 
 @contextlib.contextmanager
@@ -96,35 +112,46 @@ def _admin(target: Target, family: str, statements: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    from rich.console import Console
+    interrupts = _Interrupts()
+    # Installed first: a driver's C code may swallow a KeyboardInterrupt raised during its import
+    # (psycopg2 clears errors from optional imports); the remembered signal survives that.
+    with interrupts.installed():
+        try:
+            args = _parser().parse_args(argv)
+            _check(args)
+            resolve(args.driver, args.dsn, embedded_uri="")  # bad options fail before anything starts
+            from rich.console import Console
 
-    console = Console(highlight=False)
-    try:
-        _check(args)
-        resolve(args.driver, args.dsn, embedded_uri="")  # bad options fail before anything starts
-    except UsageError as exc:
-        print(f"forksafe demo: {exc}", file=sys.stderr)
-        return 2
+            console = Console(highlight=False)
+            interrupts.check()
+        except UsageError as exc:
+            print(f"forksafe demo: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:  # nothing started yet
+            return 130
+        return _main(args, console, interrupts)
+
+
+def _main(args: argparse.Namespace, console: Any, interrupts: _Interrupts) -> int:
     server: Any = None
     target: Optional[Target] = None
     table = f"forksafe_demo_{os.getpid()}_{os.urandom(3).hex()}"
     made_table = False
     try:
-        with _signals_raise():
-            if args.dsn is None:
-                from .server import EmbeddedPostgres
+        if args.dsn is None:
+            from .server import EmbeddedPostgres
 
-                server = EmbeddedPostgres()
-                with console.status("Starting a temporary embedded PostgreSQL..."):
-                    uri = server.start()
-                console.print(f"Embedded PostgreSQL {server.version()} is up (pid {server.pid}).")
-            target = resolve(args.driver, args.dsn, embedded_uri=uri if args.dsn is None else None)
-            console.print(f"Driver [bold]{target.driver}[/], server: {target.display}")
-            _admin(target, target.family, [
-                f"CREATE TABLE {table} (run VARCHAR(40) NOT NULL, child INT NOT NULL, seq INT NOT NULL)"])
-            made_table = True
-            results = _run_both(console, target, table, args)
+            server = EmbeddedPostgres()
+            with console.status("Starting a temporary embedded PostgreSQL..."):
+                uri = server.start()
+            interrupts.check()
+            console.print(f"Embedded PostgreSQL {server.version()} is up (pid {server.pid}).")
+        target = resolve(args.driver, args.dsn, embedded_uri=uri if args.dsn is None else None)
+        console.print(f"Driver [bold]{target.driver}[/], server: {target.display}")
+        _admin(target, target.family, [
+            f"CREATE TABLE {table} (run VARCHAR(40) NOT NULL, child INT NOT NULL, seq INT NOT NULL)"])
+        made_table = True
+        results = _run_both(console, target, table, args, interrupts)
         _report(console, results, args)
         return 0 if results[1].clean else 1
     except KeyboardInterrupt:
@@ -146,7 +173,9 @@ def main(argv: list[str]) -> int:
                 server.stop()
 
 
-def _run_both(console: Any, target: Target, table: str, args: argparse.Namespace) -> list[Any]:
+def _run_both(
+    console: Any, target: Target, table: str, args: argparse.Namespace, interrupts: _Interrupts
+) -> list[Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     import forksafe
@@ -163,9 +192,11 @@ def _run_both(console: Any, target: Target, table: str, args: argparse.Namespace
     with Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("rows"), TimeElapsedColumn(), console=console, auto_refresh=False) as bar:
         for label, make_conn in runs:
+            interrupts.check()
             task = bar.add_task(label, total=args.processes * args.rows)
 
             def progress(n: int, task: Any = task) -> None:
+                interrupts.check()  # called every 0.1 s while the children run
                 if n:
                     bar.advance(task, n)
                 bar.refresh()

@@ -71,10 +71,14 @@ class EmbeddedPostgres:
 
 
 def _postmaster_pid(pgdata: Path) -> Optional[int]:
+    """The postmaster's pid, or None. During ``initdb`` the file holds a standalone backend's pid,
+    negated; that process is initdb's child in our own process group, so it needs nothing from us
+    (and a negative number given to ``kill`` would signal a whole process group)."""
     try:
-        return int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+        pid = int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
     except (OSError, ValueError):
         return None
+    return pid if pid > 0 else None
 
 
 def _alive(pid: int) -> bool:
