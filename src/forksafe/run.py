@@ -180,7 +180,7 @@ def _run_in_process(kind: str, target: str, args: list[str]) -> int:
         elif kind == "script":
             runpy.run_path(target, run_name="__main__")  # a directory or zip with __main__.py
         else:
-            runpy.run_module(target, run_name="__main__", alter_sys=True)
+            _run_module(target)
     except SystemExit:
         raise
     except BaseException as exc:  # report it as python would, without our frames
@@ -212,8 +212,25 @@ def _run_file(path: str) -> None:
     exec(code, vars(main))
 
 
+def _run_module(name: str) -> None:
+    """Run a module as ``python -m`` does: CPython's own ``runpy._run_module_as_main`` in a fresh
+    ``__main__`` (so the traceback shows the same frames); plain ``run_module`` elsewhere."""
+    as_main = getattr(runpy, "_run_module_as_main", None)
+    if as_main is None:
+        runpy.run_module(name, run_name="__main__", alter_sys=True)
+        return
+    main = types.ModuleType("__main__")
+    main.__builtins__ = builtins  # type: ignore[attr-defined]
+    sys.modules["__main__"] = main
+    as_main(name, True)
+
+
 def _user_frames(tb: Optional[TracebackType]) -> Optional[TracebackType]:
-    """Drop the leading frames that belong to ``forksafe run`` and runpy."""
-    while tb is not None and tb.tb_frame.f_globals.get("__name__") in (__name__, "runpy", "builtins"):
+    """Drop the leading frames that ``python`` itself would not show: ours, and runpy's when it
+    ran a file or directory (for ``-m`` python shows runpy's two frames, and so do we)."""
+    while tb is not None and tb.tb_frame.f_globals.get("__name__") == __name__:
         tb = tb.tb_next
+    if tb is not None and tb.tb_frame.f_code.co_name == "run_path":
+        while tb is not None and tb.tb_frame.f_globals.get("__name__") == "runpy":
+            tb = tb.tb_next
     return tb

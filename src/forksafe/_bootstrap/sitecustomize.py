@@ -32,10 +32,10 @@ def _patch() -> None:
     if os.environ.get("FORKSAFE_PATCH", "") not in ("1", "true", "yes"):
         return
     try:
-        import forksafe.patch
+        from forksafe import patch  # the function (forksafe.patch the module shares its name)
     except ImportError:
         return  # forksafe is not installed for this interpreter
-    forksafe.patch.patch()
+    patch()
 
 
 # Our directory is only a carrier: take it off sys.path so it shadows nothing else.
