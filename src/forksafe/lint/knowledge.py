@@ -126,7 +126,9 @@ NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 # Modules whose names must appear in a file for it to make a connection we know. The analysis is per
 # module and resolves connect calls through imports, so a file naming none of these can have no finding.
 CONNECT_MODULES: frozenset[str] = frozenset(name.split(".")[0] for name in CONNECT_CALLS)
-# ... and a file must name at least one way of starting another process.
+# ... and a file must name at least one way of starting another process. Each entry point above is
+# recognised through one of these words appearing in the file (an import, a decorator or a method).
 CHILD_WORDS: tuple[str, ...] = (
-    "fork", "Process", "Pool", "task", "enqueue", "job", "worker_process_init",
+    "multiprocessing", "billiard", "ProcessPoolExecutor", "fork", "task", "enqueue", r"\brq\b",
+    "worker_process_init",
 )
