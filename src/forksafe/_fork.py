@@ -102,20 +102,28 @@ class Lease:
 
     def quarantine(self) -> None:
         """Cut this connection off from the server in the current (child) process. Idempotent."""
-        if self.quarantined:
-            return
-        self.quarantined = True
-        _live.discard(self)
-        target = _devnull()
-        for fd, dev, ino in self.fds:
+        if not self.quarantined:
+            _live.discard(self)
+            _quarantine_all([self])
+
+
+def _quarantine_all(leases: list[Lease]) -> None:
+    """The hot loop of the at-fork hook: one fstat and one dup2 per descriptor, nothing else."""
+    target = _devnull()
+    fstat, dup2 = os.fstat, os.dup2
+    for lease in leases:
+        if lease.quarantined:
+            continue
+        lease.quarantined = True
+        for fd, dev, ino in lease.fds:
             try:
-                st = os.fstat(fd)
+                st = fstat(fd)
             except OSError:
                 continue  # already closed: nothing can be sent through it
-            if st.st_dev == dev and st.st_ino == ino:
-                os.dup2(target, fd, inheritable=False)
-        if self.paths:
-            _quarantine_paths(self.paths, target)
+            if st.st_ino == ino and st.st_dev == dev:
+                dup2(target, fd, inheritable=False)
+        if lease.paths:
+            _quarantine_paths(lease.paths, target)
 
 
 def _quarantine_paths(paths: tuple[str, ...], target: int) -> None:
@@ -169,8 +177,9 @@ def _after_fork_in_child() -> None:
     state.generation += 1
     state.pid = os.getpid()
     state.lock = threading.Lock()
-    for lease in list(_live):
-        lease.quarantine()
+    leases = list(_live)
+    _live.clear()
+    _quarantine_all(leases)
     for callback in _child_callbacks:
         callback()
 
