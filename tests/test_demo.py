@@ -20,13 +20,14 @@ from typing import Any
 
 import psutil
 import pytest
-
 from harness.servers import PASSWORD, Server
 
 TIMEOUT = 150
 
 
-def _demo(tmp_path: Path, *args: str, timeout: float = TIMEOUT) -> tuple[subprocess.CompletedProcess[str], Any]:
+def _demo(
+    tmp_path: Path, *args: str, timeout: float = TIMEOUT
+) -> tuple[subprocess.CompletedProcess[str], Any]:
     out = tmp_path / "demo.json"
     env = dict(os.environ, TMPDIR=str(tmp_path), COLUMNS="120")
     proc = subprocess.run([sys.executable, "-m", "forksafe", "demo", *args, "--json", str(out)],
