@@ -208,7 +208,10 @@ def _patch_attribute(owner: Any, name: str, raw: Any, target: str) -> None:
             return
         replacement = _classmethod_wrapper(raw, owner, name)
     else:
-        replacement = _function_wrapper(raw, owner, name)
+        # Aliases of one function share one wrapper, so ``MySQLdb.Connection is MySQLdb.connect``
+        # stays true while patched.
+        same = [p.replacement for p in _patches if p.original is raw and not isinstance(p.owner, type)]
+        replacement = same[0] if same else _function_wrapper(raw, owner, name)
     setattr(owner, name, replacement)
     _patches.append(_Patch(owner, name, raw, replacement, target))
 
@@ -220,7 +223,9 @@ def _family(modules: tuple[str, ...]) -> list[ModuleType]:
 
 
 def _apply_locked() -> None:
-    for target, modules in _targets():
+    targets = _targets()
+    families: dict[tuple[str, ...], list[ModuleType]] = {}
+    for target, modules in targets:
         found = _resolve(target)
         if found is None:
             continue
@@ -237,7 +242,9 @@ def _apply_locked() -> None:
                 where = f"{cls.__module__}.{cls.__qualname__}.{func.__name__}"
                 _patch_attribute(cls, func.__name__, cm, where)
         # Other names for the same function in the driver's own modules.
-        for module in _family(modules):
+        if modules not in families:
+            families[modules] = _family(modules)
+        for module in families[modules]:
             for alias, value in list(vars(module).items()):
                 if value is not raw or (module is owner and alias == name):
                     continue
@@ -345,11 +352,12 @@ def patch(on_fork: Optional[str] = None) -> None:
 
     with _lock:
         _on_fork = policy
+        if _active:
+            return  # already patched; the finder covers what was imported since
+        _active = True
         _watched = _watch_names()
-        if not _active:
-            _active = True
-            if _finder not in sys.meta_path:
-                sys.meta_path.insert(0, _finder)
+        if _finder not in sys.meta_path:
+            sys.meta_path.insert(0, _finder)
         _apply_locked()
     _frameworks_loaded()
 

@@ -15,7 +15,6 @@ import os
 import django
 import pytest
 import zc_helpers as zc
-
 from harness.drivers import unique_table
 from harness.servers import DATABASE, PASSWORD, USER
 

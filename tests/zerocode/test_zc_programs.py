@@ -16,7 +16,6 @@ import re
 
 import pytest
 import zc_helpers as zc
-
 from harness.drivers import BY_NAME, SERVER_DRIVERS, unique_table
 
 REPORT = os.path.join(zc.PROGRAMS, "original_report.py")
@@ -32,7 +31,7 @@ def _connect_line() -> int:
 
 
 def _report_env(mariadb, table: str, **extra: str) -> dict[str, str]:
-    args, kwargs = BY_NAME["MySQLdb"].connect_args(mariadb)
+    _, kwargs = BY_NAME["MySQLdb"].connect_args(mariadb)
     return zc.clean_env(FS_MYSQL=json.dumps(kwargs), FS_TABLE=table, **extra)
 
 
@@ -73,7 +72,8 @@ def test_on_fork_raise_names_the_connect_line_and_pids(mariadb) -> None:
     s = ran.summary
     assert all(code != 0 for code in s["exitcodes"]), ran.explain()
     assert s["parent_ok"] and s["rows"] == 0, ran.explain()
-    errors = [line for line in ran.stderr.splitlines() if line.startswith("forksafe.errors.ForkedConnectionError")]
+    errors = [line for line in ran.stderr.splitlines()
+              if line.startswith("forksafe.errors.ForkedConnectionError")]
     assert len(errors) == 10, ran.explain()
     where = f"{REPORT}:{_connect_line()}"
     pattern = re.compile(rf"made in process {s['parent_pid']} at {re.escape(where)} was used in forked "

@@ -10,7 +10,6 @@ import stat
 
 import pytest
 import zc_helpers as zc
-
 from harness.drivers import BY_NAME
 
 BEHAVES = os.path.join(zc.PROGRAMS, "behaves.py")
@@ -31,7 +30,8 @@ def test_program_sees_what_python_gives_it(form: str, how: str) -> None:
     env = zc.clean_env()
     under_python = zc.plain_python(args, env)
     under_forksafe = zc.forksafe_run(args, env)
-    assert under_forksafe.returncode == under_python.returncode, (under_python.explain(), under_forksafe.explain())
+    assert under_forksafe.returncode == under_python.returncode, (under_python.explain(),
+                                                                  under_forksafe.explain())
     assert under_forksafe.stdout == under_python.stdout
     assert under_forksafe.stderr == under_python.stderr  # same traceback, none of our frames
 

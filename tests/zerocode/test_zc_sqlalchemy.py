@@ -12,13 +12,13 @@ import os
 from typing import Any, Callable
 
 import pytest
+from harness.drivers import unique_table
+from harness.forking import fork_children
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, literal, select, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
 import forksafe
 from forksafe.integrations.sqlalchemy import is_fork_safe, make_fork_safe
-from harness.drivers import unique_table
-from harness.forking import fork_children
 
 CHILDREN = 8
 ROWS = 25

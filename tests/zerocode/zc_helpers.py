@@ -28,7 +28,7 @@ class Ran:
         for line in reversed(self.stdout.strip().splitlines()):
             if line.startswith("{"):
                 return dict(json.loads(line))
-        raise AssertionError(f"no JSON summary; stdout={self.stdout[-2000:]!r} stderr={self.stderr[-3000:]!r}")
+        raise AssertionError(f"no JSON summary; {self.explain()}")
 
     def explain(self) -> str:
         return f"exit={self.returncode}\nstdout={self.stdout[-1500:]}\nstderr={self.stderr[-3000:]}"

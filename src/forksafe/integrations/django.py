@@ -38,6 +38,8 @@ import sys
 import threading
 from typing import Any
 
+from django.apps import AppConfig
+
 from .._fork import Lease, on_child
 from ..connection import Connection as _ForkSafeProxy
 from ..drivers import adapter_for_connection
@@ -171,26 +173,12 @@ def _drop_pools(pools: dict[str, Any]) -> None:
                     Lease(fds).quarantine()
 
 
-def _app_config() -> Any:
-    from django.apps import AppConfig
+class ForkSafeConfig(AppConfig):  # type: ignore[misc]  # Django ships no type information
+    """``INSTALLED_APPS += ["forksafe.integrations.django.ForkSafeConfig"]``: the one settings line."""
 
-    class ForkSafeConfig(AppConfig):
-        """``INSTALLED_APPS += ["forksafe.integrations.django.ForkSafeConfig"]``."""
+    name = "forksafe.integrations.django"
+    label = "forksafe"
+    verbose_name = "forksafe"
 
-        name = "forksafe.integrations.django"
-        label = "forksafe"
-        verbose_name = "forksafe"
-
-        def ready(self) -> None:
-            install()
-
-    return ForkSafeConfig
-
-
-def __getattr__(name: str) -> Any:
-    # Defined on first use so importing this module does not need Django's app registry.
-    if name == "ForkSafeConfig":
-        cls = _app_config()
-        globals()["ForkSafeConfig"] = cls
-        return cls
-    raise AttributeError(name)
+    def ready(self) -> None:
+        install()

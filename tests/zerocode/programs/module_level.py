@@ -9,6 +9,8 @@ connection shared across processes fails instead of passing by luck. Prints a JS
 exit code 0 only if every task succeeded, every row landed and the parent's connection works.
 """
 
+# ruff: noqa: UP031  (written the way such programs are: %-formatting, as in the report)
+
 import concurrent.futures
 import importlib
 import json

@@ -9,6 +9,8 @@ connection made in the forkserver, and patching is what keeps them apart.)
 FS_MYSQL, FS_ROWS, FS_DEADLINE.
 """
 
+# ruff: noqa: UP031  (written the way such programs are: %-formatting, as in the report)
+
 import json
 import multiprocessing
 import os

@@ -1,6 +1,8 @@
 """A console-script application (its entry point is ``zc_console_app:main``): a module-level
 connection and a multiprocessing pool, started the way services are, by a command name."""
 
+# ruff: noqa: UP031  (written the way such programs are: %-formatting, as in the report)
+
 import json
 import multiprocessing
 import os
