@@ -162,3 +162,36 @@ def test_proxy_forwards_driver_extras_and_isinstance(postgresql: Any, tmp_path: 
         lite.execute("CREATE TABLE t (x)")
     assert lite.execute("SELECT COUNT(*) FROM t").fetchone() == (0,)
     lite.close()
+
+
+def test_psycopg2_cursor_factories_and_named_cursors(postgresql: Any) -> None:
+    import psycopg2
+    import psycopg2.extras as extras
+
+    conn = forksafe.connect(psycopg2.connect, postgresql.pg_dsn, cursor_factory=extras.RealDictCursor)
+    cur = conn.cursor()
+    cur.execute("SELECT 1 AS one")
+    assert cur.fetchone() == {"one": 1} and isinstance(cur, extras.RealDictCursor)
+    with conn.cursor(cursor_factory=extras.NamedTupleCursor) as nt:
+        nt.execute("SELECT 2 AS two")
+        assert nt.fetchone().two == 2
+    named = conn.cursor("server_side")  # a server-side cursor, iterated in batches
+    named.itersize = 3
+    named.execute("SELECT generate_series(1, 10)")
+    assert [row["generate_series"] for row in named] == list(range(1, 11))
+    conn.rollback()
+
+    def child(_: int) -> Any:
+        try:
+            cur.execute("SELECT 1")
+        except forksafe.ForkedConnectionError:
+            pass
+        else:
+            raise AssertionError("inherited RealDictCursor ran a query")
+        fresh = conn.cursor()
+        fresh.execute("SELECT 3 AS three")
+        return [fresh.fetchone(), type(fresh).__name__]
+
+    outcome = fork_children(child, 2, timeout=30)
+    assert outcome.ok, outcome.summary()
+    assert all(c.report[0] == {"three": 3} for c in outcome.children)
