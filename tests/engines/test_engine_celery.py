@@ -30,6 +30,7 @@ def run_celery(db: Any, redis_url: str, mode: str, tmp_path: Any, *, stop_on_fai
     client = Celery("client", broker=redis_url, backend=redis_url)
     failures: list[str] = []
     pids: set[int] = set()
+    sessions: set[tuple[int, int]] = set()
     done = 0
     with engine(worker_argv(queue, prefix), str(tmp_path / f"celery-{mode}.log"), env) as eng:
         results = [client.send_task("celery_app.insert", args=[f"tok-{i}-{uuid.uuid4().hex[:8]}"],
@@ -45,7 +46,8 @@ def run_celery(db: Any, redis_url: str, mode: str, tmp_path: Any, *, stop_on_fai
                 failures.append(f"no result: {type(exc).__name__}")
                 break
             if r.successful():
-                pids.add(int(value))
+                pids.add(int(value[0]))
+                sessions.add((int(value[0]), int(value[1])))
                 done += 1
             else:
                 failures.append(f"{type(value).__name__}: {value}")
@@ -56,7 +58,13 @@ def run_celery(db: Any, redis_url: str, mode: str, tmp_path: Any, *, stop_on_fai
     client.close()
     rows, row_pids = count_rows(db.connect, db.table)
     return {"done": done, "failures": failures, "pids": pids, "rows": rows, "row_pids": row_pids, "log": log,
-            "parent": parent}
+            "parent": parent, "sessions": sessions}
+
+
+def one_session_each(out: dict[str, Any]) -> None:
+    """Every pool process had exactly one server session, and no two shared one."""
+    backends = {b for _, b in out["sessions"]}
+    assert len(out["sessions"]) == len(out["pids"]) == len(backends), sorted(out["sessions"])
 
 
 def test_celery_prefork_forksafe_mysqldb(database: Any, redis_server: Any, tmp_path: Any) -> None:
@@ -67,6 +75,7 @@ def test_celery_prefork_forksafe_mysqldb(database: Any, redis_server: Any, tmp_p
         f"{out['done']} done, {out['rows']} rows\n{out['log']}")
     assert len(out["pids"]) >= 2, f"all tasks ran in one pool process: {out['pids']}"
     assert out["parent"] not in out["pids"], "tasks must run in the pool's forked children"
+    one_session_each(out)
 
 
 def test_celery_prefork_raw_mysqldb_control(database: Any, redis_server: Any, tmp_path: Any) -> None:
@@ -85,3 +94,4 @@ def test_celery_prefork_forksafe_psycopg2(database: Any, redis_server: Any, tmp_
     assert out["done"] == TASKS and out["rows"] == TASKS, (
         f"{out['done']} done, {out['rows']} rows\n{out['log']}")
     assert len(out["pids"]) >= 2 and out["parent"] not in out["pids"]
+    one_session_each(out)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from enginekit import first_errors
-from test_engine_celery import TASKS, run_celery
+from test_engine_celery import TASKS, one_session_each, run_celery
 from test_engine_gunicorn import REQUESTS, serve_and_hammer
 
 RUN = ["forksafe", "run"]
@@ -19,6 +19,7 @@ def test_forksafe_run_celery_raw_mysqldb(database: Any, redis_server: Any, tmp_p
     assert not out["failures"], f"{first_errors(out['failures'])}\n{out['log']}"
     assert out["done"] == TASKS and out["rows"] == TASKS
     assert len(out["pids"]) >= 2 and out["parent"] not in out["pids"]
+    one_session_each(out)
 
 
 def test_forksafe_run_gunicorn_raw_psycopg2(database: Any, tmp_path: Any) -> None:

@@ -51,6 +51,17 @@ def echo(conn: Any, token: str, times: int = 1) -> None:
         cur.close()
 
 
+def backend_id(conn: Any) -> int:
+    """The server's id for this connection's session: one per process is the whole point."""
+    sql = "SELECT pg_backend_pid()" if DRIVER.startswith("psycopg") else "SELECT CONNECTION_ID()"
+    cur = conn.cursor()
+    try:
+        cur.execute(sql)
+        return int(cur.fetchone()[0])
+    finally:
+        cur.close()
+
+
 def insert_checked(conn: Any, token: str, checks: int = 1) -> int:
     """Echo ``token`` (``checks`` times), insert a row for it, commit; return this process's pid."""
     echo(conn, token, checks)

@@ -24,5 +24,7 @@ appdb.use(conn)
 
 
 @app.task(name="celery_app.insert")
-def insert(token: str) -> int:
-    return appdb.insert_checked(conn, token)
+def insert(token: str) -> list[int]:
+    """Echo the token, insert a row; return [pid, server session id]."""
+    pid = appdb.insert_checked(conn, token)
+    return [pid, appdb.backend_id(conn)]
