@@ -121,6 +121,11 @@ class Pool:
             if fn is not None and not callable(fn):
                 raise TypeError(f"Pool({label}=...) must be a callable taking the connection, or None")
         _counter += 1
+        self._options: dict[str, Any] = {
+            "min_size": min_size, "max_size": max_size, "timeout": timeout, "max_lifetime": max_lifetime,
+            "max_idle": max_idle, "check": check, "configure": configure, "reset": reset,
+            "reconnect_timeout": reconnect_timeout, "name": name,
+        }
         self.name = name if name is not None else f"pool-{_counter}"
         self._recipe = Recipe(factory)
         self.min_size = min_size
@@ -146,6 +151,12 @@ class Pool:
         self._inherited: dict[int, Slot] = {}
         self._new_generation()
         _pools.add(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A pool pickles as its recipe (factory and options), never its connections or locks: a
+        spawn or forkserver child, or a ProcessPoolExecutor task, gets an empty pool of its own.
+        The factory and callbacks must be picklable (``functools.partial(driver.connect, dsn)`` is)."""
+        return (_rebuild_pool, (self._recipe.connect_fn, self._options))
 
     # -- per-process state -----------------------------------------------------------------------
     def _new_generation(self) -> None:
@@ -546,3 +557,7 @@ class _Lend:
         conn, self._conn = self._conn, None
         if conn is not None:
             self._pool.putconn(conn, exc_type is None)
+
+
+def _rebuild_pool(factory: Callable[[], Any], options: dict[str, Any]) -> Pool:
+    return Pool(factory, **options)
