@@ -110,6 +110,7 @@ def _make_connection_class(base: Any) -> type:
     def __init__(self: Any, dsn: str, *args: Any, **kwargs: Any) -> None:
         self._fs_init_args = (dsn, args, kwargs)
         self._fs_gen = state.generation  # until _fs_setup: behave as current
+        self._fs_calls = 0
         base.__init__(self, dsn, *args, **kwargs)
 
     def _fs_switch(self: Any) -> None:
@@ -141,6 +142,9 @@ def _make_connection_class(base: Any) -> type:
         return self._fs_gen != state.generation and (self._fs_on_fork or get_on_fork()) != "raise"
 
     def cursor(self: Any, *args: Any, **kwargs: Any) -> Any:
+        self._fs_calls += 1
+        if not self._fs_calls & 63:
+            check_pid()  # sampled backstop for forks that bypassed Python's hooks
         if self._fs_gen != state.generation:
             self._fs_switch()
         factory = kwargs.get("cursor_factory") or self.cursor_factory or ext.cursor
