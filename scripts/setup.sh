@@ -13,10 +13,16 @@ for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
   echo "== installing Debian packages:$missing"
   $SUDO apt-get update -q
-  # Servers only run as private instances started by the tests: keep the packages from starting theirs.
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-  $SUDO chmod +x /usr/sbin/policy-rc.d
+  # Servers only run as private instances started by the tests: keep the packages from starting
+  # system-wide ones during the install (and leave the machine's own policy as it was afterwards).
+  created_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    created_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
+  [ -z "$created_policy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 
 PY="${FORKSAFE_PYTHON:-python3}"
