@@ -36,6 +36,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import threading
 from dataclasses import dataclass
@@ -68,6 +69,15 @@ class _Patch:
 
 
 _patches: list[_Patch] = []
+
+
+def _fresh_lock_in_child() -> None:
+    # A thread of the parent may have held the lock at fork time (an import running the finder).
+    global _lock
+    _lock = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock_in_child)
 
 
 # -- the wrapper ------------------------------------------------------------------------------

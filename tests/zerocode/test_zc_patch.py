@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3  # noqa: F401  (loaded, so patch() finds it)
 import sys
 import threading
 from types import ModuleType
 from typing import Any
 
+import mysql.connector  # noqa: F401  (loaded, so patch() finds it)
 import MySQLdb
 import MySQLdb.connections
 import psycopg

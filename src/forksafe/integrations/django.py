@@ -34,8 +34,10 @@ exist in the child; their descriptors are still quarantined).
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+import warnings
 from typing import Any
 
 from django.apps import AppConfig
@@ -43,6 +45,7 @@ from django.apps import AppConfig
 from .._fork import Lease, on_child
 from ..connection import Connection as _ForkSafeProxy
 from ..drivers import adapter_for_connection
+from ..errors import ForkSafetyWarning
 
 __all__ = ["ForkSafeConfig", "install"]
 
@@ -132,6 +135,14 @@ def _lease(wrapper: Any, conn: Any) -> None:
 def _after_fork_in_child() -> None:
     if not (_installed or _auto):
         return
+    try:
+        _reset_in_child()
+    except Exception as e:  # never let Django's state break forksafe's own at-fork hook
+        warnings.warn(f"forksafe could not reset Django's connections in process {os.getpid()}: {e!r}",
+                      ForkSafetyWarning, stacklevel=1)
+
+
+def _reset_in_child() -> None:
     db = sys.modules.get("django.db")
     if db is not None:
         _reset_handles(db.connections)

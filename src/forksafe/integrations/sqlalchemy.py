@@ -30,13 +30,16 @@ The parent is never affected: its pool and connections stay as they were.
 from __future__ import annotations
 
 import gc
+import os
 import threading
+import warnings
 import weakref
 from typing import Any, TypeVar
 
 from .._fork import Lease, on_child
 from ..connection import Connection as _ForkSafeProxy
 from ..drivers import adapter_for_connection
+from ..errors import ForkSafetyWarning
 
 __all__ = ["make_fork_safe"]
 
@@ -129,8 +132,12 @@ def _after_fork_in_child() -> None:
         if id(engine) in seen:
             continue
         seen.add(id(engine))
-        _inherited.append(engine.pool)
-        engine.dispose(close=False)
+        try:
+            _inherited.append(engine.pool)
+            engine.dispose(close=False)
+        except Exception as e:  # one odd engine must not stop the others (nor forksafe's hook)
+            warnings.warn(f"forksafe could not give {engine!r} a new pool in process {os.getpid()}: {e!r}",
+                          ForkSafetyWarning, stacklevel=1)
 
 
 def _enable_auto() -> None:
