@@ -33,13 +33,11 @@ handles start empty there, instead of holding the parent's connections.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
 import sys
 import threading
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Callable, Optional, Sequence
 
@@ -57,15 +55,17 @@ _watched: frozenset[str] = frozenset()
 _FRAMEWORKS = ("sqlalchemy", "django.db")
 
 
-@dataclass
 class _Patch:
     """One replaced attribute: enough to put back exactly what was there."""
 
-    owner: Any  # a module or a class
-    name: str
-    original: Any  # the object found in owner.__dict__ (a classmethod object for classes)
-    replacement: Any
-    target: str  # dotted name for messages and pickling
+    __slots__ = ("name", "original", "owner", "replacement", "target")
+
+    def __init__(self, owner: Any, name: str, original: Any, replacement: Any, target: str) -> None:
+        self.owner = owner  # a module or a class
+        self.name = name
+        self.original = original  # the object found in owner.__dict__ (a classmethod for classes)
+        self.replacement = replacement
+        self.target = target  # dotted name, for messages
 
 
 _patches: list[_Patch] = []
@@ -285,7 +285,7 @@ def _frameworks_loaded() -> None:
 
 # -- drivers imported later -------------------------------------------------------------------
 
-class _Loader(importlib.abc.Loader):
+class _Loader:
     """Runs the real loader, then a patching pass; hands the module back its real loader."""
 
     def __init__(self, loader: Any) -> None:
@@ -312,7 +312,10 @@ class _Loader(importlib.abc.Loader):
         return getattr(self._loader, name)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
+    # Plain classes, not importlib.abc's: importing importlib.abc costs ~20 ms at every interpreter
+    # start under the bootstrap, and the import system only needs the methods.
+
     def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Optional[ModuleType] = None,
                   ) -> Optional[importlib.machinery.ModuleSpec]:
         if not _active or fullname not in _watched or getattr(_local, "finding", False):
@@ -330,7 +333,7 @@ class _Finder(importlib.abc.MetaPathFinder):
             _local.finding = False
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
-        spec.loader = _Loader(spec.loader)
+        spec.loader = _Loader(spec.loader)  # type: ignore[assignment]  # duck-typed loader
         return spec
 
 

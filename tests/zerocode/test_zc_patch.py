@@ -232,3 +232,32 @@ def test_patch_policy_applies_to_patched_connections(mariadb) -> None:
     assert f"made in process {os.getpid()} at {__file__}:" in message, message
     assert f"forked process {outcome.children[0].pid}" in message, message
     conn.close()
+
+
+def test_frameworks_imported_after_patch_are_switched_on() -> None:
+    """SQLAlchemy and Django imported after patch(): their integrations switch on from the import
+    hook, without loading Django's settings (none are configured here) and without breaking fork."""
+    probe = """
+import os, sys, forksafe
+forksafe.patch()
+import sqlalchemy, django.db
+from forksafe.integrations import sqlalchemy as fsa, django as fdj
+engine = sqlalchemy.create_engine("sqlite://")
+with engine.connect():
+    pass
+assert fsa.is_fork_safe(engine) and fdj._auto
+assert not django.conf.settings.configured
+parent_pool = engine.pool
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if engine.pool is not parent_pool and not django.conf.settings.configured else 3)
+assert engine.pool is parent_pool
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+forksafe.unpatch()
+assert not fsa.is_fork_safe(engine) and not fdj._auto
+print("ok")
+"""
+    env = zc.clean_env()
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    ran = zc.run([zc.PYTHON, "-c", probe], env)
+    assert ran.returncode == 0 and ran.stdout.strip() == "ok", ran.explain()

@@ -96,12 +96,25 @@ def _setup() -> None:
         if not _hooked:
             _hooked = True
             on_child(_after_fork_in_child)
-    # Connections this thread already opened (install() after the first query).
+    # Connections this thread already opened (install() after the first query). Never load the
+    # settings here: this also runs from the import hook, while django.db is being imported.
+    if not _settings_loaded():
+        return
     from django.db import connections
 
-    for wrapper in connections.all(initialized_only=True):
+    try:
+        wrappers = connections.all(initialized_only=True)
+    except Exception:
+        return
+    for wrapper in wrappers:
         if wrapper.connection is not None:
             _lease(wrapper, wrapper.connection)
+
+
+def _settings_loaded() -> bool:
+    """True once Django's settings were read: before that no connection can exist."""
+    conf = sys.modules.get("django.conf")
+    return conf is not None and bool(getattr(conf.settings, "configured", False))
 
 
 def _lease_new_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -152,6 +165,8 @@ def _reset_in_child() -> None:
 
 
 def _reset_handles(connections: Any) -> None:
+    if not _settings_loaded():
+        return  # nothing was opened, and loading settings in an at-fork hook is no place to start
     try:
         wrappers = connections.all(initialized_only=True)
     except Exception:  # settings not configured yet: nothing was opened
