@@ -34,7 +34,7 @@ import atexit
 import os
 import stat
 import threading
-import weakref
+from array import array
 from typing import Callable, Iterable, Optional
 
 __all__ = ["Lease", "check_pid", "fresh_lock", "on_child", "state"]
@@ -53,8 +53,6 @@ class _State:
 
 state = _State()
 
-# Leases of this process's connections. Weak: a lease dies with its owner.
-_live: weakref.WeakSet[Lease] = weakref.WeakSet()
 _child_callbacks: list[Callable[[], None]] = []
 _abandoned: list[object] = []
 _devnull_fd: Optional[int] = None
@@ -75,7 +73,7 @@ class Lease:
     opens after the connection was made.
     """
 
-    __slots__ = ("__weakref__", "fds", "generation", "paths", "quarantined")
+    __slots__ = ("fds", "generation", "key", "paths", "quarantined")
 
     def __init__(self, fds: Iterable[int], *, paths: Iterable[str] = ()) -> None:
         self.generation = state.generation
@@ -88,7 +86,7 @@ class Lease:
             self.fds.append((fd, st.st_dev, st.st_ino))
         self.paths = tuple(paths)
         self.quarantined = False
-        _live.add(self)
+        self.key = _register(self.fds, self.paths)
 
     @property
     def stale(self) -> bool:
@@ -98,32 +96,97 @@ class Lease:
     def release(self) -> None:
         """The owner closed its connection in its own process: nothing left to guard."""
         self.quarantined = True
-        _live.discard(self)
+        _unregister(self.key)
 
     def quarantine(self) -> None:
-        """Cut this connection off from the server in the current (child) process. Idempotent."""
+        """Cut this connection off from the server in the current process. Idempotent."""
         if not self.quarantined:
-            _live.discard(self)
-            _quarantine_all([self])
+            self.quarantined = True
+            _unregister(self.key)
+            target = _devnull()
+            for fd, dev, ino in self.fds:
+                _cut(fd, dev, ino, target)
+            if self.paths:
+                _quarantine_paths(self.paths, target)
+
+    def __del__(self) -> None:  # the owner is gone without closing: its driver closed the socket
+        _unregister(self.key)
 
 
-def _quarantine_all(leases: list[Lease]) -> None:
-    """The hot loop of the at-fork hook: one fstat and one dup2 per descriptor, nothing else."""
+# The registry the at-fork hook reads. After fork every page the child touches is copied, and
+# Python touches an object's page just by reading it (reference counts), so walking 100 Lease
+# objects in the hook cost about 20 us each in copy-on-write faults. Instead the parent keeps one
+# flat array of (fd, dev, ino) triples, rebuilt whenever a lease comes or goes (connects and
+# closes: rare, and milliseconds anyway); the hook reads that one buffer and nothing else.
+_entries: dict[int, tuple[list[tuple[int, int, int]], tuple[str, ...]]] = {}
+_table: array[int] = array("q")
+_path_leases: dict[int, tuple[str, ...]] = {}
+_registry_lock = threading.Lock()
+_next_key = 0
+_retired: list[object] = []  # the child's inherited registry, kept so nothing is decref'd
+
+
+def _rebuild() -> None:
+    global _table
+    table: array[int] = array("q")
+    for fds, _ in _entries.values():
+        for triple in fds:
+            table.extend(triple)
+    _table = table  # one reference swap: the hook sees the old table or the new one, whole
+
+
+def _register(fds: list[tuple[int, int, int]], paths: tuple[str, ...]) -> int:
+    global _next_key
+    with _registry_lock:
+        _next_key += 1
+        _entries[_next_key] = (fds, paths)
+        if paths:
+            _path_leases[_next_key] = paths
+        _rebuild()
+        return _next_key
+
+
+def _unregister(key: int) -> None:
+    try:
+        with _registry_lock:
+            if _entries.pop(key, None) is not None:
+                _path_leases.pop(key, None)
+                _rebuild()
+    except Exception:  # interpreter shutdown: module globals may already be gone
+        pass
+
+
+def _cut(fd: int, dev: int, ino: int, target: int) -> None:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return  # already closed: nothing can be sent through it
+    if st.st_ino == ino and st.st_dev == dev:
+        os.dup2(target, fd, inheritable=False)
+
+
+def _quarantine_table() -> None:
+    """The at-fork hook's work: one fstat and one dup2 per leased descriptor."""
+    global _entries, _table, _path_leases, _registry_lock
+    table, paths = _table, _path_leases
+    # Start the child's registry afresh; keep the parent's alive untouched (no decrefs, no COW).
+    _retired.append((_entries, table, paths))
+    _entries, _table, _path_leases = {}, array("q"), {}
+    _registry_lock = threading.Lock()  # a parent thread may have held the old one at fork
+    if not table and not paths:
+        return
     target = _devnull()
     fstat, dup2 = os.fstat, os.dup2
-    for lease in leases:
-        if lease.quarantined:
+    it = iter(table)
+    for fd, dev, ino in zip(it, it, it):
+        try:
+            st = fstat(fd)
+        except OSError:
             continue
-        lease.quarantined = True
-        for fd, dev, ino in lease.fds:
-            try:
-                st = fstat(fd)
-            except OSError:
-                continue  # already closed: nothing can be sent through it
-            if st.st_ino == ino and st.st_dev == dev:
-                dup2(target, fd, inheritable=False)
-        if lease.paths:
-            _quarantine_paths(lease.paths, target)
+        if st.st_ino == ino and st.st_dev == dev:
+            dup2(target, fd, inheritable=False)
+    for lease_paths in paths.values():
+        _quarantine_paths(lease_paths, target)
 
 
 def _quarantine_paths(paths: tuple[str, ...], target: int) -> None:
@@ -177,9 +240,7 @@ def _after_fork_in_child() -> None:
     state.generation += 1
     state.pid = os.getpid()
     state.lock = threading.Lock()
-    leases = list(_live)
-    _live.clear()
-    _quarantine_all(leases)
+    _quarantine_table()
     for callback in _child_callbacks:
         callback()
 

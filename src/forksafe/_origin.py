@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import sysconfig
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Optional
 
 _OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -41,3 +41,24 @@ def capture(skip: int = 1) -> str:
                 return where
         frame = frame.f_back
     return fallback or "<unknown>"
+
+
+def line_of(code: CodeType, lasti: int) -> int:
+    """The source line of bytecode offset ``lasti`` in ``code``.
+
+    Hot paths record ``(f_code, f_lasti)`` and call this only when an error needs the line:
+    ``frame.f_lineno`` decodes the line table on every read (about 1 us on CPython 3.11).
+    """
+    lines = getattr(code, "co_lines", None)
+    if lines is not None:  # Python 3.10+
+        for start, end, line in lines():
+            if start <= lasti < end and line is not None:
+                return int(line)
+    import dis
+
+    found = code.co_firstlineno
+    for offset, line in dis.findlinestarts(code):
+        if offset > lasti:
+            break
+        found = line
+    return int(found)

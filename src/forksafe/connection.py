@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from . import _fds
 from ._fork import Lease, abandon, check_pid, fresh_lock, state
-from ._origin import capture
+from ._origin import capture, line_of
 from .drivers import adapter_for_connection
 from .errors import ConnectionClosedError, ForkedConnectionError
 from .policy import OnFork, enforce
@@ -36,6 +36,7 @@ _state = state
 # Connection methods that return a cursor in some drivers (psycopg 3, sqlite3).
 _CURSOR_RETURNING = frozenset({"execute", "executemany", "executescript"})
 _PID_SAMPLE_MASK = 63  # check the pid on one cursor() call in 64: the backstop's cost stays ~5 ns
+_calls = 0  # cursor() calls in this process, all connections (races only skew the sampling)
 
 
 def open_tracked(recipe: Recipe) -> tuple[Any, Lease]:
@@ -59,7 +60,6 @@ class Connection:
 
     __slots__ = (
         "__weakref__",
-        "_fs_calls",
         "_fs_closed",
         "_fs_gen",
         "_fs_lease",
@@ -87,7 +87,6 @@ class Connection:
         self._fs_closed = False
         self._fs_warned_gen = -1
         self._fs_settings: dict[str, Any] = {}
-        self._fs_calls = 0
 
     # -- the per-process switch ---------------------------------------------------------------
     def _fs_current(self) -> Any:
@@ -135,8 +134,9 @@ class Connection:
 
     # -- DB-API --------------------------------------------------------------------------------
     def cursor(self, *args: Any, **kwargs: Any) -> Cursor:
-        self._fs_calls += 1
-        if not self._fs_calls & _PID_SAMPLE_MASK:
+        global _calls
+        _calls += 1
+        if not _calls & _PID_SAMPLE_MASK:
             check_pid()
         raw = self._fs_raw if self._fs_gen == _state.generation else self._fs_switch()
         return _new_cursor(raw.cursor(*args, **kwargs), self, sys._getframe(1))
@@ -294,9 +294,9 @@ class Cursor:
         _init_cursor(self, raw, conn, frame)
 
     def _fs_forked(self) -> ForkedConnectionError:
-        pid, filename, line = self._fs_where
+        pid, code, lasti = self._fs_where
         return ForkedConnectionError(
-            f"cursor made in process {pid} at {filename}:{line} was used in forked process {os.getpid()}. "
+            f"cursor made in process {pid} at {code.co_filename}:{line_of(code, lasti)} was used in forked process {os.getpid()}. "
             "Cursors cannot cross a fork: make a new cursor in this process with conn.cursor() "
             "(forksafe gives this process its own connection)."
         )
@@ -372,8 +372,8 @@ class Cursor:
 
 
 # Cursor creation is on the hot path of "new cursor per query" code: set the slots through their
-# descriptors (C calls) rather than object.__setattr__, and keep the caller's file and line, not
-# the frame (holding a frame would keep its locals alive).
+# descriptors (C calls) rather than object.__setattr__, and keep the caller's code object and
+# bytecode offset, not the frame (it would keep its locals alive) nor its line (slow to compute).
 _set_raw = Cursor._fs_raw.__set__  # type: ignore[attr-defined]
 _set_conn = Cursor._fs_conn.__set__  # type: ignore[attr-defined]
 _set_gen = Cursor._fs_gen.__set__  # type: ignore[attr-defined]
@@ -384,7 +384,7 @@ def _init_cursor(cur: Cursor, raw: Any, conn: Connection, frame: Any) -> None:
     _set_raw(cur, raw)
     _set_conn(cur, conn)
     _set_gen(cur, _state.generation)
-    _set_where(cur, (conn._fs_raw_pid, frame.f_code.co_filename, frame.f_lineno))
+    _set_where(cur, (conn._fs_raw_pid, frame.f_code, frame.f_lasti))
 
 
 def _new_cursor(raw: Any, conn: Connection, frame: Any) -> Cursor:

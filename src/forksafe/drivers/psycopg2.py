@@ -29,6 +29,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .._fork import Lease, check_pid, fresh_lock, state
+from .._origin import line_of
 from ..errors import ForkedConnectionError
 from ..policy import enforce, get_on_fork
 
@@ -152,7 +153,7 @@ def _make_connection_class(base: Any) -> type:
         cur = base.cursor(self, *args, **kwargs)
         frame = sys._getframe(1)
         cur._fs_gen = state.generation
-        cur._fs_where = (self._fs_pid, frame.f_code.co_filename, frame.f_lineno)
+        cur._fs_where = (self._fs_pid, frame.f_code, frame.f_lasti)  # line computed on error only
         return cur
 
     def commit(self: Any) -> None:
@@ -250,9 +251,10 @@ def _guard_attribute(attr: Any) -> Any:
 
 def _make_cursor_class(base: Any) -> type:
     def forked(self: Any) -> ForkedConnectionError:
-        pid, filename, line = self._fs_where
+        pid, code, lasti = self._fs_where
         return ForkedConnectionError(
-            f"cursor made in process {pid} at {filename}:{line} was used in forked process "
+            f"cursor made in process {pid} at {code.co_filename}:{line_of(code, lasti)} was used in "
+            "forked process "
             f"{os.getpid()}. Cursors cannot cross a fork: make a new cursor in this process with "
             "conn.cursor() (forksafe gives this process its own connection)."
         )
