@@ -119,7 +119,11 @@ def test_control_module_level_connection_fails_under_plain_python(spec, mode: st
     server = server_for(spec)
     table = unique_table("ml")
     zc.create_table(spec, server, table)
-    ran = zc.plain_python([MODULE_LEVEL], _module_env(spec, server, table, mode, "5"), timeout=120)
+    ran = zc.plain_python([MODULE_LEVEL], _module_env(spec, server, table, mode, "5"), timeout=45)
+    if ran.returncode is None:
+        # The whole program hung (e.g. an executor waiting on a worker stuck reading a reply another
+        # worker consumed): one of the bug's documented symptoms. Killed at the bound.
+        return
     s = ran.summary
     assert not s["real_type"].startswith("forksafe."), s
     assert ran.returncode == 1 and (s["errors"] or s["rows"] != s["expected"] or not s["parent_ok"]), \
