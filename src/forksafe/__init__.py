@@ -12,10 +12,10 @@ from typing import Any, Callable, Optional
 
 from ._fork import check_pid
 from ._origin import capture
+from ._patch import is_patched, patch, patched_names, unpatch
 from .connection import Connection, Cursor
 from .drivers import DriverAdapter, register_driver
 from .errors import ConnectionClosedError, ForkedConnectionError, ForkSafeError, ForkSafetyWarning
-from .patch import patch, unpatch
 from .policy import get_on_fork, set_on_fork, validate
 from .pool import Pool, PoolClosed, PoolError, PoolReturnError, PoolTimeout
 from .recipe import Recipe
@@ -39,7 +39,9 @@ __all__ = [
     "check_pid",
     "connect",
     "get_on_fork",
+    "is_patched",
     "patch",
+    "patched_names",
     "register_driver",
     "set_on_fork",
     "unpatch",

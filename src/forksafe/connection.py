@@ -296,7 +296,8 @@ class Cursor:
     def _fs_forked(self) -> ForkedConnectionError:
         pid, code, lasti = self._fs_where
         return ForkedConnectionError(
-            f"cursor made in process {pid} at {code.co_filename}:{line_of(code, lasti)} was used in forked process {os.getpid()}. "
+            f"cursor made in process {pid} at {code.co_filename}:{line_of(code, lasti)} was used in "
+            f"forked process {os.getpid()}. "
             "Cursors cannot cross a fork: make a new cursor in this process with conn.cursor() "
             "(forksafe gives this process its own connection)."
         )

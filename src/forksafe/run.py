@@ -140,7 +140,7 @@ def main(argv: list[str]) -> int:
     os.environ.update(env)
     if policy is not None:
         set_on_fork(policy)
-    from .patch import patch
+    from ._patch import patch
 
     patch()
     return _run_in_process(kind, target, rest)

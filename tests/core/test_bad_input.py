@@ -9,10 +9,10 @@ import warnings
 from typing import Any
 
 import pytest
-
-import forksafe
 from harness.forking import fork_children
 from harness.servers import PASSWORD, free_port, start_postgresql
+
+import forksafe
 
 pytestmark = pytest.mark.fork
 
@@ -109,7 +109,8 @@ def test_password_never_in_repr_warning_or_error(form: str, postgresql: Any) -> 
     elif form == "passwd":
         conn = forksafe.connect(MySQLdb.connect, host="127.0.0.1", passwd=SECRET, on_fork="raise")
     elif form == "dsn":
-        conn = forksafe.connect(psycopg.connect, f"host=127.0.0.1 password='{SECRET}' user=x", on_fork="raise")
+        dsn = f"host=127.0.0.1 password='{SECRET}' user=x"
+        conn = forksafe.connect(psycopg.connect, dsn, on_fork="raise")
     else:
         conn = forksafe.connect(psycopg.connect, f"postgresql://x:{SECRET}@127.0.0.1:1/db", on_fork="raise")
     texts = [repr(conn), str(conn), repr(conn.forksafe_recipe)]

@@ -11,12 +11,12 @@ import os
 from typing import Any, Callable
 
 import pytest
+from harness.drivers import SERVER_DRIVERS, DriverSpec, unique_table
+from harness.forking import fork_children
 
 import forksafe
 from forksafe.connection import Connection
 from forksafe.recipe import Recipe
-from harness.drivers import SERVER_DRIVERS, DriverSpec, unique_table
-from harness.forking import fork_children
 
 pytestmark = pytest.mark.fork
 

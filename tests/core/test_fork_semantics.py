@@ -14,11 +14,11 @@ import warnings
 from typing import Any, Callable
 
 import pytest
+from harness.drivers import DRIVERS, SERVER_DRIVERS, DriverSpec, unique_table
+from harness.forking import fork_children
 
 import forksafe
 from forksafe.connection import Connection
-from harness.drivers import DRIVERS, SERVER_DRIVERS, DriverSpec, unique_table
-from harness.forking import fork_children
 
 pytestmark = pytest.mark.fork
 

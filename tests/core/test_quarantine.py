@@ -16,7 +16,6 @@ import sys
 from typing import Any
 
 import pytest
-
 from harness.drivers import DRIVERS, SERVER_DRIVERS, DriverSpec
 
 PROGRAM = os.path.join(os.path.dirname(__file__), "programs", "inherit_and_leave.py")
@@ -77,11 +76,12 @@ def test_strace_child_sends_nothing_to_server(spec: DriverSpec, action: str, ser
     result = _run(spec, server, "forksafe", action, trace_dir=str(tmp_path))
     assert result["parent_ok"], result
     sent = _bytes_sent_to_server(str(tmp_path), result["child_pid"], server.port)
-    assert sent == [], f"child wrote to the parent's server socket:\n" + "\n".join(sent[:5])
+    assert sent == [], "child wrote to the parent's server socket:\n" + "\n".join(sent[:5])
 
 
 @pytest.mark.parametrize("spec,action", sorted(RAW_BREAKS), ids=lambda v: getattr(v, "name", v))
-def test_control_raw_driver_child_breaks_parent(spec: str, action: str, server_for: Any, tmp_path: Any) -> None:
+def test_control_raw_driver_child_breaks_parent(spec: str, action: str, server_for: Any,
+                                                tmp_path: Any) -> None:
     driver = next(d for d in DRIVERS if d.name == spec)
     server = server_for(driver)
     result = _run(driver, server, "raw", action, trace_dir=str(tmp_path))

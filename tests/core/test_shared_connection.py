@@ -13,10 +13,10 @@ import uuid
 from typing import Any
 
 import pytest
-
-import forksafe
 from harness.drivers import DRIVERS, DriverSpec, unique_table
 from harness.forking import Outcome, fork_children
+
+import forksafe
 
 CHILDREN = 16
 ROWS = 300

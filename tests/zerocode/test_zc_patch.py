@@ -24,9 +24,9 @@ from harness.drivers import BY_NAME
 from harness.forking import fork_children
 
 import forksafe
+from forksafe._patch import is_patched, patched_names
 from forksafe.connection import Connection
 from forksafe.drivers import all_adapters
-from forksafe.patch import is_patched, patched_names
 
 FAMILIES = {a.name: a.modules for a in all_adapters()}
 
@@ -181,7 +181,7 @@ def test_patched_connection_pickles_as_its_recipe(patched, postgresql) -> None:
 def test_driver_imported_after_patch_is_covered_and_restored() -> None:
     probe = """
 import sys, forksafe
-from forksafe.patch import patched_names
+from forksafe._patch import patched_names
 assert "MySQLdb" not in sys.modules and "psycopg" not in sys.modules
 forksafe.patch()
 import MySQLdb, psycopg

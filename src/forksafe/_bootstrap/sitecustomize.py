@@ -32,7 +32,7 @@ def _patch() -> None:
     if os.environ.get("FORKSAFE_PATCH", "") not in ("1", "true", "yes"):
         return
     try:
-        from forksafe import patch  # the function (forksafe.patch the module shares its name)
+        from forksafe import patch
     except ImportError:
         return  # forksafe is not installed for this interpreter
     patch()

@@ -18,8 +18,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
-import forksafe  # noqa: E402
-from harness.drivers import BY_NAME  # noqa: E402
+from harness.drivers import BY_NAME
+
+import forksafe
 
 driver, mode, action = sys.argv[1:4]
 spec = BY_NAME[driver]
@@ -59,7 +60,8 @@ if pid == 0:
 
 _, status = os.waitpid(pid, 0)
 time.sleep(0.2)  # let the server act on whatever the child sent
-result = {"child_pid": pid, "child_status": os.waitstatus_to_exitcode(status), "parent_ok": False, "error": ""}
+result = {"child_pid": pid, "child_status": os.waitstatus_to_exitcode(status), "parent_ok": False,
+          "error": ""}
 try:
     cur = holder[0].cursor()
     cur.execute(spec.backend_id_sql())

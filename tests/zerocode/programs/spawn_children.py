@@ -27,7 +27,7 @@ conn = MySQLdb.connect(**settings)  # module level
 
 
 def task(i):
-    patch = sys.modules.get("forksafe.patch")
+    patch = sys.modules.get("forksafe._patch")
     cur = conn.cursor()
     for k in range(ROWS):
         token = "%d-%d-%d" % (i, k, os.getpid())
@@ -47,7 +47,7 @@ if __name__ == "__main__":
                 summary[method] = pool.map_async(task, range(8), chunksize=1).get(DEADLINE)
             except Exception as e:
                 summary[method] = repr(e)
-    probe = "import sys; p = sys.modules.get('forksafe.patch'); print(bool(p and p.is_patched()))"
+    probe = "import sys; p = sys.modules.get('forksafe._patch'); print(bool(p and p.is_patched()))"
     summary["subprocess_patched"] = subprocess.run([sys.executable, "-c", probe], capture_output=True,
                                                    text=True, timeout=60).stdout.strip() == "True"
     print(json.dumps(summary))

@@ -27,7 +27,7 @@ def task(i):
 
 def main():
     site = sys.modules.get("sitecustomize")
-    patch = sys.modules.get("forksafe.patch")
+    patch = sys.modules.get("forksafe._patch")
     summary = {"argv": sys.argv[1:], "patched": bool(patch and patch.is_patched()),
                "chained_sitecustomize": getattr(site, "MARKER", None)}
     with multiprocessing.Pool(4) as pool:
