@@ -8,17 +8,37 @@ whatever the child does. See README.md and docs/.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+import importlib
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ._fork import check_pid
 from ._origin import capture
-from ._patch import is_patched, patch, patched_names, unpatch
 from .connection import Connection, Cursor
 from .drivers import DriverAdapter, register_driver
 from .errors import ConnectionClosedError, ForkedConnectionError, ForkSafeError, ForkSafetyWarning
 from .policy import get_on_fork, set_on_fork, validate
-from .pool import Pool, PoolClosed, PoolError, PoolReturnError, PoolTimeout
 from .recipe import Recipe
+
+if TYPE_CHECKING:
+    from ._patch import is_patched, patch, patched_names, unpatch
+    from .pool import Pool, PoolClosed, PoolError, PoolReturnError, PoolTimeout
+
+# Imported on first use (PEP 562): every interpreter that imports forksafe (spawn workers, each
+# process under ``forksafe run``) pays only for what it uses.
+_LAZY = {
+    "Pool": ".pool", "PoolClosed": ".pool", "PoolError": ".pool", "PoolReturnError": ".pool",
+    "PoolTimeout": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
+    "patched_names": "._patch",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'forksafe' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 __version__ = "0.1.0"
 

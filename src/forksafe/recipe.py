@@ -6,18 +6,20 @@ spawn or forkserver child (or a ``ProcessPoolExecutor`` worker) rebuilds its own
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ._redact import redact_call
 from .drivers import DriverAdapter, adapter_for_function
 
 
-@dataclass(frozen=True, repr=False)
 class Recipe:
-    connect_fn: Callable[..., Any]
-    args: tuple[Any, ...] = ()
-    kwargs: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("args", "connect_fn", "kwargs")
+
+    def __init__(self, connect_fn: Callable[..., Any], args: tuple[Any, ...] = (),
+                 kwargs: Optional[dict[str, Any]] = None) -> None:
+        self.connect_fn = connect_fn
+        self.args = args
+        self.kwargs: dict[str, Any] = kwargs if kwargs is not None else {}
 
     def open(self) -> Any:
         return self.connect_fn(*self.args, **self.kwargs)

@@ -10,15 +10,13 @@ functions refuse anything else (psycopg2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from ..recipe import Recipe
 
 
-@dataclass(frozen=True)
-class DriverAdapter:
+class DriverAdapter(NamedTuple):
     """Knowledge about one DB-API driver.
 
     ``modules``: top-level module names whose connections this adapter describes (matched against
@@ -40,4 +38,3 @@ class DriverAdapter:
     is_closed: Optional[Callable[[Any], bool]] = None
     ping: Optional[Callable[[Any], None]] = None
     build: Optional[Callable[[Recipe, str, Optional[str]], Any]] = None
-    extras: dict[str, Any] = field(default_factory=dict)
