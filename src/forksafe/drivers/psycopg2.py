@@ -107,6 +107,8 @@ def _make_connection_class(base: Any) -> type:
         self._fs_lock = None
         self._fs_lock_gen = -1
         self._fs_closed_here = False
+        if "_fs_user_factory" not in self.__dict__:
+            _set_cursor_factory(self, None)
 
     def __init__(self: Any, dsn: str, *args: Any, **kwargs: Any) -> None:
         self._fs_init_args = (dsn, args, kwargs)
@@ -148,8 +150,10 @@ def _make_connection_class(base: Any) -> type:
             check_pid()  # sampled backstop for forks that bypassed Python's hooks
         if self._fs_gen != state.generation:
             self._fs_switch()
-        factory = kwargs.get("cursor_factory") or self.cursor_factory or ext.cursor
-        kwargs["cursor_factory"] = _guarded_cursor_class(factory)
+        # The connection's default factory is already the guarded class (see _set_cursor_factory):
+        # only a factory passed here needs wrapping.
+        if kwargs.get("cursor_factory") is not None:
+            kwargs["cursor_factory"] = _guarded_cursor_class(kwargs["cursor_factory"])
         cur = base.cursor(self, *args, **kwargs)
         frame = sys._getframe(1)
         cur._fs_gen = state.generation
@@ -188,6 +192,12 @@ def _make_connection_class(base: Any) -> type:
             return None
         return base.__exit__(self, *exc)
 
+    def _set_cursor_factory(self: Any, factory: Any) -> None:
+        """``conn.cursor_factory`` reads back what the user set; psycopg2 itself sees the guarded
+        subclass, so ``cursor()`` needs no per-call work to find it."""
+        self._fs_user_factory = factory
+        ext.connection.cursor_factory.__set__(self, _guarded_cursor_class(factory or ext.cursor))
+
     def _closed(self: Any) -> int:
         return 1 if self._fs_closed_here else int(ext.connection.closed.__get__(self))
 
@@ -205,6 +215,7 @@ def _make_connection_class(base: Any) -> type:
         "__init__": __init__, "_fs_setup": _fs_setup, "_fs_switch": _fs_switch, "cursor": cursor,
         "commit": commit, "rollback": rollback, "close": close, "__enter__": __enter__,
         "__exit__": __exit__, "closed": property(_closed), "__reduce__": __reduce__, "__repr__": __repr__,
+        "cursor_factory": property(lambda self: self.__dict__.get("_fs_user_factory"), _set_cursor_factory),
         "__module__": __name__,
         "__doc__": "A psycopg2 connection of the driver's own class that reconnects in place after fork.",
     }
