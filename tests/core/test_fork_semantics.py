@@ -313,37 +313,9 @@ def test_lock_held_at_fork_does_not_deadlock_child(postgresql: Any) -> None:
     assert reports == [1, 1]
 
 
-def test_psycopg2_mid_query_in_parent_thread_at_fork(postgresql: Any) -> None:
-    """psycopg2 holds its C mutex during a query; a child forked then must not deadlock on it
-    (EVIDENCE: a raw close() in that child deadlocks). In-place reconnect re-makes the mutex."""
-    import psycopg2
-
-    conn = forksafe.connect(psycopg2.connect, postgresql.pg_dsn)
-    started = threading.Event()
-
-    def slow() -> None:
-        cur = conn.cursor()
-        started.set()
-        cur.execute("SELECT pg_sleep(1.5)")
-
-    thread = threading.Thread(target=slow)
-    thread.start()
-    started.wait(10)
-    time.sleep(0.3)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            reports = _in_child(lambda i: [_scalar(conn, "SELECT 41 + 1"), conn.close()][0], n=2, timeout=20)
-    finally:
-        thread.join(20)
-    assert reports == [42, 42]
-    assert _scalar(conn, "SELECT 1") == 1
-
-
-def test_control_raw_psycopg2_close_mid_query_deadlocks_child(postgresql: Any) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(postgresql.pg_dsn)
+def _fork_while_busy_in_thread(conn: Any, child: Callable[[int], Any], n: int, timeout: float) -> Any:
+    """Fork while another thread of the parent is inside a query on ``conn`` (psycopg2 holds the
+    connection's C mutex for the whole query, so the child inherits it held)."""
     started = threading.Event()
 
     def slow() -> None:
@@ -357,10 +329,30 @@ def test_control_raw_psycopg2_close_mid_query_deadlocks_child(postgresql: Any) -
     time.sleep(0.3)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            outcome = fork_children(lambda i: conn.close(), 1, timeout=5)
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
+            return fork_children(child, n, timeout=timeout)
     finally:
         thread.join(20)
+
+
+def test_psycopg2_mid_query_in_parent_thread_at_fork(postgresql: Any) -> None:
+    """A child forked mid-query must not deadlock on the inherited mutex (EVIDENCE: a raw close()
+    in that child deadlocks). In-place reconnect re-makes the mutex."""
+    import psycopg2
+
+    conn = forksafe.connect(psycopg2.connect, postgresql.pg_dsn)
+    outcome = _fork_while_busy_in_thread(conn, lambda i: [_scalar(conn, "SELECT 41 + 1"), conn.close()][0],
+                                         n=2, timeout=20)
+    assert outcome.ok, outcome.summary()
+    assert [c.report for c in outcome.children] == [42, 42]
+    assert _scalar(conn, "SELECT 1") == 1
+
+
+def test_control_raw_psycopg2_close_mid_query_deadlocks_child(postgresql: Any) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(postgresql.pg_dsn)
+    outcome = _fork_while_busy_in_thread(conn, lambda i: conn.close(), n=1, timeout=5)
     assert outcome.hung == 1, outcome.summary()
 
 
