@@ -9,25 +9,27 @@ all variants alike; we report medians of per-round means and ratios against the 
 
 from __future__ import annotations
 
+import argparse
 import os
+import random
+import statistics
+import sys
 import time
-
-# Register a hook before forksafe's and one after: the gap, measured in the child, is forksafe's
-# at-fork work (hooks run in registration order).
-_marks: dict[str, int] = {}
-os.register_at_fork(after_in_child=lambda: _marks.__setitem__("start", time.perf_counter_ns()))
-
-import argparse  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-from typing import Any, Callable  # noqa: E402
+from typing import Any, Callable
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from harness.drivers import BY_NAME  # noqa: E402
-from harness.servers import running  # noqa: E402
+# Everything but forksafe is imported first: stdlib modules register at-fork hooks of their own
+# (random reseeds, logging re-makes its locks) and must not fall between our two marks.
+import MySQLdb  # noqa: F401
+import psycopg2  # noqa: F401
+from harness.drivers import BY_NAME
+from harness.servers import running
 
+# A hook registered just before forksafe's and one just after: the gap, measured in the child, is
+# forksafe's at-fork work alone (hooks run in registration order).
+_marks: dict[str, int] = {}
+os.register_at_fork(after_in_child=lambda: _marks.__setitem__("start", time.perf_counter_ns()))
 import forksafe  # noqa: E402
 
 os.register_at_fork(after_in_child=lambda: _marks.__setitem__("end", time.perf_counter_ns()))
