@@ -69,5 +69,16 @@ SERVER_DRIVERS = [d for d in DRIVERS if d.server != "sqlite"]
 BY_NAME = {d.name: d for d in DRIVERS}
 
 
+def create_table(spec: DriverSpec, connect: Callable[[], Any], table: str) -> None:
+    """Create the standard test table on a connection of its own, closed afterwards."""
+    conn = connect()
+    try:
+        cur = conn.cursor()
+        cur.execute(spec.create_table(table))
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def unique_table(prefix: str = "t") -> str:
     return f"{prefix}_{uuid.uuid4().hex[:10]}"

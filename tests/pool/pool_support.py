@@ -8,6 +8,7 @@ import os
 import threading
 from typing import Any, Callable
 
+from harness import drivers
 from harness.drivers import BY_NAME, DriverSpec
 
 POOL_DRIVERS = [BY_NAME[n] for n in ("psycopg2", "psycopg", "MySQLdb", "pymysql")]
@@ -111,10 +112,4 @@ def count_rows(factory: Callable[[], Any], table: str) -> int:
 
 
 def create_table(factory: Callable[[], Any], spec: DriverSpec, table: str) -> None:
-    conn = factory()
-    try:
-        cur = conn.cursor()
-        cur.execute(spec.create_table(table))
-        conn.commit()
-    finally:
-        conn.close()
+    drivers.create_table(spec, factory, table)

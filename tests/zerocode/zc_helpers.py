@@ -74,11 +74,7 @@ def db_config(spec: Any, server: Any) -> dict[str, Any]:
 
 
 def create_table(spec: Any, server: Any, table: str) -> None:
+    from harness.drivers import create_table as create
+
     args, kwargs = spec.connect_args(server)
-    conn = spec.connect_fn(*args, **kwargs)
-    try:
-        cur = conn.cursor()
-        cur.execute(spec.create_table(table))
-        conn.commit()
-    finally:
-        conn.close()
+    create(spec, lambda: spec.connect_fn(*args, **kwargs), table)
