@@ -110,7 +110,9 @@ class Lease:
                 _quarantine_paths(self.paths, target)
 
     def __del__(self) -> None:  # the owner is gone without closing: its driver closed the socket
-        _unregister(self.key)
+        key = getattr(self, "key", None)  # None if __init__ did not finish
+        if key is not None:
+            _unregister(key)
 
 
 # The registry the at-fork hook reads. After fork every page the child touches is copied, and
