@@ -14,7 +14,6 @@ import json
 import multiprocessing
 import os
 import sys
-import time
 
 if os.environ.get("FS_DJANGO_DRIVER") == "psycopg2":
     sys.modules["psycopg"] = None  # Django falls back to psycopg2
@@ -66,16 +65,9 @@ if __name__ == "__main__":
         cur.execute(BACKEND_SQL)
         backend_before = cur.fetchone()[0]
     procs = [multiprocessing.Process(target=child, args=(i,)) for i in range(CHILDREN)]
-    for p in procs:
-        p.start()
-    deadline = time.monotonic() + DEADLINE
-    for p in procs:
-        p.join(max(0.1, deadline - time.monotonic()))
-    hung = [p.pid for p in procs if p.is_alive()]
-    for p in procs:
-        if p.is_alive():
-            p.kill()
-            p.join()
+    from progkit import start_and_join  # here, so the program's own lines keep their numbers
+
+    hung = start_and_join(procs, DEADLINE)
     summary = {"vendor": connection.vendor, "pooled": POOLED, "exitcodes": [p.exitcode for p in procs],
                "hung": hung, "expected": CHILDREN * ROWS + 1}
     try:

@@ -15,7 +15,6 @@ import json
 import multiprocessing
 import os
 import sys
-import time
 
 import MySQLdb
 
@@ -48,16 +47,9 @@ if __name__ == "__main__":
                    + " (id INT AUTO_INCREMENT PRIMARY KEY, who TEXT, n INT)")
     db.commit()
     procs = [multiprocessing.Process(target=insert_rows, args=(n,)) for n in range(CHILDREN)]
-    for p in procs:
-        p.start()
-    deadline = time.monotonic() + DEADLINE
-    for p in procs:
-        p.join(max(0.1, deadline - time.monotonic()))
-    hung = [p.pid for p in procs if p.is_alive()]
-    for p in procs:
-        if p.is_alive():
-            p.kill()
-            p.join()
+    from progkit import start_and_join  # here, so the program's own lines keep their numbers
+
+    hung = start_and_join(procs, DEADLINE)
     summary = {"parent_pid": os.getpid(), "child_pids": [p.pid for p in procs],
                "exitcodes": [p.exitcode for p in procs], "hung": hung}
     try:  # the parent's own connection, after the children
