@@ -1,0 +1,72 @@
+"""What forksafe did, for whoever listens: the log, the fork audit report, metrics.
+
+The core publishes one :class:`ForkEvent` each time something crosses a process boundary and
+forksafe acts on it (a connection inherited by a child and replaced, refused or warned about; a
+pool discarding the parent's connections in a child). Events are rare by construction: at most
+one per object per process, never on a hot path. With no listener, publishing is one list
+check.
+
+Listeners run synchronously, in the process where the event happened, on the thread that
+caused it. A listener that raises is reported through the ``forksafe`` logger and never breaks
+the program: observability must not become a new way to fail.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Callable, NamedTuple
+
+__all__ = ["ForkEvent", "publish", "subscribe"]
+
+_log = logging.getLogger("forksafe.events")
+
+
+class ForkEvent(NamedTuple):
+    """One decision forksafe made about an object that crossed a fork.
+
+    ``action``: ``"reconnected"`` (the child got its own connection), ``"warned"`` (the same,
+    under the ``warn`` policy), ``"raised"`` (``ForkedConnectionError`` under ``raise``),
+    ``"kept"`` (an in-process database the child owns a private copy of), ``"reset"`` (a pool
+    or client started afresh in the child).
+    ``kind``: ``"connection"``, ``"pool"`` or ``"client"``.
+    ``label``: the driver or client, e.g. ``"MySQLdb"``, ``"urllib3"``.
+    ``origin``: ``file:line`` of the user's code that made the object.
+    ``made_pid``: the process that made it; ``pid``: the process that acted on it.
+    """
+
+    action: str
+    kind: str
+    label: str
+    origin: str
+    made_pid: int
+    pid: int
+
+
+Listener = Callable[[ForkEvent], None]
+_listeners: list[Listener] = []
+
+
+def subscribe(listener: Listener) -> Callable[[], None]:
+    """Call ``listener(event)`` for every event from now on; returns a function that stops it."""
+    _listeners.append(listener)
+
+    def unsubscribe() -> None:
+        try:
+            _listeners.remove(listener)
+        except ValueError:
+            pass
+
+    return unsubscribe
+
+
+def publish(action: str, kind: str, label: str, origin: str, made_pid: int) -> None:
+    """Tell every listener (no-op without one)."""
+    if not _listeners:
+        return
+    event = ForkEvent(action, kind, label, origin, made_pid, os.getpid())
+    for listener in list(_listeners):
+        try:
+            listener(event)
+        except Exception:
+            _log.exception("forksafe event listener %r failed on %s", listener, event)
