@@ -9,7 +9,6 @@ whatever the child does. See README.md and docs/.
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import TYPE_CHECKING, Any
 
 from ._connect import connect
@@ -31,9 +30,6 @@ from .errors import (
 if TYPE_CHECKING:
     from ._patch import is_patched, patch, patched_names, unpatch
     from .pool import Pool
-
-# A library logs, the application decides where it goes (no "No handlers" fallback to stderr).
-logging.getLogger("forksafe").addHandler(logging.NullHandler())
 
 # Imported on first use (PEP 562): every interpreter that imports forksafe (spawn workers, each
 # process under ``forksafe run``) pays only for what it uses.

@@ -13,13 +13,14 @@ the program: observability must not become a new way to fail.
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Callable, NamedTuple
 
+from ._log import get_logger
+
 __all__ = ["ForkEvent", "publish", "subscribe"]
 
-_log = logging.getLogger("forksafe.events")
+_log = get_logger("forksafe.events")
 
 
 class ForkEvent(NamedTuple):

@@ -21,16 +21,17 @@ generation under it (``_ownership.Ownership.lock``).
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import threading
 from typing import Callable
+
+from ._log import get_logger
 
 __all__ = [
     "after_fork_in_parent", "before_fork", "check_pid", "on_child", "sampled_check", "state",
 ]
 
-_log = logging.getLogger("forksafe.fork")
+_log = get_logger("forksafe.fork")
 
 Step = Callable[[], None]
 

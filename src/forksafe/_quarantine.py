@@ -40,7 +40,6 @@ drains under the lock. Stale entries are harmless in the meantime (the identity 
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 import threading
@@ -50,10 +49,11 @@ from typing import Callable, Iterable, NamedTuple, Optional
 
 from . import _fork
 from ._fork import state
+from ._log import DEBUG, get_logger
 
 __all__ = ["Lease", "LeaseInfo", "abandon", "inherited_leases"]
 
-_log = logging.getLogger("forksafe.quarantine")
+_log = get_logger("forksafe.quarantine")
 
 
 class LeaseInfo(NamedTuple):
@@ -310,7 +310,7 @@ def _quarantine_in_child() -> None:
                 continue
         if files:
             _cut_files(files, target)
-        if _log.isEnabledFor(logging.DEBUG):
+        if _log.isEnabledFor(DEBUG):
             _log.debug("process %d: quarantined %d inherited descriptors", os.getpid(), len(table) // 3)
     abandon(*_kept)  # owners freed now would run their destructors mid-hook; let them be
     _kept = []
