@@ -8,9 +8,6 @@ whatever the child does. See README.md and docs/.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from ._connect import connect
 from ._fork import check_pid
 from ._policy import get_on_fork, set_on_fork
@@ -27,7 +24,10 @@ from .errors import (
     PoolTimeout,
 )
 
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._patch import is_patched, patch, patched_names, unpatch
     from .pool import Pool
 
@@ -43,6 +43,8 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'forksafe' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value

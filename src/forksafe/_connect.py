@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
-
 from ._origin import capture
-from ._policy import OnFork, validate
+from ._policy import validate
 from ._proxy import Connection
 from ._recipe import Recipe
 from .drivers import adapter_for_function
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
+
+    from ._policy import OnFork
 
 __all__ = ["connect", "rebuild"]
 

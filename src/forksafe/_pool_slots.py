@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, Callable, Optional
 
 from ._fork import state
 from ._proxy import Connection
@@ -16,6 +15,10 @@ from ._quarantine import Lease
 from ._recipe import Recipe
 from ._tracking import open_leased
 from .drivers import DriverAdapter
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
 
 __all__ = ["Slot", "close_slot", "open_slot"]
 

@@ -45,19 +45,25 @@ import stat
 import threading
 import weakref
 from array import array
-from typing import Callable, Iterable, NamedTuple, Optional
+from collections import namedtuple
 
 from . import _fork
 from ._fork import state
 from ._log import DEBUG, get_logger
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Callable, Iterable, Optional
 
 __all__ = ["Lease", "LeaseInfo", "abandon", "inherited_leases"]
 
 _log = get_logger("forksafe.quarantine")
 
 
-class LeaseInfo(NamedTuple):
+class LeaseInfo(namedtuple("LeaseInfo", "label kind origin made_pid")):
     """What the audit and the log say about a lease: never a descriptor, never a secret."""
+
+    __slots__ = ()
 
     label: str  # "MySQLdb", "urllib3", ...
     kind: str  # "connection", "pool", "client"
