@@ -8,9 +8,9 @@ every frame belongs to a library (an installed application).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-import functools
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _library_dirs() -> tuple[str, ...]:
     import sysconfig  # at the first connection made, not at import: ~0.8 ms
 

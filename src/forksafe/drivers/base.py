@@ -96,7 +96,8 @@ class DriverAdapter:
             object.__setattr__(self, key, value)
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"DriverAdapter is read-only; register_driver({self.name!r}, ...) makes a new one")
+        raise AttributeError(f"a DriverAdapter is read-only; register_driver({self.name!r}, ...) "
+                             "makes a new one")
 
     def __repr__(self) -> str:
         return f"<DriverAdapter {self.name!r} for {', '.join(self.modules)}>"
