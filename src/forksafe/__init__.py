@@ -29,13 +29,14 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._patch import is_patched, patch, patched_names, unpatch
+    from ._types import DBAPIConnection, DBAPICursor
     from .pool import Pool
 
 # Imported on first use (PEP 562): every interpreter that imports forksafe (spawn workers, each
 # process under ``forksafe run``) pays only for what it uses.
 _LAZY = {
     "Pool": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
-    "patched_names": "._patch",
+    "patched_names": "._patch", "DBAPIConnection": "._types", "DBAPICursor": "._types",
 }
 
 
@@ -55,6 +56,8 @@ __all__ = [
     "Connection",
     "ConnectionClosedError",
     "Cursor",
+    "DBAPIConnection",
+    "DBAPICursor",
     "DriverAdapter",
     "ForkSafeError",
     "ForkSafetyWarning",

@@ -14,7 +14,7 @@ import psycopg
 from typing_extensions import assert_type
 
 import forksafe
-from forksafe._types import DBAPIConnection, DBAPICursor
+from forksafe import DBAPIConnection, DBAPICursor
 
 
 def pool_keeps_the_drivers_type(dsn: str) -> None:
