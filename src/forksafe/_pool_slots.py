@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from typing import Generic
 
 from ._fork import state
 from ._proxy import Connection
@@ -19,7 +20,7 @@ from .drivers import DriverAdapter
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
-    from typing import Any, Callable, Generic, Optional
+    from typing import Any, Callable, Optional
 
 __all__ = ["Slot", "close_slot", "open_slot"]
 
