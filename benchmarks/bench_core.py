@@ -1,10 +1,15 @@
-"""forksafe.connect against the raw driver: a SELECT 1 round trip, and the at-fork hook's cost.
+"""forksafe.connect against the raw driver: a SELECT 1 round trip, reused cursor and new cursor.
 
 Run: ``python benchmarks/bench_core.py [--rounds N] [--queries N]``. It starts private PostgreSQL and
-MariaDB servers (harness/servers.py), so it needs what ``scripts/setup.sh`` installs.
+MariaDB servers (harness/servers.py), so it needs what ``scripts/setup.sh`` installs. The cost at
+fork time is ``bench_fork.py``'s.
 
-Rounds are interleaved (every variant once per round, in a shuffled order) so machine noise hits
-all variants alike; we report medians of per-round means and ratios against the raw driver.
+Each round runs, for every driver and cursor shape in a shuffled order, a batch through the raw
+driver and one through forksafe back to back (which goes first alternates), so both meet the same
+machine noise; the figure is the median of the rounds' ratios, with their quartiles as spread.
+On a shared 2-vCPU machine the wall clock of a loopback round trip is dominated by when the
+server's process gets a CPU, so the client's own CPU time per query (``time.thread_time``: the
+Python work and the send/receive system calls, where forksafe's cost lives) is given beside it.
 """
 
 from __future__ import annotations
@@ -15,117 +20,114 @@ import random
 import statistics
 import sys
 import time
-from typing import Any, Callable
+from typing import Any, NamedTuple
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-# Everything but forksafe is imported first: stdlib modules register at-fork hooks of their own
-# (random reseeds, logging re-makes its locks) and must not fall between our two marks.
 import MySQLdb  # noqa: F401
+import psycopg  # noqa: F401
 import psycopg2  # noqa: F401
 from harness.drivers import BY_NAME
 from harness.servers import running
 
-# A hook registered just before forksafe's and one just after: the gap, measured in the child, is
-# forksafe's at-fork work alone (hooks run in registration order).
-_marks: dict[str, int] = {}
-os.register_at_fork(after_in_child=lambda: _marks.__setitem__("start", time.perf_counter_ns()))
-import forksafe  # noqa: E402
+import forksafe
 
-os.register_at_fork(after_in_child=lambda: _marks.__setitem__("end", time.perf_counter_ns()))
+DRIVERS = ("psycopg2", "psycopg", "MySQLdb")
+TARGETS = {"reused cursor": 1.02, "new cursor": 1.05}
 
 
-def _reused_cursor(conn: Any, n: int) -> float:
+Timing = tuple[float, float]  # (wall us, client CPU us) per query
+
+
+def _reused_cursor(conn: Any, n: int) -> Timing:
     cur = conn.cursor()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     for _ in range(n):
         cur.execute("SELECT 1")
         cur.fetchone()
-    return (time.perf_counter() - t0) / n * 1e6
+    return (time.perf_counter() - t0) / n * 1e6, (time.thread_time() - c0) / n * 1e6
 
 
-def _new_cursor(conn: Any, n: int) -> float:
-    t0 = time.perf_counter()
+def _new_cursor(conn: Any, n: int) -> Timing:
+    t0, c0 = time.perf_counter(), time.thread_time()
     for _ in range(n):
         cur = conn.cursor()
         cur.execute("SELECT 1")
         cur.fetchone()
         cur.close()
-    return (time.perf_counter() - t0) / n * 1e6
+    return (time.perf_counter() - t0) / n * 1e6, (time.thread_time() - c0) / n * 1e6
 
 
-def bench_round_trips(
-    servers: dict[str, Any], rounds: int, queries: int
-) -> list[tuple[str, str, float, float]]:
-    variants: dict[tuple[str, str, str], Callable[[], float]] = {}
-    for driver in ("psycopg2", "MySQLdb"):
+SHAPES = {"reused cursor": _reused_cursor, "new cursor": _new_cursor}
+
+
+class Row(NamedTuple):
+    driver: str
+    shape: str
+    raw_us: float
+    safe_us: float
+    ratio: float  # median of the per-round wall-clock ratios
+    spread: tuple[float, float]  # their quartiles
+    cpu_ratio: float  # the same for the client's CPU time
+    cpu_spread: tuple[float, float]
+
+
+def _median_and_quartiles(values: list[float]) -> tuple[float, tuple[float, float]]:
+    q = statistics.quantiles(values, n=4)
+    return statistics.median(values), (q[0], q[2])
+
+
+def bench_round_trips(servers: dict[str, Any], rounds: int, queries: int) -> list[Row]:
+    """Raw and forksafe back to back in every round (alternating which goes first), per driver
+    and cursor shape; the round's ratio compares two batches that met the same machine weather."""
+    conns = {}
+    for driver in DRIVERS:
         spec = BY_NAME[driver]
         args, kwargs = spec.connect_args(servers[spec.server])
-        raw = spec.connect_fn(*args, **kwargs)
-        safe = forksafe.connect(spec.connect_fn, *args, **kwargs)
-        for conn_name, conn in (("raw", raw), ("forksafe", safe)):
-            for shape, fn in (("reused cursor", _reused_cursor), ("new cursor", _new_cursor)):
-                variants[(driver, shape, conn_name)] = (lambda fn=fn, conn=conn: fn(conn, queries))
-    for fn in variants.values():  # warm up
-        fn()
-    samples: dict[tuple[str, str, str], list[float]] = {k: [] for k in variants}
-    for _ in range(rounds):
-        order = list(variants)
-        random.shuffle(order)
-        for key in order:
-            samples[key].append(variants[key]())
+        conns[driver] = (spec.connect_fn(*args, **kwargs), forksafe.connect(spec.connect_fn, *args, **kwargs))
+    cases = [(driver, shape) for driver in DRIVERS for shape in SHAPES]
+    for driver, shape in cases:  # warm up
+        for conn in conns[driver]:
+            SHAPES[shape](conn, queries)
+    samples: dict[tuple[str, str], list[tuple[Timing, Timing]]] = {case: [] for case in cases}
+    for r in range(rounds):
+        random.shuffle(cases)
+        for driver, shape in cases:
+            raw, safe = conns[driver]
+            fn = SHAPES[shape]
+            if r % 2:
+                t_safe = fn(safe, queries)
+                t_raw = fn(raw, queries)
+            else:
+                t_raw = fn(raw, queries)
+                t_safe = fn(safe, queries)
+            samples[(driver, shape)].append((t_raw, t_safe))
     rows = []
-    for driver in ("psycopg2", "MySQLdb"):
-        for shape in ("reused cursor", "new cursor"):
-            raw_us = statistics.median(samples[(driver, shape, "raw")])
-            safe_us = statistics.median(samples[(driver, shape, "forksafe")])
-            rows.append((driver, shape, raw_us, safe_us))
+    for driver in DRIVERS:
+        for shape in SHAPES:
+            pairs = samples[(driver, shape)]
+            ratio, spread = _median_and_quartiles([s[0] / r[0] for r, s in pairs])
+            cpu_ratio, cpu_spread = _median_and_quartiles([s[1] / r[1] for r, s in pairs])
+            rows.append(Row(driver, shape, statistics.median(r[0] for r, _ in pairs),
+                            statistics.median(s[0] for _, s in pairs), ratio, spread, cpu_ratio, cpu_spread))
     return rows
-
-
-def bench_fork_hook(servers: dict[str, Any], connections: int, forks: int) -> tuple[float, float]:
-    """Median forksafe at-fork work in the child, and median fork+exit+wait, with N live connections."""
-    spec = BY_NAME["MySQLdb"]
-    args, kwargs = spec.connect_args(servers["mariadb"])
-    live = [forksafe.connect(spec.connect_fn, *args, **kwargs) for _ in range(connections)]
-    for conn in live:
-        conn.cursor().execute("SELECT 1")  # open, so each holds a leased socket
-    hook_ns: list[int] = []
-    fork_us: list[float] = []
-    for _ in range(forks):
-        r, w = os.pipe()
-        t0 = time.perf_counter()
-        pid = os.fork()
-        if pid == 0:
-            os.write(w, str(_marks["end"] - _marks["start"]).encode())
-            os._exit(0)
-        os.waitpid(pid, 0)
-        fork_us.append((time.perf_counter() - t0) * 1e6)
-        os.close(w)
-        hook_ns.append(int(os.read(r, 64)))
-        os.close(r)
-    for conn in live:
-        conn.close()
-    return statistics.median(hook_ns) / 1000, statistics.median(fork_us)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--queries", type=int, default=1500)
-    parser.add_argument("--connections", type=int, default=100)
-    parser.add_argument("--forks", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=61)
+    parser.add_argument("--queries", type=int, default=200)
     opts = parser.parse_args()
     with running(["postgresql", "mariadb"]) as servers:
         rows = bench_round_trips(servers, opts.rounds, opts.queries)
-        hook_us, fork_us = bench_fork_hook(servers, opts.connections, opts.forks)
-    print(f"\nSELECT 1 round trip, median of {opts.rounds} interleaved rounds x {opts.queries} queries (us)")
-    print(f"{'driver':<10} {'cursor':<14} {'raw':>8} {'forksafe':>9} {'ratio':>7}")
-    for driver, shape, raw_us, safe_us in rows:
-        print(f"{driver:<10} {shape:<14} {raw_us:8.1f} {safe_us:9.1f} {safe_us / raw_us:6.3f}x")
-    print(f"\nAt-fork hook with {opts.connections} live connections, median of {opts.forks} forks")
-    print(f"forksafe hook in child: {hook_us:.1f} us; fork + exit + wait: {fork_us:.0f} us; "
-          f"hook = {100 * hook_us / fork_us:.2f}% of a fork")
+    print(f"\nSELECT 1, {opts.rounds} rounds x {opts.queries} queries, raw and forksafe back to back per round;"
+          " ratio: median of the rounds' ratios [quartiles]; CPU: the client's own CPU time")
+    print(f"{'driver':<10} {'cursor':<14} {'raw us':>7} {'fs us':>7} {'wall ratio':>10} {'quartiles':>13} "
+          f"{'CPU ratio':>10} {'quartiles':>13} {'target':>7}")
+    for row in rows:
+        print(f"{row.driver:<10} {row.shape:<14} {row.raw_us:7.1f} {row.safe_us:7.1f} {row.ratio:9.3f}x "
+              f"{row.spread[0]:6.3f}-{row.spread[1]:.3f} {row.cpu_ratio:9.3f}x "
+              f"{row.cpu_spread[0]:6.3f}-{row.cpu_spread[1]:.3f} {TARGETS[row.shape]:6.2f}x")
 
 
 if __name__ == "__main__":

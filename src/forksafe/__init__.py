@@ -8,10 +8,6 @@ whatever the child does. See README.md and docs/.
 
 from __future__ import annotations
 
-import importlib
-import logging
-from typing import TYPE_CHECKING, Any
-
 from ._connect import connect
 from ._fork import check_pid
 from ._policy import get_on_fork, set_on_fork
@@ -28,18 +24,19 @@ from .errors import (
     PoolTimeout,
 )
 
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
-    from ._patch import is_patched, patch, patched_names, unpatch
-    from .pool import Pool
+    from typing import Any
 
-# A library logs, the application decides where it goes (no "No handlers" fallback to stderr).
-logging.getLogger("forksafe").addHandler(logging.NullHandler())
+    from ._patch import is_patched, patch, patched_names, unpatch
+    from ._types import DBAPIConnection, DBAPICursor
+    from .pool import Pool
 
 # Imported on first use (PEP 562): every interpreter that imports forksafe (spawn workers, each
 # process under ``forksafe run``) pays only for what it uses.
 _LAZY = {
     "Pool": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
-    "patched_names": "._patch",
+    "patched_names": "._patch", "DBAPIConnection": "._types", "DBAPICursor": "._types",
 }
 
 
@@ -47,6 +44,8 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'forksafe' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
@@ -57,6 +56,8 @@ __all__ = [
     "Connection",
     "ConnectionClosedError",
     "Cursor",
+    "DBAPIConnection",
+    "DBAPICursor",
     "DriverAdapter",
     "ForkSafeError",
     "ForkSafetyWarning",

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
-
 from ._origin import capture
-from ._policy import OnFork, validate
+from ._policy import validate
 from ._proxy import Connection
 from ._recipe import Recipe
 from .drivers import adapter_for_function
 
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
+
+    from ._policy import OnFork
+    from ._types import C
+
 __all__ = ["connect", "rebuild"]
 
 
-def connect(connect_fn: Callable[..., Any], *args: Any, on_fork: Optional[str] = None, **kwargs: Any) -> Any:
+def connect(connect_fn: Callable[..., C], *args: Any, on_fork: Optional[str] = None, **kwargs: Any) -> C:
     """Return a fork-safe DB-API connection that calls ``connect_fn(*args, **kwargs)`` when needed.
 
     Each process that uses it gets its own driver connection, opened at first use. ``on_fork``
@@ -22,7 +27,9 @@ def connect(connect_fn: Callable[..., Any], *args: Any, on_fork: Optional[str] =
 
     For psycopg2 the result is a real ``psycopg2.extensions.connection`` subclass (its C
     functions accept nothing else) opened at once; for every other driver it is a
-    :class:`Connection` proxy that opens nothing until used.
+    :class:`Connection` proxy that opens nothing until used. Its type, to a type checker, is what
+    ``connect_fn`` returns: the proxy passes ``isinstance`` for the driver's class and forwards
+    every attribute, so code typed against the driver keeps type-checking.
     """
     if not callable(connect_fn):
         raise TypeError(
@@ -30,7 +37,8 @@ def connect(connect_fn: Callable[..., Any], *args: Any, on_fork: Optional[str] =
             f"forksafe.connect(psycopg2.connect, dsn); got {type(connect_fn).__name__} instead"
         )
     policy = validate(on_fork) if on_fork is not None else None
-    return _make(Recipe(connect_fn, args, kwargs, adapter_for_function(connect_fn)), policy, capture(2))
+    conn: C = _make(Recipe(connect_fn, args, kwargs, adapter_for_function(connect_fn)), policy, capture(2))
+    return conn
 
 
 def _make(recipe: Recipe, policy: Optional[OnFork], origin: str) -> Any:

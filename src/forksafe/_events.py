@@ -13,16 +13,23 @@ the program: observability must not become a new way to fail.
 
 from __future__ import annotations
 
-import logging
 import os
-from typing import Callable, NamedTuple
+from collections import namedtuple
+
+from ._log import get_logger
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Callable
+
+    Listener = Callable[["ForkEvent"], None]
 
 __all__ = ["ForkEvent", "publish", "subscribe"]
 
-_log = logging.getLogger("forksafe.events")
+_log = get_logger("forksafe.events")
 
 
-class ForkEvent(NamedTuple):
+class ForkEvent(namedtuple("ForkEvent", "action kind label origin made_pid pid")):
     """One decision forksafe made about an object that crossed a fork.
 
     ``action``: ``"reconnected"`` (the child got its own connection), ``"warned"`` (the same,
@@ -35,15 +42,14 @@ class ForkEvent(NamedTuple):
     ``made_pid``: the process that made it; ``pid``: the process that acted on it.
     """
 
+    __slots__ = ()
+
     action: str
     kind: str
     label: str
     origin: str
     made_pid: int
     pid: int
-
-
-Listener = Callable[[ForkEvent], None]
 _listeners: list[Listener] = []
 
 

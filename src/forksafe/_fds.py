@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Optional
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Optional
 
 _FD_DIR = "/proc/self/fd"
 

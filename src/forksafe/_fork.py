@@ -21,18 +21,22 @@ generation under it (``_ownership.Ownership.lock``).
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import threading
-from typing import Callable
+
+from ._log import get_logger
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Callable
+
+    Step = Callable[[], None]
 
 __all__ = [
     "after_fork_in_parent", "before_fork", "check_pid", "on_child", "sampled_check", "state",
 ]
 
-_log = logging.getLogger("forksafe.fork")
-
-Step = Callable[[], None]
+_log = get_logger("forksafe.fork")
 
 
 class _State:

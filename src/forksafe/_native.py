@@ -29,15 +29,19 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import Any, Callable, Optional
 
 from ._fork import check_pid, sampled_check, state
 from ._ownership import Ownership, forked_cursor_error
-from ._policy import OnFork
 from ._quarantine import Lease, LeaseInfo
 from ._recipe import Recipe
 from .drivers import DriverAdapter
 from .errors import closed_error
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
+
+    from ._policy import OnFork
 
 __all__ = ["build", "native_class"]
 

@@ -8,22 +8,25 @@ every frame belongs to a library (an installed application).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-import sysconfig
-from types import CodeType, FrameType
-from typing import Optional
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from types import CodeType, FrameType
+    from typing import Optional
 
 _OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
+@functools.cache
 def _library_dirs() -> tuple[str, ...]:
+    import sysconfig  # at the first connection made, not at import: ~0.8 ms
+
     paths = sysconfig.get_paths()
     dirs = {paths.get(k, "") for k in ("stdlib", "platstdlib", "purelib", "platlib")}
     return tuple(os.path.realpath(d) + os.sep for d in dirs if d)
-
-
-_LIBRARY_DIRS = _library_dirs()
 
 
 def user_frame(skip: int = 1) -> Optional[FrameType]:
@@ -36,7 +39,7 @@ def user_frame(skip: int = 1) -> Optional[FrameType]:
             if fallback is None:
                 fallback = frame
             real = os.path.realpath(filename) if filename.startswith(os.sep) else filename
-            if not real.startswith(_LIBRARY_DIRS):
+            if not real.startswith(_library_dirs()):
                 return frame
         frame = frame.f_back
     return fallback

@@ -24,22 +24,27 @@ eight threads racing on an inherited connection open one session, not eight.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import warnings
-from types import CodeType
-from typing import Optional
 
 from . import _events
 from ._fork import state
+from ._log import get_logger
 from ._origin import line_of, user_frame
-from ._policy import OnFork, get_on_fork
+from ._policy import get_on_fork
 from .errors import ForkedConnectionError, ForkSafetyWarning
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from types import CodeType
+    from typing import Optional
+
+    from ._policy import OnFork
 
 __all__ = ["Ownership", "forked_cursor_error"]
 
-_log = logging.getLogger("forksafe.fork")
+_log = get_logger("forksafe.fork")
 
 
 class Ownership:

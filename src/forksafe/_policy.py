@@ -10,9 +10,13 @@ started later by the program, such as spawn children), or per connection with ``
 from __future__ import annotations
 
 import os
-from typing import Literal
 
-OnFork = Literal["reconnect", "raise", "warn"]
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Literal
+
+    OnFork = Literal["reconnect", "raise", "warn"]
+
 CHOICES: tuple[OnFork, ...] = ("reconnect", "raise", "warn")
 ENV_VAR = "FORKSAFE_ON_FORK"
 

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, Callable, Optional
+from typing import Generic
 
 from ._fork import state
 from ._proxy import Connection
 from ._quarantine import Lease
 from ._recipe import Recipe
 from ._tracking import open_leased
+from ._types import C
 from .drivers import DriverAdapter
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
 
 __all__ = ["Slot", "close_slot", "open_slot"]
 
@@ -25,7 +30,7 @@ FIRST_DELAY = 0.05
 MAX_DELAY = 2.0
 
 
-class Slot:
+class Slot(Generic[C]):
     """One pooled connection and what the pool knows about it.
 
     ``lease`` is held here, strongly: the at-fork quarantine only covers live leases, and it is
@@ -36,7 +41,7 @@ class Slot:
 
     __slots__ = ("conn", "expires", "generation", "idle_since", "lease", "out")
 
-    def __init__(self, conn: Any, lease: Lease, expires: float) -> None:
+    def __init__(self, conn: C, lease: Lease, expires: float) -> None:
         self.conn = conn
         self.lease = lease
         self.out = False
@@ -60,10 +65,10 @@ def open_slot(
     max_lifetime: Optional[float],
     deadline: float,
     reconnect_timeout: float,
-    configure: Optional[Callable[[Any], None]],
+    configure: Optional[Callable[[Any], object]],
     on_error: Callable[[BaseException], None],
     origin: str = "",
-) -> tuple[Slot, Optional[DriverAdapter]]:
+) -> tuple[Slot[Any], Optional[DriverAdapter]]:
     """Open one leased connection, retrying a failing factory with back-off.
 
     Retries stop at the earlier of ``deadline`` (the caller's getconn timeout) and

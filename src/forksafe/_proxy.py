@@ -26,18 +26,22 @@ must be wrapped. What wrapt would add is the generic forwarding, which ``__getat
 from __future__ import annotations
 
 import sys
-from types import CodeType
-from typing import Any, Callable, Iterator, Optional
 
 from ._fork import check_pid, sampled_check, state
 from ._origin import capture
 from ._ownership import Ownership, forked_cursor_error
-from ._policy import OnFork
 from ._quarantine import Lease, abandon
 from ._recipe import Recipe
 from ._session import Session
 from ._tracking import open_leased
 from .errors import ConnectionClosedError, closed_error
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from types import CodeType
+    from typing import Any, Callable, Iterator, Optional
+
+    from ._policy import OnFork
 
 __all__ = ["Connection", "Cursor"]
 

@@ -23,8 +23,11 @@ file is never clobbered.
 
 **Following the socket.** Drivers that can reconnect on their own (MySQL drivers' ``ping``
 with reconnect, auto-reconnect) get a new socket behind the lease's back. Their leases are
-``moving``: just before each fork the parent re-checks them (one ``fstat`` each) and re-reads
-the driver's descriptors when the recorded one changed.
+``moving``: when the child's identity check finds that such a lease's descriptor is no longer
+the recorded socket, it asks the driver object (kept alive across the fork, see below) for its
+current descriptors and cuts those. The check is the ``fstat`` the child makes anyway, so a
+moving lease costs nothing more until its socket really moved; checking in the parent before
+every fork cost one more ``fstat`` per connection per fork (docs/benchmarks.md, "fork").
 
 **Kept alive across the child's thread clean-up.** CPython frees the other threads' states in
 the child before any at-fork hook runs (3.9 to 3.13); a connection held only by a
@@ -40,24 +43,30 @@ drains under the lock. Stale entries are harmless in the meantime (the identity 
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 import threading
 import weakref
 from array import array
-from typing import Callable, Iterable, NamedTuple, Optional
+from collections import namedtuple
 
 from . import _fork
 from ._fork import state
+from ._log import DEBUG, get_logger
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Callable, Iterable, Optional
 
 __all__ = ["Lease", "LeaseInfo", "abandon", "inherited_leases"]
 
-_log = logging.getLogger("forksafe.quarantine")
+_log = get_logger("forksafe.quarantine")
 
 
-class LeaseInfo(NamedTuple):
+class LeaseInfo(namedtuple("LeaseInfo", "label kind origin made_pid")):
     """What the audit and the log say about a lease: never a descriptor, never a secret."""
+
+    __slots__ = ()
 
     label: str  # "MySQLdb", "urllib3", ...
     kind: str  # "connection", "pool", "client"
@@ -171,12 +180,12 @@ class Lease:
 # -- the registry the at-fork hook reads ---------------------------------------------------------
 # After fork every page the child touches is copied, and Python touches an object's page just by
 # reading it (reference counts). So the hook does not walk Lease objects: the parent keeps one
-# flat array of (fd, dev, ino) triples, rebuilt when a lease comes (connects are rare and take
-# milliseconds anyway); the hook reads that buffer and nothing else.
+# flat array of (fd, dev, ino, key) entries, rebuilt when a lease comes (connects are rare and take
+# milliseconds anyway); the hook reads that buffer and nothing else, unless a moving lease's socket
+# moved (``key`` is that lease's, 0 for a lease that cannot move).
 
 _registry_lock = threading.Lock()
 _leases: dict[int, weakref.ref[Lease]] = {}  # key -> lease, every live one of this process
-_moving: dict[int, weakref.ref[Lease]] = {}  # the subset whose driver may replace its socket
 _table: array[int] = array("q")
 _files: frozenset[str] = frozenset()
 _dead: list[int] = []
@@ -192,8 +201,6 @@ def _register(lease: Lease) -> int:
         _next_key += 1
         key = lease.key = _next_key
         _leases[key] = weakref.ref(lease)
-        if lease.refresh is not None:
-            _moving[key] = _leases[key]
         _compact_and_rebuild()
         return key
 
@@ -209,15 +216,18 @@ def _compact_and_rebuild() -> None:
     while _dead:
         key = _dead.pop()
         _leases.pop(key, None)
-        _moving.pop(key, None)
     table: array[int] = array("q")
     files: set[str] = set()
-    for ref in list(_leases.values()):
+    for key, ref in list(_leases.items()):
         lease = ref()
         if lease is None or not lease.key:
             continue
+        moving_key = key if lease.refresh is not None else 0
         for triple in lease.fds:
             table.extend(triple)
+            table.append(moving_key)
+        if moving_key and not lease.fds:
+            table.extend((-1, 0, 0, moving_key))  # no socket now: the driver may open one later
         files.update(lease.paths)
     _table, _files = table, frozenset(files)
 
@@ -253,30 +263,8 @@ def _cut_files(names: frozenset[str], target: int) -> None:
 # -- the fork steps ------------------------------------------------------------------------------
 
 def _before_fork() -> None:
-    """In the parent: follow moved sockets, and keep every owner alive across the fork."""
+    """In the parent: keep every owner alive across the fork (see the module docstring)."""
     global _kept
-    changed = False
-    for ref in list(_moving.values()):
-        lease = ref()
-        if lease is None or not lease.key or lease.refresh is None:
-            continue
-        try:
-            current = lease.fds[0] if lease.fds else None
-            if current is not None:
-                st = os.fstat(current[0])
-                if (st.st_dev, st.st_ino) == current[1:]:
-                    continue
-            fds = _identify(lease.refresh(lease.owner))
-        except Exception:
-            continue  # the driver's object is broken; its old entry stays (identity-checked)
-        if fds != lease.fds:
-            lease.fds = fds
-            changed = True
-    if changed and _registry_lock.acquire(timeout=0.5):
-        try:
-            _compact_and_rebuild()
-        finally:
-            _registry_lock.release()
     _kept = [ref() for ref in list(_leases.values())]
 
 
@@ -287,33 +275,57 @@ def _after_fork_in_parent() -> None:
 
 def _quarantine_in_child() -> None:
     """The child's first step: one fstat and one dup2 per leased descriptor, then start afresh."""
-    global _leases, _moving, _table, _files, _registry_lock, _inherited, _kept
+    global _leases, _table, _files, _registry_lock, _inherited, _kept
     table, files = _table, _files
     # Start the child's registry afresh; keep the parent's alive untouched (no decrefs, no COW).
-    _retired.append((_leases, _moving, table))
+    _retired.append((_leases, table))
     _inherited = _leases
-    _leases, _moving, _table, _files = {}, {}, array("q"), frozenset()
+    _leases, _table, _files = {}, array("q"), frozenset()
     _dead.clear()
     _registry_lock = threading.Lock()  # a parent thread may have held the old one at fork
     if table or files:
         target = _devnull()
         fstat, dup2 = os.fstat, os.dup2
+        moved = []
         it = iter(table)
-        for fd, dev, ino in zip(it, it, it):
+        for fd, dev, ino, moving_key in zip(it, it, it, it):
             if fd == target:
                 continue
             try:
                 st = fstat(fd)
                 if st.st_ino == ino and st.st_dev == dev:
                     dup2(target, fd, inheritable=False)
+                    continue
             except OSError:
-                continue
+                pass
+            if moving_key:
+                moved.append(moving_key)
+        for key in moved:
+            _follow(key, target)
         if files:
             _cut_files(files, target)
-        if _log.isEnabledFor(logging.DEBUG):
-            _log.debug("process %d: quarantined %d inherited descriptors", os.getpid(), len(table) // 3)
+        if _log.isEnabledFor(DEBUG):
+            _log.debug("process %d: quarantined %d inherited descriptors", os.getpid(), len(table) // 4)
     abandon(*_kept)  # owners freed now would run their destructors mid-hook; let them be
     _kept = []
+
+
+def _follow(key: int, target: int) -> None:
+    """In the child: a moving lease's socket is not the recorded one; cut the driver's current one."""
+    ref = _inherited.get(key)
+    lease = ref() if ref is not None else None
+    if lease is None or lease.refresh is None or lease.owner is None:
+        return
+    try:
+        fds = lease.refresh(lease.owner)  # the driver's own answer, read from memory: no I/O
+    except Exception:
+        return  # the driver object is broken: it has no socket to reach the parent through
+    for fd in fds:
+        if fd >= 0 and fd != target:
+            try:
+                os.dup2(target, fd, inheritable=False)
+            except OSError:
+                continue
 
 
 def abandon(*objects: object) -> None:

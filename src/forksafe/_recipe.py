@@ -7,10 +7,11 @@ never holds a socket, and its repr never shows a secret.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
-
-from ._redact import redact_call
 from .drivers import DriverAdapter, unwrap
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
 
 __all__ = ["Recipe"]
 
@@ -56,5 +57,7 @@ class Recipe:
             return None
 
     def __repr__(self) -> str:
+        from ._redact import redact_call  # imported when first needed: its regexes load re (~5 ms)
+
         secret = self.adapter.secret_positions if self.adapter is not None else ()
         return f"{self.label}({redact_call(self.args, self.kwargs, secret)})"

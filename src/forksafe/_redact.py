@@ -9,7 +9,11 @@ secret (``MySQLdb.connect(host, user, passwd, db)``), a DSN or URL inside a stri
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 _SECRET_KEY = re.compile(r"pass(word|wd|phrase)?|pwd|secret|token|api_?key|credential|auth", re.IGNORECASE)
 # key=value DSNs (libpq, ODBC-like): password=abc or password='a b'

@@ -20,7 +20,10 @@ object rather than the session (registered adapters) is copied by the adapter's
 
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Hashable
+
 
 __all__ = ["Session"]
 

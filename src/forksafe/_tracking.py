@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
 
 from . import _fds
 from ._quarantine import Lease, LeaseInfo
 from ._recipe import Recipe
 from .drivers import DriverAdapter, adapter_for_connection
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["open_leased", "wants_driver_object"]
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Optional
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Optional
 
 __all__ = [
     "ConnectionClosedError", "ForkSafeError", "ForkSafetyWarning", "ForkedConnectionError", "PoolClosed",

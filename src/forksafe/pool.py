@@ -34,17 +34,18 @@ import threading
 import time
 import weakref
 from collections import deque
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Generic, Optional, Union
 
 from ._fork import state as _state
 from ._pool_slots import Slot, close_slot, open_slot
 from ._recipe import Recipe
+from ._types import C, DBAPIConnection
 from .drivers import adapter_for_connection, adapter_for_function
 from .errors import PoolClosed, PoolError, PoolReturnError, PoolTimeout
 
 __all__ = ["Pool", "PoolClosed", "PoolError", "PoolReturnError", "PoolTimeout"]
 
-_pools: weakref.WeakSet[Pool] = weakref.WeakSet()
+_pools: weakref.WeakSet[Pool[Any]] = weakref.WeakSet()
 _counter = 0
 _PERMIT = object()  # handed to a waiter: "a slot is free, open a connection yourself"
 
@@ -57,7 +58,7 @@ class _Waiter:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.lock.acquire()
-        self.slot: Optional[Slot] = None
+        self.slot: Optional[Slot[Any]] = None
         self.permit = False
 
 
@@ -69,8 +70,12 @@ def _positive(name: str, value: Optional[float], *, allow_none: bool) -> None:
         raise ValueError(f"Pool({name}=...) must be {hint}; got {value!r}")
 
 
-class Pool:
+class Pool(Generic[C]):
     """A fork-aware pool of DB-API connections made by ``factory()``.
+
+    Generic over the driver's connection type: ``Pool(functools.partial(psycopg.connect, dsn))``
+    is a ``Pool[psycopg.Connection[...]]``, and ``getconn()`` and ``with pool.connection() as
+    conn`` give that type back (the driver's own object, not a proxy).
 
     ``factory``: a zero-argument callable returning the driver's connection, e.g.
     ``functools.partial(psycopg2.connect, dsn)``. Connections are opened lazily, when a checkout
@@ -89,16 +94,16 @@ class Pool:
 
     def __init__(
         self,
-        factory: Callable[[], Any],
+        factory: Callable[[], C],
         *,
         min_size: int = 0,
         max_size: int = 10,
         timeout: float = 30.0,
         max_lifetime: Optional[float] = None,
         max_idle: Optional[float] = None,
-        check: Optional[Callable[[Any], None]] = None,
-        configure: Optional[Callable[[Any], None]] = None,
-        reset: Optional[Callable[[Any], None]] = None,
+        check: Optional[Callable[[C], object]] = None,
+        configure: Optional[Callable[[C], object]] = None,
+        reset: Optional[Callable[[C], object]] = None,
         reconnect_timeout: float = 5.0,
         name: Optional[str] = None,
     ) -> None:
@@ -143,13 +148,13 @@ class Pool:
         self._closed = False
         self._forks_seen = 0
         # Driver knowledge, learnt from the first connection (the adapter's local checks).
-        self._in_tx: Optional[Callable[[Any], Optional[bool]]] = None
-        self._is_closed: Optional[Callable[[Any], bool]] = None
+        self._in_tx: Optional[Callable[[C], Optional[bool]]] = None
+        self._is_closed: Optional[Callable[[C], bool]] = None
         self._adapter_known = False
         # (in_transaction, is_closed) when putconn may take its fast path; see putconn.
-        self._quick: Optional[tuple[Callable[[Any], Optional[bool]], Callable[[Any], bool]]] = None
+        self._quick: Optional[tuple[Callable[[C], Optional[bool]], Callable[[C], bool]]] = None
         # Connections of ancestor processes: kept alive, never closed (see module docstring).
-        self._inherited: dict[int, Slot] = {}
+        self._inherited: dict[int, Slot[C]] = {}
         self._new_generation()
         _pools.add(self)
 
@@ -162,8 +167,8 @@ class Pool:
     # -- per-process state -----------------------------------------------------------------------
     def _new_generation(self) -> None:
         self._lock = threading.Lock()
-        self._idle: deque[Slot] = deque()
-        self._slots: dict[int, Slot] = {}  # id(conn) -> slot, for every connection of this process
+        self._idle: deque[Slot[C]] = deque()
+        self._slots: dict[int, Slot[C]] = {}  # id(conn) -> slot, for every connection of this process
         self._waiters: deque[_Waiter] = deque()
         self._size = 0  # open + being opened: the number the cap applies to
         self._opened = self._closed_count = self._discarded = self._timeouts = self._connect_errors = 0
@@ -180,7 +185,7 @@ class Pool:
             self._new_generation()
 
     # -- lending -----------------------------------------------------------------------------------
-    def getconn(self, timeout: Optional[float] = None) -> Any:
+    def getconn(self, timeout: Optional[float] = None) -> C:
         """Lend a connection; hand it back with :meth:`putconn` (or use :meth:`connection`).
 
         Waits up to ``timeout`` seconds (default: the pool's) when all ``max_size`` are in use,
@@ -194,7 +199,7 @@ class Pool:
         try:
             idle = self._idle
             if idle:
-                slot: Optional[Slot] = idle.pop()
+                slot: Optional[Slot[C]] = idle.pop()
                 slot.out = True  # type: ignore[union-attr]
             else:
                 slot = None
@@ -207,14 +212,14 @@ class Pool:
                 return slot.conn
         return self._wait_or_open(timeout)
 
-    def connection(self, timeout: Optional[float] = None) -> _Lend:
+    def connection(self, timeout: Optional[float] = None) -> _Lend[C]:
         """``with pool.connection() as conn:``: commit on success, roll back on error, return.
 
         The transaction is ended only if the driver reports one open (no round trip otherwise).
         """
         return _Lend(self, timeout)
 
-    def putconn(self, conn: Any, _commit: Optional[bool] = None) -> None:
+    def putconn(self, conn: C, _commit: Optional[bool] = None) -> None:
         """Hand back a connection from :meth:`getconn`. An open transaction is rolled back.
 
         (``_commit`` is for ``connection()``'s exit: True commits an open transaction; one
@@ -245,7 +250,7 @@ class Pool:
                     lock.release()
         return self._give_back(slot, conn, _commit)
 
-    def _give_back(self, slot: Slot, conn: Any, commit: Optional[bool]) -> None:
+    def _give_back(self, slot: Slot[C], conn: C, commit: Optional[bool]) -> None:
         """Everything ``putconn`` can meet: transactions to end, hooks, ageing, waiters, errors."""
         healthy = True
         pending: Optional[BaseException] = None
@@ -301,7 +306,7 @@ class Pool:
         return None
 
     # -- slow paths --------------------------------------------------------------------------------
-    def _vetted(self, slot: Slot) -> bool:
+    def _vetted(self, slot: Slot[C]) -> bool:
         """Age and ``check`` a connection about to be lent; discard it and return False if unfit."""
         fit = True
         if self._aging:
@@ -318,13 +323,13 @@ class Pool:
             self._discard(slot)
         return fit
 
-    def _wait_or_open(self, timeout: Optional[float]) -> Any:
+    def _wait_or_open(self, timeout: Optional[float]) -> C:
         wait = self.timeout if timeout is None else timeout
         if isinstance(wait, bool) or not isinstance(wait, (int, float)) or wait < 0:
             raise ValueError(f"getconn(timeout=...) must be a number of seconds >= 0; got {timeout!r}")
         deadline = time.monotonic() + wait
         while True:
-            slot: Optional[Slot] = None
+            slot: Optional[Slot[C]] = None
             waiter: Optional[_Waiter] = None
             with self._lock:
                 if self._closed:
@@ -348,7 +353,7 @@ class Pool:
                 continue
             return self._open_reserved(deadline)
 
-    def _wait(self, waiter: _Waiter, deadline: float) -> Union[Slot, object]:
+    def _wait(self, waiter: _Waiter, deadline: float) -> Union[Slot[C], object]:
         remaining = deadline - time.monotonic()
         if remaining > 0:
             waiter.lock.acquire(timeout=remaining)
@@ -375,8 +380,9 @@ class Pool:
             "timeout to getconn()/connection()."
         )
 
-    def _open_reserved(self, deadline: float) -> Any:
+    def _open_reserved(self, deadline: float) -> C:
         """Open a connection for a place already reserved under the cap, and lend it."""
+        slot: Slot[C]  # the factory's C: the recipe itself is untyped (it serves any connect function)
         try:
             slot, adapter = open_slot(
                 self._recipe, max_lifetime=self.max_lifetime, deadline=deadline,
@@ -420,7 +426,7 @@ class Pool:
             self._size += 1
             waiter.lock.release()
 
-    def _discard(self, slot: Slot) -> None:
+    def _discard(self, slot: Slot[C]) -> None:
         """Forget and close a lent-out connection of this process (broken, expired, unfit)."""
         with self._lock:
             if self._slots.pop(id(slot.conn), None) is not None:
@@ -430,7 +436,7 @@ class Pool:
             self._pass_permit()
         close_slot(slot.conn, slot.lease)
 
-    def _bad_return(self, conn: Any, slot: Optional[Slot]) -> None:
+    def _bad_return(self, conn: C, slot: Optional[Slot[C]]) -> None:
         if slot is not None and slot.conn is conn and not slot.out:
             raise PoolReturnError(self._twice_message())
         inherited = self._inherited.get(id(conn))
@@ -489,7 +495,7 @@ class Pool:
     def closed(self) -> bool:
         return self._closed
 
-    def __enter__(self) -> Pool:
+    def __enter__(self) -> Pool[C]:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -522,7 +528,7 @@ class Pool:
             }
 
     @staticmethod
-    def check_connection(conn: Any) -> None:
+    def check_connection(conn: DBAPIConnection) -> None:
         """A ``check=`` that pings the server (the driver adapter's cheapest round trip)."""
         adapter = adapter_for_connection(conn)
         if adapter is not None and adapter.ping is not None:
@@ -540,17 +546,17 @@ class Pool:
         return f"<forksafe.Pool {self.name!r} {self._recipe!r} {state}>"
 
 
-class _Lend:
+class _Lend(Generic[C]):
     """What ``pool.connection()`` returns. A class, not ``@contextmanager``: ~0.5 us instead of ~1.8."""
 
     __slots__ = ("_conn", "_pool", "_timeout")
 
-    def __init__(self, pool: Pool, timeout: Optional[float]) -> None:
+    def __init__(self, pool: Pool[C], timeout: Optional[float]) -> None:
         self._pool = pool
         self._timeout = timeout
-        self._conn: Any = None
+        self._conn: Optional[C] = None
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> C:
         conn = self._conn = self._pool.getconn(self._timeout)
         return conn
 
@@ -560,5 +566,5 @@ class _Lend:
             self._pool.putconn(conn, exc_type is None)
 
 
-def _rebuild_pool(factory: Callable[[], Any], options: dict[str, Any]) -> Pool:
+def _rebuild_pool(factory: Callable[[], C], options: dict[str, Any]) -> Pool[C]:
     return Pool(factory, **options)

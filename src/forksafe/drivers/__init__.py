@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Any, Callable, Optional
 
 from .base import DriverAdapter
 from .builtin import BUILTIN
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
 
 __all__ = [
     "DriverAdapter", "adapter_for_connection", "adapter_for_function", "all_adapters", "register_driver",
@@ -42,12 +45,6 @@ def register_driver(name: str, *, modules: tuple[str, ...], **knowledge: Any) ->
     (``fds``, ``in_transaction``, ``session_methods``, ...) sharpens what the general mechanism
     already does. See ``docs/drivers.md``.
     """
-    unknown = set(knowledge) - set(DriverAdapter._fields)
-    if unknown:
-        raise TypeError(
-            f"register_driver() got unknown field(s) {', '.join(sorted(unknown))}; the fields are: "
-            f"{', '.join(DriverAdapter._fields[2:])}"
-        )
     if "connect_functions" in knowledge:
         knowledge["connect_functions"] = tuple(knowledge["connect_functions"])
     return _add(DriverAdapter(name, tuple(modules), **knowledge))

@@ -9,14 +9,20 @@ quarantined); an adapter sharpens it.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Optional
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
 
-Args = tuple[Any, ...]
-Kwargs = dict[str, Any]
+    Args = tuple[Any, ...]
+    Kwargs = dict[str, Any]
 
 
-class DriverAdapter(NamedTuple):
-    """Knowledge about one DB-API driver.
+class DriverAdapter:
+    """Knowledge about one DB-API driver: read-only once made.
+
+    ``DriverAdapter(name, modules, connect_functions, **fields)``; a field not given keeps the
+    default written below ("not known"). A plain class rather than ``typing.NamedTuple``:
+    importing typing would cost ~8 ms at every start (docs/benchmarks.md, "import forksafe").
 
     ``modules``: top-level module names whose connections this adapter describes (matched against
     the connect function's and the connection class's ``__module__``).
@@ -76,3 +82,25 @@ class DriverAdapter(NamedTuple):
     unwrap_methods: tuple[str, ...] = ()
     secret_positions: tuple[int, ...] = ()
     child_reset: Optional[Callable[[Callable[[int], None]], None]] = None
+
+    def __init__(self, name: str, modules: tuple[str, ...], connect_functions: tuple[str, ...] = (),
+                 **fields: Any) -> None:
+        unknown = set(fields) - set(FIELDS)
+        if unknown:
+            raise TypeError(
+                f"DriverAdapter got unknown field(s) {', '.join(sorted(unknown))}; the fields are: "
+                f"{', '.join(FIELDS[2:])}"
+            )
+        fields.update(name=name, modules=modules, connect_functions=connect_functions)
+        for key, value in fields.items():
+            object.__setattr__(self, key, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a DriverAdapter is read-only; register_driver({self.name!r}, ...) "
+                             "makes a new one")
+
+    def __repr__(self) -> str:
+        return f"<DriverAdapter {self.name!r} for {', '.join(self.modules)}>"
+
+
+FIELDS: tuple[str, ...] = tuple(DriverAdapter.__annotations__)  # in declaration order

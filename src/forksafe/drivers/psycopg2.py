@@ -12,9 +12,14 @@ client encoding, and the typecasters registered on the connection.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Optional
 
-from .base import Args, DriverAdapter, Kwargs
+from .base import DriverAdapter
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
+
+    from .base import Args, Kwargs
 
 _SETTINGS = ("isolation_level", "readonly", "deferrable", "autocommit")
 

@@ -3,9 +3,13 @@ socket can change under the lease: it is re-read before every fork."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from .base import DriverAdapter
 
-from .base import Args, DriverAdapter, Kwargs
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
+
+    from .base import Args, Kwargs
 
 SERVER_STATUS_IN_TRANS = 1
 

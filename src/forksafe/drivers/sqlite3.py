@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable, Optional
-from urllib.parse import parse_qs, unquote, urlsplit
 
-from .base import Args, DriverAdapter, Kwargs
+from .base import DriverAdapter
+
+TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
+
+    from .base import Args, Kwargs
 
 _COMPANIONS = ("", "-journal", "-wal", "-shm")
 
@@ -37,6 +41,8 @@ def _path_of(args: Args, kwargs: Kwargs) -> Optional[str]:
     """The database's file name, or None for a database that lives in the process."""
     database, uri = _database(args, kwargs)
     if uri and database.startswith("file:"):
+        from urllib.parse import parse_qs, unquote, urlsplit  # only for URIs: it costs ~5 ms to import
+
         parts = urlsplit(database)
         if parse_qs(parts.query).get("mode", [""])[0] == "memory":
             return None
