@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sqlite3
+import subprocess
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple, Optional
 
 from harness.drivers import DriverSpec
 from harness.forking import fork_children
@@ -100,3 +102,40 @@ def normalised(message: str, *, label: str, pids: dict[int, str], where: dict[st
     for pid, name in pids.items():
         message = re.sub(rf"\b{pid}\b", name, message)
     return message.replace(label, "<driver>")
+
+
+class Ran(NamedTuple):
+    pid: int
+    returncode: Optional[int]  # None: killed at the deadline
+    stdout: str
+    stderr: str
+
+    def explain(self) -> str:
+        return f"exit={self.returncode}\nstdout={self.stdout[-1500:]}\nstderr={self.stderr[-3000:]}"
+
+
+def program_env(**extra: str) -> dict[str, str]:
+    """This environment without forksafe's variables, importing the forksafe under test."""
+    src = os.path.dirname(os.path.dirname(os.path.abspath(forksafe.__file__)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORKSAFE_")}
+    env["PYTHONPATH"] = src
+    env.update(extra)
+    return env
+
+
+def run_program(argv: list[str], env: dict[str, str], timeout: float = 60.0) -> Ran:
+    """Run ``argv`` in its own process group, killed whole if it outlives ``timeout``."""
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        code: Optional[int] = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        code = None
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # stragglers
+    except ProcessLookupError:
+        pass
+    return Ran(proc.pid, code, out, err)
