@@ -271,15 +271,14 @@ class Connection:
         raw = self._fs_raw
         if raw is not None:
             return type(raw)
-        if not self._fs_closed:
-            cls = self._fs_connection_class()
-            if cls is not None:
-                return cls
-        return Connection
+        cls = self._fs_connection_class()  # closed too: close() does not change what it is
+        return cls if cls is not None else Connection
 
     def __dir__(self) -> list[str]:
         cls = self._fs_connection_class()
         names = set(dir(cls)) if cls is not None else set()
+        if self._fs_gen == _state.generation:  # open here: the driver's instance attributes too
+            names.update(dir(self._fs_raw))
         return sorted(names | set(_OWN_NAMES))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -409,11 +408,12 @@ class Cursor:
             raise self._fs_forked()
         return self._fs_raw.fetchall()
 
-    def close(self) -> None:
+    def close(self) -> Any:
         # In a child, closing a cursor it inherited is a no-op: some drivers drain pending results
         # on close, which would read from the parent's session.
         if self._fs_gen == _state.generation:
-            self._fs_raw.close()
+            return self._fs_raw.close()  # whatever the driver returns (mysql-connector: True)
+        return None
 
     def __iter__(self) -> Iterator[Any]:
         if self._fs_gen != _state.generation:
