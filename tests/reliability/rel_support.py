@@ -41,7 +41,7 @@ def scalar(conn: Any, sql: str, params: Any = None) -> Any:
         cur.execute(sql)
     else:
         cur.execute(sql, params)
-    row = cur.fetchone()
+    row = cur.fetchone() if cur.description is not None else None
     cur.close()
     return row[0] if row else None
 
@@ -101,7 +101,7 @@ def program_env(**extra: str) -> dict[str, str]:
 
 def run_program(source: str, *, timeout: float = 60.0, env: Optional[dict[str, str]] = None,
                 argv_prefix: tuple[str, ...] = (), under_forksafe_run: bool = False,
-                tmp_path: Optional[Any] = None) -> Ran:
+                tmp_path: Optional[Any] = None, argv_suffix: tuple[str, ...] = ()) -> Ran:
     """Run ``source`` (dedented) as its own interpreter in its own process group, killed as a whole
     at ``timeout``. ``under_forksafe_run``: as ``forksafe run program.py``."""
     directory = str(tmp_path) if tmp_path is not None else None
@@ -114,6 +114,7 @@ def run_program(source: str, *, timeout: float = 60.0, env: Optional[dict[str, s
         f.write(textwrap.dedent(source))
     argv = [*argv_prefix, sys.executable]
     argv += ["-m", "forksafe", "run", path] if under_forksafe_run else [path]
+    argv += list(argv_suffix)
     proc = subprocess.Popen(argv, env=env or program_env(), cwd=directory, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -128,6 +129,10 @@ def run_program(source: str, *, timeout: float = 60.0, env: Optional[dict[str, s
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def pymysql_kwargs(server: Any) -> dict[str, Any]:
+    return {**server.mysql_kwargs, "ssl_disabled": True}
 
 
 def connect_call_json(spec: DriverSpec, server: Any) -> str:
