@@ -20,6 +20,7 @@ from .policy import get_on_fork, set_on_fork, validate
 from .recipe import Recipe
 
 if TYPE_CHECKING:
+    from ._audit.record import report_forks
     from ._patch import is_patched, patch, patched_names, unpatch
     from .pool import Pool, PoolClosed, PoolError, PoolReturnError, PoolTimeout
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Pool": ".pool", "PoolClosed": ".pool", "PoolError": ".pool", "PoolReturnError": ".pool",
     "PoolTimeout": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
-    "patched_names": "._patch",
+    "patched_names": "._patch", "report_forks": "._audit.record",
 }
 
 
@@ -63,6 +64,7 @@ __all__ = [
     "patch",
     "patched_names",
     "register_driver",
+    "report_forks",
     "set_on_fork",
     "unpatch",
 ]

@@ -22,7 +22,10 @@ import sys
 import threading
 from typing import Any, Callable, Iterator, Optional
 
-from . import _fds
+from . import (
+    _events,  # TEMP until core rewrite
+    _fds,
+)
 from ._fork import Lease, abandon, check_pid, fresh_lock, state
 from ._origin import capture, line_of
 from .drivers import adapter_for_connection
@@ -121,9 +124,18 @@ class Connection:
     def _fs_leave_inherited(self) -> None:
         """First touch of a connection inherited through fork: policy, then let it go unclosed."""
         warned_here = self._fs_warned_gen == _state.generation
-        if enforce(self._fs_on_fork, kind="connection", made_pid=self._fs_raw_pid, origin=self._fs_origin,
-                   warned=warned_here):
-            self._fs_warned_gen = _state.generation
+        try:  # TEMP until core rewrite: the core publishes fork events itself
+            if enforce(self._fs_on_fork, kind="connection", made_pid=self._fs_raw_pid, origin=self._fs_origin,
+                       warned=warned_here):
+                self._fs_warned_gen = _state.generation
+                _events.publish("warned", "connection", self._fs_recipe.label, self._fs_origin,
+                                self._fs_raw_pid)
+            else:
+                _events.publish("reconnected", "connection", self._fs_recipe.label, self._fs_origin,
+                                self._fs_raw_pid)
+        except ForkedConnectionError:  # TEMP until core rewrite
+            _events.publish("raised", "connection", self._fs_recipe.label, self._fs_origin, self._fs_raw_pid)
+            raise
         # Already quarantined in the at-fork hook: nothing it does can reach the server.
         abandon(self._fs_raw)
         self._fs_raw = None
