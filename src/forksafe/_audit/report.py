@@ -176,7 +176,9 @@ def finish(report_path: str, record_dir: str) -> None:
     shutil.rmtree(record_dir, ignore_errors=True)
     from .table import render
 
+    # The real stderr: engines (Celery) replace sys.stderr with a logger at start-up.
+    stream = sys.__stderr__ if sys.__stderr__ is not None else sys.stderr
     try:
-        render(report, sys.stderr, saved_to=report_path)
+        render(report, stream, saved_to=report_path)
     except Exception:
         pass
