@@ -46,6 +46,9 @@ __all__ = ["Pool", "PoolClosed", "PoolError", "PoolReturnError", "PoolTimeout"]
 _pools: weakref.WeakSet[Pool] = weakref.WeakSet()
 _counter = 0
 _PERMIT = object()  # handed to a waiter: "a slot is free, open a connection yourself"
+# Metrics (forksafe.integrations.otel): None unless enabled, read only on slow paths; the timed
+# getconn/putconn are swapped in by set_observer, so the hot path pays nothing when it is off.
+_observer: Any = None
 
 
 class _Waiter:
@@ -363,6 +366,8 @@ class Pool:
             if self._closed:
                 raise self._closed_error()
             self._timeouts += 1
+            if _observer is not None:
+                _observer.timed_out(self)
             in_use = len(self._slots) - len(self._idle)
             opening = self._size - len(self._slots)
             others = len(self._waiters)
@@ -376,6 +381,8 @@ class Pool:
 
     def _open_reserved(self, deadline: float) -> Any:
         """Open a connection for a place already reserved under the cap, and lend it."""
+        observer = _observer
+        started = time.monotonic() if observer is not None else 0.0
         try:
             slot, adapter = open_slot(
                 self._recipe, max_lifetime=self.max_lifetime, deadline=deadline,
@@ -387,6 +394,8 @@ class Pool:
                 self._size -= 1
                 self._pass_permit()
             raise
+        if observer is not None:
+            observer.created(self, time.monotonic() - started)
         if not self._adapter_known:
             if adapter is not None:
                 self._in_tx = adapter.in_transaction
@@ -557,6 +566,23 @@ class _Lend:
         conn, self._conn = self._conn, None
         if conn is not None:
             self._pool.putconn(conn, exc_type is None)
+
+
+_plain_methods = (Pool.getconn, Pool.putconn)
+
+
+def set_observer(observer: Any) -> None:
+    """Install a metrics observer for every pool of this process, or remove it (None).
+
+    The observer gets ``created(pool, seconds)`` and ``timed_out(pool)`` from the slow paths, and
+    ``timed(getconn, putconn)`` returns the timed versions of the two lending methods, which
+    replace the plain ones while it is installed (a forked child inherits them with the process).
+    """
+    global _observer
+    getconn, putconn = _plain_methods if observer is None else observer.timed(*_plain_methods)
+    Pool.getconn = getconn  # type: ignore[method-assign]
+    Pool.putconn = putconn  # type: ignore[method-assign]
+    _observer = observer
 
 
 def _rebuild_pool(factory: Callable[[], Any], options: dict[str, Any]) -> Pool:
