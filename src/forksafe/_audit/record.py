@@ -66,6 +66,7 @@ def start_from_environment() -> Optional[str]:
     if not os.environ.get(DIR_ENV) or not os.environ.get(OWNER_ENV):
         _claim(report)
     _record_dir = os.environ[DIR_ENV]
+    _inherited_reader()  # looked up here, once, rather than in every forked child
     if _unsubscribe is None:
         from .._events import subscribe
 
@@ -108,14 +109,26 @@ def _on_event(event: Any) -> None:
              "origin": event.origin, "made_pid": event.made_pid, "pid": event.pid, "t": time.time()})
 
 
+_NOT_LOOKED = object()
+_reader: object = _NOT_LOOKED  # the core's inherited_leases, looked up once (children inherit it)
+
+
+def _inherited_reader() -> object:
+    global _reader
+    if _reader is _NOT_LOOKED:
+        try:
+            from .. import _quarantine  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            _reader = None
+        else:
+            _reader = getattr(_quarantine, "inherited_leases", None)
+    return _reader
+
+
 def inherited() -> list[tuple[str, str, str, int]]:
     """The core's list of what this process inherited at its last fork, when the core has one."""
-    try:
-        from .. import _quarantine  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return []
-    reader = getattr(_quarantine, "inherited_leases", None)
-    if reader is None:
+    reader = _inherited_reader()
+    if not callable(reader):
         return []
     try:
         return [(str(a), str(b), str(c), int(d)) for a, b, c, d in reader()]

@@ -25,7 +25,8 @@ Forks (forksafe's own names):
   last fork, each cut off from the server there (used or not), when the core can tell.
 
 Cost: nothing until ``instrument()``; the gauges are read only when the SDK collects. Enabled,
-``getconn``/``putconn`` pay two clock reads and two histogram records (see docs/production.md).
+``getconn``/``putconn`` pay two clock reads and two histogram records, most of it the SDK's own
+``record`` (figures in docs/production.md); ``instrument(durations=False)`` keeps them free.
 
 Forks: a forked child inherits the instruments with the process, but the SDK's exporter and its
 accumulated points are the parent's. Set up the child's own meter provider where the engine
@@ -71,7 +72,8 @@ def _pools(instruments: _Instruments) -> list[pool.Pool]:
 class _Instruments:
     """The instruments on one meter, and the observer the pools call."""
 
-    def __init__(self, meter: metrics.Meter) -> None:
+    def __init__(self, meter: metrics.Meter, durations: bool) -> None:
+        self.durations = durations
         def histogram(name: str, description: str) -> Any:
             try:
                 return meter.create_histogram(name, unit="s", description=description,
@@ -110,6 +112,13 @@ class _Instruments:
             "forksafe.fork.quarantined", callbacks=[self._quarantined], unit="{connection}",
             description="Connections inherited at this process's last fork, cut off from the server")
         self._lent: dict[int, float] = {}  # id(conn) -> when it was lent
+        self._attributes: dict[str, dict[str, str]] = {}  # pool name -> its attributes, made once
+
+    def attributes(self, name: str) -> dict[str, str]:
+        found = self._attributes.get(name)
+        if found is None:
+            found = self._attributes[name] = {POOL_NAME: name}
+        return found
 
     # -- gauges, read at collection ------------------------------------------------------------
     def _count(self, options: CallbackOptions) -> Iterable[Observation]:
@@ -140,15 +149,18 @@ class _Instruments:
 
     # -- the pool observer (forksafe.pool.set_observer) ----------------------------------------
     def created(self, p: pool.Pool, seconds: float) -> None:
-        self.create_time.record(seconds, {POOL_NAME: p.name})
+        self.create_time.record(seconds, self.attributes(p.name))
 
     def timed_out(self, p: pool.Pool) -> None:
-        self.timeouts.add(1, {POOL_NAME: p.name})
+        self.timeouts.add(1, self.attributes(p.name))
 
     def timed(self, getconn: Callable[..., Any],
               putconn: Callable[..., Any]) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        if not self.durations:
+            return getconn, putconn  # no wait/use times: the plain methods, no cost at all
         lent = self._lent
         wait_time, use_time = self.wait_time, self.use_time
+        attributes = self.attributes
         clock = time.perf_counter
 
         def timed_getconn(p: pool.Pool, timeout: Optional[float] = None) -> Any:
@@ -156,7 +168,7 @@ class _Instruments:
             conn = getconn(p, timeout)
             got = clock()
             lent[id(conn)] = got
-            wait_time.record(got - asked, {POOL_NAME: p.name})
+            wait_time.record(got - asked, attributes(p.name))
             return conn
 
         def timed_putconn(p: pool.Pool, conn: Any, _commit: Optional[bool] = None) -> None:
@@ -165,7 +177,7 @@ class _Instruments:
                 putconn(p, conn, _commit)
             finally:
                 if since is not None:
-                    use_time.record(clock() - since, {POOL_NAME: p.name})
+                    use_time.record(clock() - since, attributes(p.name))
 
         timed_getconn.__doc__, timed_putconn.__doc__ = getconn.__doc__, putconn.__doc__
         return timed_getconn, timed_putconn
@@ -179,9 +191,11 @@ class _Instruments:
 _unsubscribe: Optional[Callable[[], None]] = None
 
 
-def instrument(meter_provider: Optional[metrics.MeterProvider] = None) -> None:
+def instrument(meter_provider: Optional[metrics.MeterProvider] = None, *, durations: bool = True) -> None:
     """Report pool and fork metrics through ``meter_provider`` (default: the global provider).
 
+    ``durations=False`` leaves out ``wait_time`` and ``use_time``, the only figures measured on
+    the hot path: ``getconn``/``putconn`` then stay the plain methods, at no cost.
     Calling it again (in a forked child, with the child's own provider) moves every figure to
     the new provider; the previous instruments stop being fed.
     """
@@ -192,7 +206,7 @@ def instrument(meter_provider: Optional[metrics.MeterProvider] = None) -> None:
     meter = provider.get_meter("forksafe", __version__)
     with _lock:
         uninstrument_locked()
-        _active = _Instruments(meter)
+        _active = _Instruments(meter, durations)
         pool.set_observer(_active)
         _unsubscribe = _events.subscribe(_active.on_event)
 
