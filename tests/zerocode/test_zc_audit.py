@@ -98,13 +98,20 @@ if __name__ == "__main__":
 """
 
 
-def test_report_forks_function_without_forksafe_run(mariadb, tmp_path) -> None:
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_report_forks_function_without_forksafe_run(mariadb, tmp_path, method: str) -> None:
     program = tmp_path / "app.py"
     program.write_text(REPORT_FORKS)
     out = tmp_path / "forks.json"
-    ran = zc.run([sys.executable, str(program), str(out), "fork"], _env(mariadb), cwd=str(tmp_path))
+    ran = zc.run([sys.executable, str(program), str(out), method], _env(mariadb), cwd=str(tmp_path))
     assert ran.returncode == 0 and ran.summary["codes"] == [0, 0, 0], ran.explain()
     report = json.loads(out.read_text())
-    c = _crossing(report, f"{program}:4")
-    assert {ch["pid"] for ch in c["children"]} == set(ran.summary["child_pids"]), c
-    assert c["actions"] == {"reconnected": 3} and c["made_pids"] == [ran.summary["parent_pid"]], c
+    children = set(ran.summary["child_pids"])
+    assert children <= {p["pid"] for p in report["processes"]}, report["processes"]  # every child recorded
+    assert report["top_pid"] == ran.summary["parent_pid"]
+    if method == "fork":  # the children inherited the parent's connection and reconnected
+        c = _crossing(report, f"{program}:4")
+        assert {ch["pid"] for ch in c["children"]} == children, c
+        assert c["actions"] == {"reconnected": 3} and c["made_pids"] == [ran.summary["parent_pid"]], c
+    else:  # each child re-ran the module and made its own: nothing of the parent's crossed
+        assert not [c for c in report["crossings"] if ran.summary["parent_pid"] in c["made_pids"]], report

@@ -24,7 +24,7 @@ import json
 import os
 import tempfile
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, MutableMapping, Optional
 
 REPORT_ENV = "FORKSAFE_REPORT"
 DIR_ENV = "FORKSAFE_REPORT_DIR"
@@ -36,7 +36,7 @@ _fork_hook_installed = False
 _owner_registered = False
 
 
-def fresh_report_environment(env: dict[str, str], report: str) -> None:
+def fresh_report_environment(env: MutableMapping[str, str], report: str) -> None:
     """Make ``env`` start a new audited run writing ``report`` (claimed by its first interpreter)."""
     env[REPORT_ENV] = os.path.abspath(report)
     env.pop(DIR_ENV, None)
@@ -177,11 +177,13 @@ def report_forks(path: Optional[str] = None) -> str:
     """
     from ..run import BOOTSTRAP_DIR
 
-    report = path or os.environ.get(REPORT_ENV) or "forksafe-report.json"
+    report = os.path.abspath(path or os.environ.get(REPORT_ENV) or "forksafe-report.json")
     if os.path.isdir(report):
         raise ValueError(f"report_forks(path=...) needs a file path, not a directory: {report!r}")
-    if os.environ.get(OWNER_ENV) != str(os.getpid()) or _unsubscribe is None:
-        fresh_report_environment(os.environ, report)  # type: ignore[arg-type]
+    joining = (os.environ.get(REPORT_ENV) == report and os.environ.get(DIR_ENV, "") != ""
+               and os.path.isdir(os.environ[DIR_ENV]))
+    if not joining:  # a new run; a spawn child re-running the main module joins its parent's
+        fresh_report_environment(os.environ, report)
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != BOOTSTRAP_DIR]
     os.environ["PYTHONPATH"] = os.pathsep.join([BOOTSTRAP_DIR, *paths])
     started = start_from_environment()
