@@ -38,9 +38,11 @@ if sys.argv[1:] == ["kill"]:
 """
 
 
-def _run_program(tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], set[int]]:
+def _run_program(tmp_path: Path, *extra: str, options: tuple[str, ...] = ()
+                 ) -> tuple[subprocess.CompletedProcess[str], set[int]]:
     (tmp_path / "app.py").write_text(PROGRAM)
-    ran = forksafe_cli("run", "--report", str(tmp_path / "forks.json"), "app.py", *extra, cwd=str(tmp_path))
+    ran = forksafe_cli("run", *options, "--report", str(tmp_path / "forks.json"), "app.py", *extra,
+                       cwd=str(tmp_path))
     return ran, {int(p) for p in ran.stdout.split()}
 
 
@@ -59,6 +61,14 @@ def test_report_from_the_records_of_a_killed_run(tmp_path: Path) -> None:
     shown = forksafe_cli("report", "--json", records)
     assert shown.returncode == 0, shown
     _assert_rows(json.loads(shown.stdout), tmp_path, children)
+
+
+def test_report_with_interpreter_options(tmp_path: Path) -> None:
+    """-X/-W/-u start a new interpreter for the program: the report is still one, and whole."""
+    ran, children = _run_program(tmp_path, options=("-X", "dev", "-u"))
+    assert ran.returncode == 0, ran
+    _assert_rows(json.loads((tmp_path / "forks.json").read_text()), tmp_path, children)
+    assert not glob.glob(str(tmp_path / ".forksafe-records-*"))
 
 
 def test_rich_table_on_a_terminal_plain_text_otherwise(tmp_path: Path) -> None:

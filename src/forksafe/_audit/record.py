@@ -37,8 +37,17 @@ _owner_registered = False
 
 
 def fresh_report_environment(env: MutableMapping[str, str], report: str) -> None:
-    """Make ``env`` start a new audited run writing ``report`` (claimed by its first interpreter)."""
-    env[REPORT_ENV] = os.path.abspath(report)
+    """Make ``env`` start a new audited run writing ``report`` (claimed by its first interpreter).
+
+    Unless this very process already owns a run for that report (``forksafe run -X ...`` starts
+    an interpreter whose start-up hook claimed it before ``run`` parsed its options again).
+    """
+    report = os.path.abspath(report)
+    record_dir = env.get(DIR_ENV, "")
+    if env.get(OWNER_ENV) == str(os.getpid()) and env.get(REPORT_ENV) == report and record_dir \
+            and os.path.isdir(record_dir):
+        return
+    env[REPORT_ENV] = report
     env.pop(DIR_ENV, None)
     env.pop(OWNER_ENV, None)
 
