@@ -366,11 +366,11 @@ class Pool:
             if self._closed:
                 raise self._closed_error()
             self._timeouts += 1
-            if _observer is not None:
-                _observer.timed_out(self)
             in_use = len(self._slots) - len(self._idle)
             opening = self._size - len(self._slots)
             others = len(self._waiters)
+        if _observer is not None:  # outside the lock: a metrics SDK takes locks of its own
+            _observer.timed_out(self)
         raise PoolTimeout(
             f"pool {self.name!r}: no connection available within {deadline - time.monotonic() + 0:.3g}s "
             f"left of the timeout: all {self.max_size} allowed (max_size={self.max_size}) are taken, "
