@@ -26,21 +26,26 @@ def _library_dirs() -> tuple[str, ...]:
 _LIBRARY_DIRS = _library_dirs()
 
 
-def capture(skip: int = 1) -> str:
-    """Return ``file:line`` of the first user frame above the caller."""
+def user_frame(skip: int = 1) -> Optional[FrameType]:
+    """The first frame above the caller that is the user's (see the module docstring)."""
     frame: Optional[FrameType] = sys._getframe(skip)
-    fallback = ""
+    fallback: Optional[FrameType] = None
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith(_OWN_DIR) and not filename.startswith("<frozen"):
-            where = f"{filename}:{frame.f_lineno}"
-            if not fallback:
-                fallback = where
+            if fallback is None:
+                fallback = frame
             real = os.path.realpath(filename) if filename.startswith(os.sep) else filename
             if not real.startswith(_LIBRARY_DIRS):
-                return where
+                return frame
         frame = frame.f_back
-    return fallback or "<unknown>"
+    return fallback
+
+
+def capture(skip: int = 1) -> str:
+    """Return ``file:line`` of the first user frame above the caller."""
+    frame = user_frame(skip + 1)
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
 
 
 def line_of(code: CodeType, lasti: int) -> int:

@@ -41,8 +41,9 @@ import threading
 from types import ModuleType
 from typing import Any, Callable, Optional, Sequence
 
+from ._policy import OnFork, validate
+from ._tracking import wants_driver_object
 from .drivers import all_adapters
-from .policy import OnFork, validate
 
 __all__ = ["is_patched", "patch", "patched_names", "unpatch"]
 
@@ -128,7 +129,7 @@ def _resolve_original(owner: Any, name: str) -> _Original:
 
 def _bypass() -> bool:
     """True when the wrapper must call the driver directly (see the module docstring)."""
-    if getattr(_local, "depth", 0):
+    if getattr(_local, "depth", 0) or wants_driver_object():
         return True
     caller = sys._getframe(2).f_globals.get("__name__", "")
     return isinstance(caller, str) and caller.startswith("forksafe.") and caller != __name__
@@ -269,10 +270,30 @@ def _is_definition(module: ModuleType, alias: str, value: Any) -> bool:
     return getattr(value, "__module__", None) == module.__name__ and getattr(value, "__name__", None) == alias
 
 
+def _clients_loaded() -> None:
+    """Install the client integrations (``forksafe.integrations.CLIENTS``) whose library is imported."""
+    from .integrations import CLIENTS
+
+    for module_name, triggers in CLIENTS.values():
+        if module_name not in _installed and any(t in sys.modules for t in triggers):
+            importlib.import_module(module_name).install()
+            _installed.add(module_name)
+
+
+def _clients_uninstall() -> None:
+    for module_name in list(_installed):
+        importlib.import_module(module_name).uninstall()
+        _installed.discard(module_name)
+
+
+_installed: set[str] = set()
+
+
 def _frameworks_loaded() -> None:
     """Switch on the framework integrations whose framework is imported (outside our lock)."""
     if not _active:
         return
+    _clients_loaded()
     if "sqlalchemy" in sys.modules and hasattr(sys.modules["sqlalchemy"], "create_engine"):
         from .integrations import sqlalchemy as sa_integration
 
@@ -305,7 +326,7 @@ class _Loader:
             with _lock:
                 if _active:
                     _apply_locked()
-            if module.__name__ in _FRAMEWORKS:
+            if module.__name__ in _FRAMEWORKS or module.__name__ in _client_triggers():
                 _frameworks_loaded()
 
     def __getattr__(self, name: str) -> Any:
@@ -340,8 +361,14 @@ class _Finder:
 _finder = _Finder()
 
 
+def _client_triggers() -> frozenset[str]:
+    from .integrations import CLIENTS
+
+    return frozenset(t for _, triggers in CLIENTS.values() for t in triggers)
+
+
 def _watch_names() -> frozenset[str]:
-    names = set(_FRAMEWORKS)
+    names = set(_FRAMEWORKS) | _client_triggers()
     for target, modules in _targets():
         parts = target.split(".")
         names.update(".".join(parts[:i]) for i in range(1, len(parts)))
@@ -391,6 +418,7 @@ def unpatch() -> None:
             if vars(p.owner).get(p.name) is p.replacement:
                 setattr(p.owner, p.name, p.original)
         _patches.clear()
+    _clients_uninstall()
     if "forksafe.integrations.sqlalchemy" in sys.modules:
         from .integrations import sqlalchemy as sa_integration
 

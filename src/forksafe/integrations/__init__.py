@@ -6,3 +6,15 @@ a forked child inherits as is. Each module here makes that bookkeeping start emp
 makes sure connections the framework opened without forksafe are quarantined there too.
 ``forksafe.patch()`` switches them on automatically when the framework is imported.
 """
+
+from __future__ import annotations
+
+__all__ = ["CLIENTS"]
+
+# Client integrations that zero-code mode (``forksafe.patch()``) installs, as data:
+# name -> (the forksafe module that does it, the modules whose import triggers it).
+# Each module has ``install()`` and ``uninstall()`` (idempotent; uninstall restores exactly what
+# install replaced) and is also the explicit, one-call way in for programs that do not use
+# zero-code mode (``forksafe.integrations.urllib3.install()``).
+CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+}

@@ -10,10 +10,7 @@ started later by the program, such as spawn children), or per connection with ``
 from __future__ import annotations
 
 import os
-import warnings
-from typing import Literal, Optional
-
-from .errors import ForkedConnectionError, ForkSafetyWarning
+from typing import Literal
 
 OnFork = Literal["reconnect", "raise", "warn"]
 CHOICES: tuple[OnFork, ...] = ("reconnect", "raise", "warn")
@@ -42,33 +39,3 @@ def set_on_fork(policy: str) -> None:
 
 def get_on_fork() -> OnFork:
     return _process_policy
-
-
-def describe_origin(kind: str, made_pid: int, origin: str) -> str:
-    return f"{kind} made in process {made_pid} at {origin}"
-
-
-def enforce(own: Optional[OnFork], *, kind: str, made_pid: int, origin: str, warned: bool) -> bool:
-    """Apply the policy at first use of an inherited object in a child.
-
-    Raises for ``raise``; returns True when a warning was issued (so the caller warns only once).
-    """
-    policy = own or _process_policy
-    if policy == "reconnect":
-        return warned
-    where = describe_origin(kind, made_pid, origin)
-    if policy == "raise":
-        raise ForkedConnectionError(
-            f"{where} was used in forked process {os.getpid()}. A connection must not cross a fork: "
-            "open it in the process that uses it (inside the worker function, a Pool initializer, "
-            "Celery's worker_process_init), or let forksafe reconnect (on_fork='reconnect')."
-        )
-    if not warned:
-        warnings.warn(
-            f"{where} was inherited by forked process {os.getpid()}; forksafe opened a new connection "
-            "for this process and left the parent's untouched. Open connections in the process that "
-            "uses them to silence this.",
-            ForkSafetyWarning,
-            stacklevel=4,
-        )
-    return True
