@@ -2,8 +2,9 @@
 RQ worker, each an unmodified app holding a raw driver connection made at import in the process
 that later forks, started with ``forksafe run --report``. Each report must name the line that
 made the connection (``appdb.py``, in ``connect``), the engine's parent as its maker, the children
-that used it, and "reconnected" for each. The controls without forksafe are the ``*_control``
-tests of the engine test files (the same apps, the same engines, without forksafe).
+that used it ("reconnected") and those that never did ("quarantined"). The controls without
+forksafe are the ``*_control`` tests of the engine test files (the same apps and engines, without
+forksafe).
 """
 
 from __future__ import annotations
@@ -37,8 +38,17 @@ def _crossing(report: dict[str, Any]) -> dict[str, Any]:
     assert len(found) == 1, json.dumps(report, indent=1)[-4000:]
     c = found[0]
     assert c["function"] == "connect" and c["label"] == "MySQLdb" and c["kind"] == "connection", c
-    assert all(ch["actions"] == ["reconnected"] for ch in c["children"]), c
+    # Each child either used it (its own connection) or never did (cut off at fork, nothing sent).
+    assert all(ch["actions"] in (["reconnected"], ["quarantined"]) for ch in c["children"]), c
     return c
+
+
+def _children(c: dict[str, Any], action: str) -> set[int]:
+    return {ch["pid"] for ch in c["children"] if ch["actions"] == [action]}
+
+
+def _forked_by(report: dict[str, Any], parent: int) -> set[int]:
+    return {p["pid"] for p in report["processes"] if p["ppid"] == parent and p["forked"]}
 
 
 def _report(path: Any, log: str) -> dict[str, Any]:
@@ -71,7 +81,9 @@ def test_audit_celery_prefork_worker(database: Any, redis_server: Any, tmp_path:
     report = _report(out, eng.output())
     c = _crossing(report)
     assert c["made_pids"] == [master] and report["top_pid"] == master, (c, master)
-    assert {ch["pid"] for ch in c["children"]} == pids and master not in pids, (c, pids)
+    assert _children(c, "reconnected") == pids and master not in pids, (c, pids)
+    # The pool processes that ran no task inherited it too, and never touched it.
+    assert {ch["pid"] for ch in c["children"]} == _forked_by(report, master), (c, report["processes"])
 
 
 def test_audit_gunicorn_preload(database: Any, tmp_path: Any) -> None:
@@ -86,10 +98,10 @@ def test_audit_gunicorn_preload(database: Any, tmp_path: Any) -> None:
     assert answers == [(200, f"tok-{i}") for i in range(40)]
     report = _report(out, eng.output())
     c = _crossing(report)
-    workers = {p["pid"] for p in report["processes"] if p["ppid"] == master and p["forked"]}
+    workers = _forked_by(report, master)
     assert c["made_pids"] == [master] and report["top_pid"] == master, (c, master)
     assert len(workers) == 4, report["processes"]  # gunicorn -w 4: its four forked workers
-    assert c["children"] and {ch["pid"] for ch in c["children"]} <= workers, (c, workers)
+    assert {ch["pid"] for ch in c["children"]} == workers and _children(c, "reconnected"), (c, workers)
 
 
 def test_audit_rq_worker(database: Any, redis_server: Any, tmp_path: Any) -> None:
@@ -113,4 +125,4 @@ def test_audit_rq_worker(database: Any, redis_server: Any, tmp_path: Any) -> Non
     report = _report(out, eng.output())
     c = _crossing(report)
     assert c["made_pids"] == [top] and report["top_pid"] == top, (c, top)
-    assert {ch["pid"] for ch in c["children"]} == horses and len(horses) == 8, (c, horses)
+    assert _children(c, "reconnected") == horses and len(horses) == 8, (c, horses)

@@ -130,7 +130,8 @@ def test_forked_child_meter_starts_fresh(mariadb: Any, instrumented: InMemoryMet
                            state="idle"),
             "reconnected": _value(got, "forksafe.fork.events", forksafe_action="reconnected",
                                   forksafe_label="pymysql"),
-            "metrics": sorted(got),
+            "quarantined": sorted((p.attributes["forksafe.label"], p.value)
+                                  for p in got.get("forksafe.fork.quarantined", [])),
         }
 
     outcome = fork_children(child, 2, timeout=60)
@@ -139,6 +140,8 @@ def test_forked_child_meter_starts_fresh(mariadb: Any, instrumented: InMemoryMet
         # The parent had 2 connections; the child sees its own single one, and one reconnect.
         assert (c.report["inherited_idle"], c.report["created"], c.report["idle"]) == (0, 1, 1), c.report
         assert c.report["reconnected"] == 1, c.report
+        # Inherited at fork and cut off there: the pool's two and the shared connection.
+        assert c.report["quarantined"] == [["pymysql", 3]], c.report  # (JSON from the child)
     parent = _points(instrumented)
     assert _value(parent, "db.client.connection.create_time", pool="jobs") == 2
     assert _value(parent, "db.client.connection.count", pool="jobs",

@@ -33,7 +33,7 @@ def headline(report: dict[str, Any]) -> str:
 def _where(c: dict[str, Any]) -> str:
     path = c.get("file", "")
     short = os.path.relpath(path) if path.startswith(os.sep) else path
-    if short.startswith(".." + os.sep + ".."):
+    if short.startswith(".."):  # outside the current directory: the full path says more
         short = path
     where = f"{short}:{c['line']}" if c.get("line") else c["origin"]
     return f"{where} ({c['function']})" if c.get("function") else where
