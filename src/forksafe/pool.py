@@ -34,13 +34,16 @@ import threading
 import time
 import weakref
 from collections import deque
-from typing import Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from ._fork import state as _state
 from ._pool_slots import Slot, close_slot, open_slot
 from ._recipe import Recipe
 from .drivers import adapter_for_connection, adapter_for_function
 from .errors import PoolClosed, PoolError, PoolReturnError, PoolTimeout
+
+if TYPE_CHECKING:
+    from ._pool_observer import PoolObserver
 
 __all__ = ["Pool", "PoolClosed", "PoolError", "PoolReturnError", "PoolTimeout"]
 
@@ -49,7 +52,7 @@ _counter = 0
 _PERMIT = object()  # handed to a waiter: "a slot is free, open a connection yourself"
 # Metrics (forksafe.integrations.otel): None unless enabled, read only on slow paths; the timed
 # getconn/putconn are swapped in by set_observer, so the hot path pays nothing when it is off.
-_observer: Any = None
+_observer: Optional[PoolObserver] = None
 
 
 class _Waiter:
@@ -572,7 +575,7 @@ class _Lend:
 _plain_methods = (Pool.getconn, Pool.putconn)
 
 
-def set_observer(observer: Any) -> None:
+def set_observer(observer: Optional[PoolObserver]) -> None:
     """Install a metrics observer for every pool of this process, or remove it (None).
 
     The observer gets ``created(pool, seconds)`` and ``timed_out(pool)`` from the slow paths, and
