@@ -71,8 +71,8 @@ def render(report: dict[str, Any], stream: IO[str], saved_to: Optional[str] = No
             pass
         else:
             console = Console(file=stream, highlight=False)
-            table = Table(title=headline(report) + (f"; report: {saved_to}" if saved_to else ""),
-                          title_justify="left")
+            table = Table(title=headline(report), title_justify="left",
+                          caption=f"report: {saved_to}" if saved_to else None, caption_justify="left")
             for column in ("made at", "what", "made by", "children", "what forksafe did"):
                 table.add_column(column)
             for c in report["crossings"]:
