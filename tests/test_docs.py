@@ -5,10 +5,15 @@ Convention for everyone writing in docs/ (also in docs/index.md, "Contributing t
 * Every fenced block tagged ``python`` (or ``py``) must be valid Python: each is compiled here.
   Use ``text``, ``pycon`` or ``sh`` for anything that is not (output, tracebacks, shell commands).
 * A ``python`` block whose previous non-blank line is ``<!-- docs-test: run -->`` is **executed** as a
-  program of its own: ``python -c`` in a fresh subprocess, cwd an empty temp dir, its own process
+  program of its own: saved as ``sample.py`` in an empty temp dir and run there by a fresh ``python``
+  (a file, so spawn and forkserver children can import its functions), in its own process
   group, 120 s limit, exit status 0 required. Make it self-contained and have it assert what it claims.
 * ``<!-- docs-test: run-with-previous -->`` appends the block to the previous executed block on the same
   page (one program built up across several blocks).
+* ``<!-- docs-test: fragment: REASON -->`` marks a deliberate fragment (a line of a larger program, a
+  settings excerpt, code that runs only inside an engine) and says why it is not executed. Every
+  ``python`` block in docs/ and README.md carries one of these three markers: an unmarked block fails
+  ``test_every_sample_runs_or_says_why_not``.
 * Executed samples reach the test servers through environment variables, and a server is started only
   if some sample names its variable: ``FORKSAFE_PG_DSN`` (libpq ``key=value``), ``FORKSAFE_PG_URL``,
   ``FORKSAFE_MYSQL_URL``, ``FORKSAFE_MYSQL_HOST``/``_PORT``/``_USER``/``_PASSWORD``/``_DATABASE``,
@@ -31,6 +36,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,18 +50,21 @@ CONFIG = ROOT / "mkdocs.yml"
 RUN_TIMEOUT = 120
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?P<lang>[\w+.-]*)")
-_MARKER = re.compile(r"^\s*<!--\s*docs-test:\s*(?P<what>[\w-]+)\s*-->\s*$")
+_MARKER = re.compile(r"^\s*<!--\s*docs-test:\s*(?P<what>[\w-]+)(?::(?P<reason>.*?))?\s*-->\s*$")
 _PYTHON = {"python", "py", "python3"}
 _MARKERS = {"run", "run-with-previous"}
+FRAGMENT = "fragment"
+README = ROOT / "README.md"
 
 
 @dataclass
 class Block:
-    page: str  # relative to docs/
+    page: str  # relative to docs/ (README.md: ../README.md)
     line: int  # 1-based line of the opening fence
     lang: str
     code: str
     marker: str = ""
+    reason: str = ""
 
 
 @dataclass
@@ -71,7 +80,7 @@ class Program:
 
 
 def _blocks(path: Path) -> list[Block]:
-    page = str(path.relative_to(DOCS))
+    page = os.path.relpath(path, DOCS)
     lines = path.read_text(encoding="utf-8").splitlines()
     blocks: list[Block] = []
     i = 0
@@ -94,7 +103,8 @@ def _blocks(path: Path) -> list[Block]:
             i += 1
         marker = _MARKER.match(previous)
         what = marker.group("what") if marker else ""
-        blocks.append(Block(page, start + 1, lang, "\n".join(body) + "\n", what))
+        reason = (marker.group("reason") or "").strip() if marker else ""
+        blocks.append(Block(page, start + 1, lang, "\n".join(body) + "\n", what, reason))
         previous = lines[i] if i < len(lines) else ""
         i += 1
     return blocks
@@ -105,7 +115,8 @@ def _pages() -> list[Path]:
 
 
 def _all_blocks() -> list[Block]:
-    return [b for page in _pages() for b in _blocks(page)]
+    """Every fenced block of docs/ and of README.md (whose samples follow the same rules)."""
+    return [b for page in [*_pages(), README] for b in _blocks(page)]
 
 
 def _programs() -> list[Program]:
@@ -214,17 +225,34 @@ def test_every_nav_page_is_written_and_every_page_is_in_nav() -> None:
 
 def test_docs_test_markers_are_used_correctly() -> None:
     problems = []
-    for page in _pages():
+    for page in [*_pages(), README]:
         lines = page.read_text(encoding="utf-8").splitlines()
         for n, line in enumerate(lines, 1):
             m = _MARKER.match(line)
-            if m and m.group("what") not in _MARKERS:
-                problems.append(f"{page.relative_to(DOCS)}:{n}: unknown marker {m.group('what')!r}")
+            if not m:
+                continue
+            what, reason = m.group("what"), (m.group("reason") or "").strip()
+            where = os.path.relpath(page, DOCS)
+            if what not in _MARKERS | {FRAGMENT}:
+                problems.append(f"{where}:{n}: unknown marker {what!r}")
+            elif what == FRAGMENT and not reason:
+                problems.append(f"{where}:{n}: a fragment must say why: <!-- docs-test: fragment: REASON -->")
+            elif what != FRAGMENT and m.group("reason") is not None:
+                problems.append(f"{where}:{n}: only a fragment marker takes a reason")
     for b in _all_blocks():
         if b.marker and b.lang not in _PYTHON:
             problems.append(f"{b.page}:{b.line}: docs-test marker on a {b.lang or 'plain'} block")
     assert not problems, "\n".join(problems)
     assert _programs(), "no executed sample at all: the docs test would check nothing"
+
+
+def test_every_sample_runs_or_says_why_not() -> None:
+    """A python block either executes (run, run-with-previous) or is a fragment that says why."""
+    unmarked = [f"{b.page}:{b.line}" for b in _all_blocks() if b.lang in _PYTHON and not b.marker]
+    assert not unmarked, (
+        "python samples neither executed nor marked as fragments (put <!-- docs-test: run --> before "
+        "the block and make it self-contained, or <!-- docs-test: fragment: REASON -->):\n"
+        + "\n".join(unmarked))
 
 
 @pytest.mark.parametrize("block", [b for b in _all_blocks() if b.lang in _PYTHON],
@@ -249,10 +277,19 @@ def _sample_env(code: str, request: pytest.FixtureRequest) -> dict[str, str]:
     return env
 
 
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 @pytest.mark.parametrize("program", _programs(), ids=lambda p: p.id)
 def test_runnable_sample_runs(program: Program, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     env = _sample_env(program.code, request)
-    proc = subprocess.Popen([sys.executable, "-c", program.code], cwd=tmp_path, env=env,
+    (tmp_path / "sample.py").write_text(program.code, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "sample.py"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     try:
@@ -265,8 +302,11 @@ def test_runnable_sample_runs(program: Program, tmp_path: Path, request: pytest.
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    # Whatever the sample forked must be gone with it.
-    with pytest.raises(ProcessLookupError):
-        os.killpg(proc.pid, 0)
+    # Whatever the sample started must be gone with it; a forkserver or resource tracker notices
+    # its parent's exit on its own a moment later, so it gets a few seconds to do so.
+    deadline = time.monotonic() + 5
+    while _group_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _group_alive(proc.pid), f"docs/{program.id} left processes running"
     assert proc.returncode == 0, (
         f"docs/{program.id} (blocks at lines {program.lines}) failed:\n{output[-3000:]}")

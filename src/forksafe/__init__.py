@@ -28,6 +28,7 @@ TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_type
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._audit.record import report_forks
     from ._patch import is_patched, patch, patched_names, unpatch
     from ._types import DBAPIConnection, DBAPICursor
     from .pool import Pool
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Pool": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
     "patched_names": "._patch", "DBAPIConnection": "._types", "DBAPICursor": "._types",
+    "report_forks": "._audit.record",
 }
 
 
@@ -75,6 +77,7 @@ __all__ = [
     "patch",
     "patched_names",
     "register_driver",
+    "report_forks",
     "set_on_fork",
     "unpatch",
 ]

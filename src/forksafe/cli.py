@@ -14,14 +14,23 @@ from typing import Callable, Optional
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("forksafe.run", "run a program or command with every database connection made fork-safe"),
     "lint": ("forksafe.lint.cli", "find fork-unsafe connection use in Python source"),
+    "report": ("forksafe._audit.cli", "print the summary of a fork audit report (forksafe run --report)"),
     "demo": ("forksafe.demo", "show the bug and the fix side by side on an embedded PostgreSQL"),
 }
+
+EXAMPLES = """examples:
+  forksafe run app.py                          # every connection fork-safe, no code change
+  forksafe run --report forks.json gunicorn --preload app:app
+  forksafe report forks.json                   # what crossed a fork, and what forksafe did
+  forksafe lint src/                           # find fork-unsafe connection use
+  forksafe demo                                # the bug and the fix, side by side"""
 
 
 def _usage() -> str:
     lines = ["usage: forksafe COMMAND [ARGS...]", "", "commands:"]
-    lines += [f"  {name:<6} {summary}" for name, (_, summary) in SUBCOMMANDS.items()]
-    lines += ["", "Run 'forksafe COMMAND --help' for a command's options."]
+    lines += [f"  {name:<7} {summary}" for name, (_, summary) in SUBCOMMANDS.items()]
+    lines += ["", "options:", "  -V, --version  print forksafe's version", "  -h, --help     show this help",
+              "", EXAMPLES, "", "Run 'forksafe COMMAND --help' for a command's options."]
     return "\n".join(lines)
 
 

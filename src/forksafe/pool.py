@@ -34,7 +34,7 @@ import threading
 import time
 import weakref
 from collections import deque
-from typing import Any, Callable, Generic, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, Union
 
 from ._fork import state as _state
 from ._pool_slots import Slot, close_slot, open_slot
@@ -43,11 +43,17 @@ from ._types import C, DBAPIConnection
 from .drivers import adapter_for_connection, adapter_for_function
 from .errors import PoolClosed, PoolError, PoolReturnError, PoolTimeout
 
+if TYPE_CHECKING:
+    from ._pool_observer import PoolObserver
+
 __all__ = ["Pool", "PoolClosed", "PoolError", "PoolReturnError", "PoolTimeout"]
 
 _pools: weakref.WeakSet[Pool[Any]] = weakref.WeakSet()
 _counter = 0
 _PERMIT = object()  # handed to a waiter: "a slot is free, open a connection yourself"
+# Metrics (forksafe.integrations.otel): None unless enabled, read only on slow paths; the timed
+# getconn/putconn are swapped in by set_observer, so the hot path pays nothing when it is off.
+_observer: Optional[PoolObserver] = None
 
 
 class _Waiter:
@@ -372,6 +378,8 @@ class Pool(Generic[C]):
             in_use = len(self._slots) - len(self._idle)
             opening = self._size - len(self._slots)
             others = len(self._waiters)
+        if _observer is not None:  # outside the lock: a metrics SDK takes locks of its own
+            _observer.timed_out(self)
         raise PoolTimeout(
             f"pool {self.name!r}: no connection available within {deadline - time.monotonic() + 0:.3g}s "
             f"left of the timeout: all {self.max_size} allowed (max_size={self.max_size}) are taken, "
@@ -383,6 +391,8 @@ class Pool(Generic[C]):
     def _open_reserved(self, deadline: float) -> C:
         """Open a connection for a place already reserved under the cap, and lend it."""
         slot: Slot[C]  # the factory's C: the recipe itself is untyped (it serves any connect function)
+        observer = _observer
+        started = time.monotonic() if observer is not None else 0.0
         try:
             slot, adapter = open_slot(
                 self._recipe, max_lifetime=self.max_lifetime, deadline=deadline,
@@ -394,6 +404,8 @@ class Pool(Generic[C]):
                 self._size -= 1
                 self._pass_permit()
             raise
+        if observer is not None:
+            observer.created(self, time.monotonic() - started)
         if not self._adapter_known:
             if adapter is not None:
                 self._in_tx = adapter.in_transaction
@@ -564,6 +576,23 @@ class _Lend(Generic[C]):
         conn, self._conn = self._conn, None
         if conn is not None:
             self._pool.putconn(conn, exc_type is None)
+
+
+_plain_methods = (Pool.getconn, Pool.putconn)
+
+
+def set_observer(observer: Optional[PoolObserver]) -> None:
+    """Install a metrics observer for every pool of this process, or remove it (None).
+
+    The observer gets ``created(pool, seconds)`` and ``timed_out(pool)`` from the slow paths, and
+    ``timed(getconn, putconn)`` returns the timed versions of the two lending methods, which
+    replace the plain ones while it is installed (a forked child inherits them with the process).
+    """
+    global _observer
+    getconn, putconn = _plain_methods if observer is None else observer.timed(*_plain_methods)
+    Pool.getconn = getconn  # type: ignore[method-assign]
+    Pool.putconn = putconn  # type: ignore[method-assign]
+    _observer = observer
 
 
 def _rebuild_pool(factory: Callable[[], C], options: dict[str, Any]) -> Pool[C]:

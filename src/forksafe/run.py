@@ -21,6 +21,7 @@ subprocesses) are patched too, and ``FORKSAFE_ON_FORK`` carries the policy to al
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import importlib.machinery
 import io
 import os
@@ -36,8 +37,10 @@ from ._policy import CHOICES, ENV_VAR, set_on_fork, validate
 
 BOOTSTRAP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bootstrap")
 PATCH_ENV = "FORKSAFE_PATCH"
+REPORT_ENV = "FORKSAFE_REPORT"
 
-USAGE = f"""usage: forksafe run [--on-fork {{{','.join(CHOICES)}}}] (script.py | -m module | COMMAND) [ARGS]
+USAGE = f"""usage: forksafe run [--on-fork {{{','.join(CHOICES)}}}] [--report PATH] [-X OPT] [-W ARG] [-u]
+                    (script.py | -m module | -c code | COMMAND) [ARGS]
 
 Run a Python program or command with every database connection its drivers open made fork-safe
 (forksafe.patch()), without changing its code. Interpreters it starts later (spawn/forkserver
@@ -47,23 +50,76 @@ options:
   --on-fork POLICY  what a forked child does at first use of an inherited connection:
                     reconnect (default: open its own), raise (ForkedConnectionError naming the
                     line that made the connection), warn (reconnect and say where)
+  --report PATH     record every connection that crosses a fork, in every process of the
+                    program, and write a JSON fork audit report to PATH at exit (also
+                    {REPORT_ENV}=PATH); 'forksafe report PATH' prints it again
   -m MODULE         run a library module as a script, like python -m
+  -c CODE           run CODE as a program, like python -c
+  -X OPT, -W ARG, -u
+                    interpreter options, as python takes them (-X dev, -W error, ...); they
+                    reach a COMMAND through their environment variables (PYTHONDEVMODE,
+                    PYTHONWARNINGS, PYTHONUNBUFFERED, ...)
   -h, --help        show this help
 
 examples:
+  forksafe run app.py --port 8000
   forksafe run --on-fork raise app.py
   forksafe run -m myapp.worker
-  forksafe run celery -A proj worker
+  forksafe run -X dev -W error -c "import app; app.main()"
+  forksafe run --report forks.json celery -A proj worker
   forksafe run gunicorn --preload app:app"""
+
+# -X options that have an environment-variable form, so they reach a COMMAND's interpreter too.
+_X_ENV = {
+    "dev": ("PYTHONDEVMODE", "1"), "utf8": ("PYTHONUTF8", "1"), "faulthandler": ("PYTHONFAULTHANDLER", "1"),
+    "tracemalloc": ("PYTHONTRACEMALLOC", "1"), "importtime": ("PYTHONPROFILEIMPORTTIME", "1"),
+    "warn_default_encoding": ("PYTHONWARNDEFAULTENCODING", "1"),
+    "pycache_prefix": ("PYTHONPYCACHEPREFIX", ""),
+    "int_max_str_digits": ("PYTHONINTMAXSTRDIGITS", ""), "cpu_count": ("PYTHON_CPU_COUNT", ""),
+    "perf": ("PYTHONPERFSUPPORT", "1"), "frozen_modules": ("", ""),
+}
 
 
 class _UsageError(Exception):
     pass
 
 
-def _parse(argv: list[str]) -> tuple[Optional[str], str, str, list[str]]:
-    """Return (policy, kind, target, program args); kind is 'script', 'module' or 'command'."""
+@dataclasses.dataclass
+class Options:
+    """What ``forksafe run`` was asked: its own options, the interpreter's, and what to run."""
+
     policy: Optional[str] = None
+    report: Optional[str] = None
+    interpreter: list[str] = dataclasses.field(default_factory=list)  # -X/-W/-u, as typed
+    kind: str = ""  # 'script', 'module', 'code' or 'command'
+    target: str = ""
+    args: list[str] = dataclasses.field(default_factory=list)
+
+    def own_argv(self) -> list[str]:
+        """The ``forksafe run`` arguments that do the same, without the interpreter options."""
+        argv: list[str] = []
+        if self.policy is not None:
+            argv += ["--on-fork", self.policy]
+        if self.report is not None:
+            argv += ["--report", self.report]
+        flag = {"module": ["-m"], "code": ["-c"]}.get(self.kind, ["--"])
+        return [*argv, *flag, self.target, *self.args]
+
+
+def _value(argv: list[str], i: int, option: str, what: str) -> tuple[str, int]:
+    """The value of ``option`` at ``argv[i]``, attached (``-Werror``, ``--report=x``) or next."""
+    arg = argv[i]
+    if arg.startswith("--") and "=" in arg:
+        return arg.split("=", 1)[1], i + 1
+    if not arg.startswith("--") and len(arg) > 2:
+        return arg[2:], i + 1
+    if i + 1 >= len(argv):
+        raise _UsageError(f"{option} needs {what}")
+    return argv[i + 1], i + 2
+
+
+def _parse(argv: list[str]) -> Options:
+    opts = Options()
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -73,32 +129,44 @@ def _parse(argv: list[str]) -> tuple[Optional[str], str, str, list[str]]:
         if arg in ("-h", "--help"):
             raise _UsageError("")
         if arg == "--on-fork" or arg.startswith("--on-fork="):
-            if "=" in arg:
-                value = arg.split("=", 1)[1]
-            else:
-                if i + 1 >= len(argv):
-                    raise _UsageError("--on-fork needs a value: " + ", ".join(CHOICES))
-                i += 1
-                value = argv[i]
+            value, i = _value(argv, i, "--on-fork", "a value: " + ", ".join(CHOICES))
             try:
-                policy = validate(value, "--on-fork")
+                opts.policy = validate(value, "--on-fork")
             except ValueError as e:
                 raise _UsageError(str(e))
+            continue
+        if arg == "--report" or arg.startswith("--report="):
+            value, i = _value(argv, i, "--report", "a file to write the JSON report to")
+            if not value or os.path.isdir(value):
+                raise _UsageError(f"--report needs a file path, not a directory: {value!r}")
+            opts.report = os.path.abspath(value)
+            continue
+        if arg == "-u":
+            opts.interpreter.append(arg)
             i += 1
             continue
-        if arg == "-m" or (arg.startswith("-m") and len(arg) > 2):
-            module = arg[2:] or (argv[i + 1] if i + 1 < len(argv) else "")
-            if not module:
-                raise _UsageError("-m needs a module name, as with python -m")
-            rest = argv[i + 1:] if arg[2:] else argv[i + 2:]
-            return policy, "module", module, rest
+        if arg[:2] in ("-X", "-W"):
+            what = "an option, as python -X takes (dev, utf8, ...)" if arg[:2] == "-X" else (
+                "a warning filter, as python -W takes (error, ignore::DeprecationWarning, ...)")
+            value, i = _value(argv, i, arg[:2], what)
+            opts.interpreter += [arg[:2], value]
+            continue
+        if arg[:2] in ("-m", "-c"):
+            kind = "module" if arg[:2] == "-m" else "code"
+            what = "a module name, as with python -m" if kind == "module" else "the code to run, as python -c"
+            value, i = _value(argv, i, arg[:2], what)
+            if not value and kind == "module":
+                raise _UsageError(what.replace("a module", "-m needs a module"))
+            opts.kind, opts.target, opts.args = kind, value, argv[i:]
+            return opts
         if arg.startswith("-"):
             raise _UsageError(f"unknown option {arg!r}")
         break
     if i >= len(argv):
-        raise _UsageError("nothing to run: give a script, -m module or a command")
-    target, rest = argv[i], argv[i + 1:]
-    return policy, _kind_of(target), target, rest
+        raise _UsageError("nothing to run: give a script, -m module, -c code or a command")
+    opts.target, opts.args = argv[i], argv[i + 1:]
+    opts.kind = _kind_of(opts.target)
+    return opts
 
 
 def _kind_of(target: str) -> str:
@@ -112,7 +180,8 @@ def _kind_of(target: str) -> str:
     return "script" if os.path.exists(target) else "command"
 
 
-def child_environment(policy: Optional[str], base: Optional[dict[str, str]] = None) -> dict[str, str]:
+def child_environment(policy: Optional[str], base: Optional[dict[str, str]] = None,
+                      report: Optional[str] = None) -> dict[str, str]:
     """The environment that makes Python interpreters started with it patch themselves."""
     env = dict(os.environ if base is None else base)
     paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != BOOTSTRAP_DIR]
@@ -120,30 +189,84 @@ def child_environment(policy: Optional[str], base: Optional[dict[str, str]] = No
     env[PATCH_ENV] = "1"
     if policy is not None:
         env[ENV_VAR] = policy
+    if report is not None:
+        from ._audit.record import fresh_report_environment
+
+        fresh_report_environment(env, report)
     return env
+
+
+def interpreter_environment(options: list[str], env: dict[str, str]) -> None:
+    """Carry -X/-W/-u to a command's interpreter the only way there is: its environment variables."""
+    warnings = [w for w in env.get("PYTHONWARNINGS", "").split(",") if w]
+    for i, opt in enumerate(options):
+        if opt == "-u":
+            env["PYTHONUNBUFFERED"] = "1"
+        elif opt == "-W":
+            warnings.append(options[i + 1])
+        elif opt == "-X":
+            name, _, value = options[i + 1].partition("=")
+            var, default = _X_ENV.get(name, ("", ""))
+            if not var:
+                raise _UsageError(
+                    f"-X {options[i + 1]} has no environment-variable form, so it cannot reach a command's "
+                    f"interpreter; run the command's Python with it instead: python -X {options[i + 1]} "
+                    "-m forksafe run -m MODULE ...")
+            env[var] = value or default
+            if not env[var]:
+                raise _UsageError(f"-X {name} needs a value: -X {name}=VALUE")
+    if warnings:
+        env["PYTHONWARNINGS"] = ",".join(warnings)
+
+
+def _usage_error(e: _UsageError) -> int:
+    if str(e):
+        print(f"forksafe run: {e}\n", file=sys.stderr)
+        print(USAGE, file=sys.stderr)
+        return 2
+    print(USAGE)
+    return 0
 
 
 def main(argv: list[str]) -> int:
     try:
-        policy, kind, target, rest = _parse(list(argv))
+        opts = _parse(list(argv))
+        if opts.report is None and os.environ.get(REPORT_ENV):
+            opts.report = os.path.abspath(os.environ[REPORT_ENV])
+        env = child_environment(opts.policy, report=opts.report)
+        if opts.kind == "command":
+            interpreter_environment(opts.interpreter, env)
     except _UsageError as e:
-        if str(e):
-            print(f"forksafe run: {e}\n", file=sys.stderr)
-            print(USAGE, file=sys.stderr)
-            return 2
-        print(USAGE)
-        return 0
-    env = child_environment(policy)
-    if kind == "command":
-        return _exec_command(target, rest, env)
+        return _usage_error(e)
+    if opts.kind == "command":
+        return _exec_command(opts.target, opts.args, env)
+    if opts.interpreter:
+        # Interpreter options act at start-up: start an interpreter with them, running the rest.
+        return _exec_python(opts, env)
     os.environ.clear()
     os.environ.update(env)
-    if policy is not None:
-        set_on_fork(policy)
+    if opts.policy is not None:
+        set_on_fork(opts.policy)
     from ._patch import patch
 
     patch()
-    return _run_in_process(kind, target, rest)
+    if opts.report is not None:
+        from ._audit.record import start_from_environment
+
+        start_from_environment()
+    return _run_in_process(opts.kind, opts.target, opts.args)
+
+
+def _exec_python(opts: Options, env: dict[str, str]) -> int:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    argv = [sys.executable, *opts.interpreter, "-m", "forksafe", "run", *opts.own_argv()]
+    try:
+        os.execve(sys.executable, argv, env)
+    except OSError as e:
+        print(f"forksafe run: cannot execute {sys.executable}: {e.strerror}", file=sys.stderr)
+        return 126
+    return 0  # unreachable: execve does not return
 
 
 def _exec_command(command: str, args: list[str], env: dict[str, str]) -> int:
@@ -171,11 +294,16 @@ def _run_in_process(kind: str, target: str, args: list[str]) -> int:
         sys.argv = [target, *args]
         if os.path.isfile(target):
             sys.path[0:1] = [os.path.dirname(os.path.realpath(target))]
+    elif kind == "code":
+        sys.argv = ["-c", *args]
+        sys.path[0:1] = [""]  # as python -c: the current directory, spelled ''
     else:
         sys.argv = [target, *args]  # runpy replaces argv[0] with the module's file, as python -m does
         sys.path[0:1] = [os.getcwd()]
     try:
-        if kind == "script" and os.path.isfile(target):
+        if kind == "code":
+            _run_code(target)
+        elif kind == "script" and os.path.isfile(target):
             _run_file(target)
         elif kind == "script":
             runpy.run_path(target, run_name="__main__")  # a directory or zip with __main__.py
@@ -210,6 +338,15 @@ def _run_file(path: str) -> None:
     sys.modules["__main__"] = main
     code = compile(source, filename, "exec", dont_inherit=True)
     exec(code, vars(main))
+
+
+def _run_code(source: str) -> None:
+    """Run ``source`` as ``python -c`` does: a fresh ``__main__``, file name ``<string>``."""
+    main = types.ModuleType("__main__")
+    main.__builtins__ = builtins  # type: ignore[attr-defined]
+    main.__loader__ = importlib.machinery.BuiltinImporter
+    sys.modules["__main__"] = main
+    exec(compile(source, "<string>", "exec", dont_inherit=True), vars(main))
 
 
 def _run_module(name: str) -> None:

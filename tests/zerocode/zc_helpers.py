@@ -3,6 +3,7 @@ JSON summary (the last line it prints)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -15,6 +16,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS = os.path.join(HERE, "programs")
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PYTHON = sys.executable
+# The forksafe this test process imports, first for the programs too (a worktree run with
+# PYTHONPATH=src tests its own tree; under the editable install this is the install's own path).
+FORKSAFE_SRC = os.path.dirname(os.path.dirname(os.path.abspath(importlib.util.find_spec("forksafe").origin)))
 
 
 @dataclass
@@ -37,7 +41,7 @@ class Ran:
 def clean_env(**extra: str) -> dict[str, str]:
     """This environment without forksafe's variables (each test sets what it wants)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORKSAFE_") and k != "PYTHONPATH"}
-    env["PYTHONPATH"] = os.pathsep.join([ROOT, PROGRAMS])
+    env["PYTHONPATH"] = os.pathsep.join([FORKSAFE_SRC, ROOT, PROGRAMS])
     env.update(extra)
     return env
 

@@ -38,7 +38,19 @@ def _patch() -> None:
     patch()
 
 
+def _record() -> None:
+    """Record fork crossings for the run's audit report (forksafe run --report, report_forks())."""
+    if not os.environ.get("FORKSAFE_REPORT"):
+        return
+    try:
+        from forksafe._audit.record import start_from_environment
+    except ImportError:
+        return
+    start_from_environment()
+
+
 # Our directory is only a carrier: take it off sys.path so it shadows nothing else.
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 _patch()
+_record()
 _chain()

