@@ -54,7 +54,7 @@ def test_finding_text_format_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 1
     lines = out.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"{path}:8:12: FS101 connection 'conn' (psycopg2.connect()")
+    assert lines[0].startswith(f"{path}:8:12: FS101 PostgreSQL connection 'conn' (psycopg2.connect()")
     assert "fix: " in lines[0]
 
 
@@ -65,8 +65,9 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     doc = json.loads(out)
     assert list(doc) == ["findings"]
     (finding,) = doc["findings"]
-    assert set(finding) == {"path", "line", "col", "code", "message"}
+    assert set(finding) == {"path", "line", "col", "code", "message", "made"}
     assert (finding["path"], finding["line"], finding["col"], finding["code"]) == (str(path), 8, 12, "FS101")
+    assert finding["made"] == {"path": str(path), "line": 4}
 
 
 def test_json_clean_is_empty_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

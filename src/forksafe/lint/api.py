@@ -5,61 +5,145 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable, Union
+from typing import Iterable, Optional, Sequence, Union
 
 from . import codes, knowledge
-from .analysis import analyze
+from .analysis import Analyzer, Externals
+from .config import Settings, load
 from .files import iter_python_files
 from .findings import Finding, suppress
+from .project import FileResult, ProjectExports, module_name, split_qualname
 
-# Cheap byte scans that prove a file can have no finding, so the tree walks are skipped (the file is
-# still parsed, so syntax errors are still reported).
-_CONNECTS = re.compile("|".join(sorted(knowledge.CONNECT_MODULES)).encode())
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
+_GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
+_DEFAULT: Optional[Settings] = None
 
 
-def lint_source(source: Union[str, bytes], path: str = "<string>") -> list[Finding]:
-    data = source.encode("utf-8") if isinstance(source, str) else source
+def _default_settings() -> Settings:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Settings()
+    return _DEFAULT
+
+
+def _connect_gate(settings: Settings) -> re.Pattern[bytes]:
+    """A byte scan proving a file can make no known client (the analysis is then skipped)."""
+    names = settings.connect_modules()
+    gate = _GATES.get(names)
+    if gate is None:
+        gate = _GATES[names] = re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names)))
+    return gate
+
+
+def _parse_error(path: str, exc: Exception) -> Finding:
+    line = getattr(exc, "lineno", None) or 1
+    col = getattr(exc, "offset", None) or 1
+    msg = getattr(exc, "msg", None) or str(exc)
+    return Finding(path, line, col, codes.PARSE_ERROR.code, f"could not parse: {msg}; {codes.PARSE_ERROR.fix}")
+
+
+def check(data: bytes, path: str, settings: Settings, module: str = "", package: bool = False,
+          externals: Optional[Externals] = None, extra: Sequence[tuple[str, str, str]] = (),
+          project: bool = False) -> FileResult:
+    """Pass one (``externals`` None) or pass two of one file."""
     try:
         tree = ast.parse(data, filename=path)
     except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        col = getattr(exc, "offset", None) or 1
-        msg = getattr(exc, "msg", None) or str(exc)
-        text = f"could not parse: {msg}; {codes.PARSE_ERROR.fix}"
-        return [Finding(path, line, col, codes.PARSE_ERROR.code, text)]
-    if not (_CONNECTS.search(data) and _CHILDREN.search(data)):
-        return []
-    found = analyze(tree, path)
-    if not found:
-        return found
-    return suppress(found, data.decode("utf-8", "replace").splitlines())
+        return FileResult(path, module, [_parse_error(path, exc)])
+    connects = bool(_connect_gate(settings).search(data))
+    children = bool(_CHILDREN.search(data)) or bool(extra) or module in settings.preload
+    if not connects and not children:
+        return FileResult(path, module, [])
+    if not connects and externals is None and not project:
+        return FileResult(path, module, [])
+    analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
+                        want_exports=project and connects)
+    found = analyzer.findings() if (connects or externals is not None) else []
+    if found:
+        found = suppress(found, data.decode("utf-8", "replace").splitlines())
+    result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote)
+    if project:
+        if connects:
+            exports = analyzer.exports(module)
+            result.exports = exports if exports else None
+        if not analyzer.empty:
+            result.imports = frozenset(analyzer.index.imports.values())
+    return result
 
 
-def lint_file(path: str) -> list[Finding]:
+def lint_source(source: Union[str, bytes], path: str = "<string>",
+                settings: Optional[Settings] = None, module: str = "") -> list[Finding]:
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    return check(data, path, settings or _default_settings(), module).findings
+
+
+def _read(path: str) -> Union[bytes, Finding]:
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as exc:
-        return [Finding(path, 1, 1, codes.PARSE_ERROR.code, f"could not read: {exc.strerror}")]
-    return lint_source(data, path)
+        return Finding(path, 1, 1, codes.PARSE_ERROR.code, f"could not read: {exc.strerror}")
 
 
-def lint_paths(paths: Iterable[str], exclude: Iterable[str] = (), jobs: int = 1) -> list[Finding]:
-    """Lint every Python file under ``paths``; ``jobs > 1`` spreads large trees over processes
-    (parsing is CPU-bound and holds the GIL), results in the same order as ``jobs=1``."""
+def lint_file(path: str, settings: Optional[Settings] = None) -> list[Finding]:
+    data = _read(path)
+    if isinstance(data, Finding):
+        return [data]
+    module, package = module_name(path)
+    return check(data, path, settings or _default_settings(), module, package).findings
+
+
+def _pass_one(job: tuple[str, Settings]) -> FileResult:
+    path, settings = job
+    data = _read(path)
+    module, package = module_name(path)
+    if isinstance(data, Finding):
+        return FileResult(path, module, [data])
+    return check(data, path, settings, module, package, project=True)
+
+
+def lint_paths(paths: Iterable[str], exclude: Iterable[str] = (), jobs: int = 1,
+               settings: Optional[Settings] = None) -> list[Finding]:
+    """Lint every Python file under ``paths`` as one project; ``jobs > 1`` spreads pass one over
+    processes (parsing is CPU-bound and holds the GIL), results in the same order as ``jobs=1``."""
+    paths = list(paths)
+    settings = settings or load(paths)
     files = list(iter_python_files(paths, list(exclude)))
-    findings: list[Finding] = []
+    work = [(f, settings) for f in files]
     if jobs > 1 and len(files) >= _PARALLEL_MIN_FILES:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for found in pool.map(lint_file, files, chunksize=16):
-                findings.extend(found)
-        return findings
-    for path in files:
-        findings.extend(lint_file(path))
-    return findings
+            results = list(pool.map(_pass_one, work, chunksize=16))
+    else:
+        results = [_pass_one(job) for job in work]
+    _pass_two(results, settings)
+    return [f for r in results for f in r.findings]
+
+
+def _pass_two(results: list[FileResult], settings: Settings) -> None:
+    exported = {r.module: r.exports for r in results if r.exports is not None and r.module}
+    modules = {r.module: r for r in results if r.module}
+    extra: dict[str, list[tuple[str, str, str]]] = {}
+    for result in results:
+        for qual, kind, via in result.remote:
+            found = split_qualname(qual, modules)  # type: ignore[arg-type]
+            if found is not None and found[0] != result.module:
+                where = f"{via} in {result.module}"
+                extra.setdefault(found[0], []).append((found[1], kind, where))
+    if not exported and not extra:
+        return
+    externals = ProjectExports(exported)  # type: ignore[arg-type]
+    for i, result in enumerate(results):
+        wanted = extra.get(result.module, [])
+        if not wanted and not (result.has_entries and externals.touches(result.imports)):
+            continue
+        data = _read(result.path)
+        if isinstance(data, Finding):
+            continue
+        module, package = module_name(result.path)
+        again = check(data, result.path, settings, module, package, externals, wanted)
+        results[i] = FileResult(result.path, module, again.findings)
 
 
 _PARALLEL_MIN_FILES = 64

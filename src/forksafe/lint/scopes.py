@@ -79,8 +79,10 @@ def _target_names(target: ast.AST) -> Iterator[str]:
 class ModuleIndex:
     """Everything the analysis looks up by name, built in one walk of the tree."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, module: str = "", package: bool = False) -> None:
         self.tree = tree
+        self.module = module  # dotted name, for relative imports ("" when unknown)
+        self.package = package  # an ``__init__.py``: relative imports start from itself
         self.imports: dict[str, str] = {}
         self.funcs: dict[int, FuncInfo] = {}
         self.module_funcs: dict[str, FuncInfo] = {}
@@ -160,10 +162,13 @@ class ModuleIndex:
                 local = alias.asname or alias.name.split(".")[0]
                 target = alias.name if alias.asname else local
             else:
-                if node.level or alias.name == "*":
+                if alias.name == "*":
+                    continue
+                base = self._relative(node) if node.level else node.module
+                if base is None:
                     continue
                 local = alias.asname or alias.name
-                target = f"{node.module}.{alias.name}"
+                target = f"{base}.{alias.name}"
             if func is None:
                 self.imports[local] = target
             else:
@@ -171,6 +176,20 @@ class ModuleIndex:
                 # Imports inside functions still say what the name means; keep the module-wide view
                 # unless the module itself binds the name differently.
                 self.imports.setdefault(local, target)
+
+    def _relative(self, node: ast.ImportFrom) -> Optional[str]:
+        """The absolute module of ``from ..x import y`` seen from this module, if its name is known."""
+        if not self.module:
+            return None
+        parts = self.module.split(".")
+        drop = node.level - (1 if self.package else 0)
+        if drop > len(parts) - (0 if self.package else 0) or drop < 0:
+            return None
+        base = parts[: len(parts) - drop] if drop else parts
+        if not self.package and drop == 0:
+            base = parts
+        names = base + ([node.module] if node.module else [])
+        return ".".join(n for n in names if n) or None
 
     # -- lookups ----------------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> Optional[str]:

@@ -1,0 +1,104 @@
+"""Across the modules of a project: module names from file paths, what each module exports, and the
+second pass that re-checks a module with what its imports export.
+
+Pass one lints every file alone (in parallel for large trees) and keeps, per module, its exports
+(import-time connections, factories, getters, helpers that touch a connection), the names it imports
+and the functions it hands to a child in another module (``queue.enqueue(tasks.job)``). Pass two
+re-lints only the few modules that start children and import an exporting module, or that another
+module forks into.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from .findings import Finding
+from .taint import Exports, Origin
+
+
+@dataclass
+class FileResult:
+    """Pass one's answer for one file (plain data: it crosses process boundaries)."""
+
+    path: str
+    module: str
+    findings: list[Finding]
+    exports: Optional[Exports] = None
+    imports: frozenset[str] = frozenset()
+    has_entries: bool = False
+    remote: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+_PACKAGE_DIRS: dict[str, bool] = {}
+
+
+def _is_package(directory: str) -> bool:
+    known = _PACKAGE_DIRS.get(directory)
+    if known is None:
+        known = _PACKAGE_DIRS[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
+    return known
+
+
+def module_name(path: str) -> tuple[str, bool]:
+    """(dotted module name, is a package ``__init__``) as Python would import the file: packages
+    upward while ``__init__.py`` exists; a loose script is its own top-level module."""
+    directory, base = os.path.split(os.path.abspath(path))
+    stem = base[:-3] if base.endswith(".py") else base
+    package = stem == "__init__"
+    parts = [] if package else [stem]
+    while _is_package(directory):
+        parts.insert(0, os.path.basename(directory))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return ".".join(parts), package
+
+
+def split_qualname(qual: str, modules: dict[str, object]) -> Optional[tuple[str, str]]:
+    """``pkg.db.get_conn`` -> (``pkg.db``, ``get_conn``) for the longest module prefix we know."""
+    parts = qual.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:i])
+        if module in modules:
+            return module, ".".join(parts[i:])
+    return None
+
+
+class ProjectExports:
+    """The ``Externals`` the analysis asks about other modules."""
+
+    def __init__(self, exports: dict[str, Exports]) -> None:
+        self.by_module = exports
+
+    def _find(self, qual: str) -> Optional[tuple[Exports, str]]:
+        found = split_qualname(qual, self.by_module)  # type: ignore[arg-type]
+        return (self.by_module[found[0]], found[1]) if found is not None else None
+
+    def value(self, qual: str) -> Optional[Origin]:
+        call = qual.endswith("()")
+        found = self._find(qual[:-2] if call else qual)
+        if found is None:
+            return None
+        exports, name = found
+        if call:
+            return exports.factories.get(name) or exports.getters.get(name)
+        return exports.globals.get(name)
+
+    def inherited(self, qual: str) -> list[Origin]:
+        found = self._find(qual)
+        if found is None:
+            return []
+        exports, name = found
+        out: list[Origin] = []
+        getter = exports.getters.get(name)
+        if getter is not None:
+            short = exports.module.rsplit(".", 1)[-1]
+            out.append(replace(getter, steps=getter.steps + (f"returned by {short}.{name}()",)))
+        out.extend(exports.uses.get(name, []))
+        return out
+
+    def touches(self, imports: frozenset[str]) -> bool:
+        return any(self._find(q) is not None or q in self.by_module for q in imports)
