@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from forksafe.lint import lint_source
+from forksafe.lint import CODES, lint_source
 from forksafe.lint.cli import main
 from forksafe.lint.flake8 import Plugin
 
@@ -174,3 +174,69 @@ def test_plugin_and_hook_are_declared() -> None:
     assert pyproject["project"]["entry-points"]["flake8.extension"] == {"FS": "forksafe.lint.flake8:Plugin"}
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: forksafe-lint" in hooks and "entry: forksafe lint" in hooks
+
+
+# SARIF 2.1.0 (OASIS standard, section 3): the properties each object must have, and their types.
+SARIF_REQUIRED: dict[str, dict[str, type]] = {
+    "sarifLog": {"version": str, "runs": list},
+    "run": {"tool": dict},
+    "tool": {"driver": dict},
+    "toolComponent": {"name": str},
+    "reportingDescriptor": {"id": str},
+    "result": {"message": dict},
+    "message": {"text": str},
+    "location": {"physicalLocation": dict},
+    "physicalLocation": {"artifactLocation": dict},
+    "artifactLocation": {"uri": str},
+}
+
+
+def _has(kind: str, obj: dict[str, object]) -> None:
+    for key, typ in SARIF_REQUIRED[kind].items():
+        assert isinstance(obj.get(key), typ), f"SARIF {kind} lacks {key} ({typ.__name__})"
+
+
+def _check_location(loc: dict[str, object]) -> None:
+    _has("location", loc)
+    physical = loc["physicalLocation"]
+    assert isinstance(physical, dict)
+    _has("physicalLocation", physical)
+    _has("artifactLocation", physical["artifactLocation"])
+    region = physical["region"]
+    assert region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_sarif_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "bug.py", BUG.format(comment=""))
+    code, out, _ = run(["--format", "sarif", str(path)], capsys)
+    assert code == 1
+    doc = json.loads(out)
+    _has("sarifLog", doc)
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    (sarif_run,) = doc["runs"]
+    _has("run", sarif_run)
+    _has("tool", sarif_run["tool"])
+    driver = sarif_run["tool"]["driver"]
+    _has("toolComponent", driver)
+    for rule in driver["rules"]:
+        _has("reportingDescriptor", rule)
+    assert [r["id"] for r in driver["rules"]] == [c.code for c in CODES]
+    (result,) = sarif_run["results"]
+    _has("result", result)
+    _has("message", result["message"])
+    assert result["ruleId"] == "FS101" and result["level"] == "error"
+    assert driver["rules"][result["ruleIndex"]]["id"] == "FS101"
+    (loc,) = result["locations"]
+    _check_location(loc)
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == "file://" + str(path)
+    assert loc["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 12}
+    (made,) = result["relatedLocations"]
+    _check_location(made)
+    assert made["physicalLocation"]["region"]["startLine"] == 4
+
+
+def test_sarif_clean_has_empty_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "ok.py", "x = 1\n")
+    code, out, _ = run(["--format", "sarif", str(path)], capsys)
+    doc = json.loads(out)
+    assert code == 0 and doc["runs"][0]["results"] == []

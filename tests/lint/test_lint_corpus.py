@@ -15,16 +15,23 @@ from forksafe.lint import lint_file
 
 CORPUS = Path(__file__).parent / "corpus"
 PROGRAMS = sorted(CORPUS.glob("*.py"))
-_EXPECT = re.compile(r"#\s*expect:\s*((?:FS\d{3}[,\s]*)+)")
+_EXPECT = re.compile(r"#\s*expect:\s*((?:FS\d{3}[,\s]*)+)(.*)$")
 
 
-def expected(path: Path) -> set[tuple[int, str]]:
-    found: set[tuple[int, str]] = set()
+def expectations(path: Path) -> dict[tuple[int, str], list[str]]:
+    """(line, code) -> the fragments (``"returned by get_db()"``) its message must contain."""
+    found: dict[tuple[int, str], list[str]] = {}
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         match = _EXPECT.search(line)
         if match:
-            found.update((number, code) for code in re.findall(r"FS\d{3}", match.group(1)))
+            fragments = re.findall(r'"([^"]+)"', match.group(2))
+            for code in re.findall(r"FS\d{3}", match.group(1)):
+                found[(number, code)] = fragments
     return found
+
+
+def expected(path: Path) -> set[tuple[int, str]]:
+    return set(expectations(path))
 
 
 def test_corpus_is_large_and_labelled() -> None:
@@ -40,10 +47,14 @@ def test_corpus_is_large_and_labelled() -> None:
 
 @pytest.mark.parametrize("path", PROGRAMS, ids=[p.name for p in PROGRAMS])
 def test_program(path: Path) -> None:
-    got = {(f.line, f.code) for f in lint_file(str(path))}
-    want = expected(path)
-    assert got - want == set(), f"false alarms in {path.name}"
-    assert want - got == set(), f"missed in {path.name}"
+    findings = lint_file(str(path))
+    got = {(f.line, f.code) for f in findings}
+    want = expectations(path)
+    assert got - set(want) == set(), f"false alarms in {path.name}"
+    assert set(want) - got == set(), f"missed in {path.name}"
+    for f in findings:
+        for fragment in want[(f.line, f.code)]:
+            assert fragment in f.message, f"{path.name}:{f.line}: {fragment!r} not in {f.message!r}"
 
 
 @pytest.mark.parametrize("path", PROGRAMS, ids=[p.name for p in PROGRAMS])

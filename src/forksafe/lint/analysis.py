@@ -162,6 +162,7 @@ class Analyzer:
             if run is not None:
                 self.found.entries.append(Entry(run, "run", f"{cls.name}.run", method, self_parent=True))
         self.child_side: set[int] = set()
+        self.parent_setters: set[int] = set()  # functions that set a connection global for the parent
         for entry in self.found.entries:
             self.child_side.update(self.reach([entry.func]))
         self.globals = self._global_origins()
@@ -212,6 +213,12 @@ class Analyzer:
         for func, origin in self.taint.global_in_func:
             if any(c is None or id(c) not in self.child_side for c in callers.get(id(func), [])):
                 origins.setdefault(origin.name, origin)
+                self.parent_setters.add(id(func))
+        for cls in self.index.classes.values():
+            if self.taint.body_attrs.get(id(cls)) and cls.name not in origins:
+                held = self.taint.value(ast.Name(id=cls.name, ctx=ast.Load()), self.taint.env_for(None))
+                if held is not None:
+                    origins[cls.name] = replace(held, name=cls.name)
         return origins
 
     def _resets(self) -> dict[str, list[_Reset]]:
@@ -315,8 +322,9 @@ class Analyzer:
             _, caller, line = info
             if caller is None:
                 break
-            verb = "returned by" if first and id(node) in self._returned_names(current) else "used in"
-            steps.append(f"{verb} {current.name}()" if first else f"via {current.name}()")
+            if first:
+                verb = "returned by" if id(node) in self._returned_names(current) else "used in"
+                steps.append(f"{verb} {current.name}()")
             steps.append(f"called in {caller.name}() at line {line}")
             first = False
             current = caller
@@ -343,14 +351,20 @@ class Analyzer:
         if cls is not None and entry.self_parent:
             attrs = {k: v for k, v in self.taint.class_attrs.get(id(cls), {}).items()
                      if k not in self._self_assigned(paths, cls)}
+        reported: set[tuple[int, str]] = set()
         for func, _, _ in paths.values():
+            checks: set[int] = set()  # ``conn is None``: reads the name, touches no socket
             for node in iter_scope(func.body):
+                if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                    checks.update(id(n) for n in [node.left, *node.comparators])
+                if id(node) in checks:
+                    continue
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     owner = self.index.resolve(node.id, func)
                     if owner is func or (owner is not None and
                                          (id(owner) in inside or id(owner) in self.child_side)):
                         continue
-                    if owner is None and node.id in rebound:
+                    if (owner is None and node.id in rebound) or (id(func), node.id) in reported:
                         continue
                     origin = self._origin(node.id, owner, entry)
                     if origin is None or (import_only and (owner is not None or origin.main_guard
@@ -362,6 +376,7 @@ class Analyzer:
                     text = self._message(label, replace(origin, name=node.id),
                                          self._path_steps(node, func, paths), where)
                     self._report(node, code, text, origin)
+                    reported.add((id(func), node.id))  # one finding per name and function
                 elif attrs and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) \
                         and isinstance(node.value, ast.Name) and node.value.id == "self" \
                         and node.attr in attrs and cls is not None and func.cls is cls:
@@ -395,7 +410,7 @@ class Analyzer:
         funcs = [f for f, _, _ in paths.values()] + [e.func for e in self.found.entries if e.kind == "init"]
         names: set[str] = set()
         for func in funcs:
-            if func.globals:
+            if func.globals and id(func) not in self.parent_setters:
                 names.update(n.id for n in iter_scope(func.body) if isinstance(n, ast.Name)
                              and isinstance(n.ctx, ast.Store) and n.id in func.globals)
         return names

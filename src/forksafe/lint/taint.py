@@ -204,6 +204,10 @@ class Taint:
         if isinstance(expr, ast.Call):
             return self._call(expr, env)
         if isinstance(expr, (ast.Attribute, ast.Subscript)):
+            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+                held = env(f"self.{expr.attr}")
+                if held is not None:
+                    return held
             qual = self.index.qualname(expr)
             if qual is not None:
                 if qual in knowledge.IMPORTED_HOLDERS:
@@ -404,7 +408,7 @@ class Taint:
                         local[target.id] = made
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                             and target.value.id == "self" and made is not None:
-                        attrs[target.attr] = replace(made, name=f"self.{target.attr}")
+                        attrs[target.attr] = local[f"self.{target.attr}"] = replace(made, name=f"self.{target.attr}")
             for node in iter_scope(method.body):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                         and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":

@@ -1,0 +1,23 @@
+"""ProcessPoolExecutor.submit of a function reaching the connection two helpers down."""
+from concurrent.futures import ProcessPoolExecutor
+
+import sqlite3
+
+conn = sqlite3.connect("app.db")
+
+
+def _cursor():
+    return conn.cursor()  # expect: FS101 "returned by _cursor()" "called in fetch() at line 14" "called in job() at line 18"
+
+
+def fetch(key):
+    return _cursor().execute("select v from kv where k = ?", (key,)).fetchone()
+
+
+def job(key):
+    return fetch(key)
+
+
+def main(keys):
+    with ProcessPoolExecutor() as ex:
+        return [ex.submit(job, k).result() for k in keys]
