@@ -135,7 +135,7 @@ class _Reset:
     """A call that drops a holder's inherited sockets (``engine.dispose(close=False)``,
     ``connections.close_all()``): where it is and whether it is the child-side recipe."""
 
-    __slots__ = ("func", "line", "close_false", "method")
+    __slots__ = ("close_false", "func", "line", "method")
 
     def __init__(self, func: Optional[FuncInfo], line: int, close_false: bool, method: str) -> None:
         self.func, self.line, self.close_false, self.method = func, line, close_false, method
@@ -188,7 +188,8 @@ class Analyzer:
                     if node.value.id in ("self", "cls"):
                         target = self.index.method_of(func, node.attr)
                     elif node.value.id in self.index.classes and self.index.resolve(node.value.id, func) is None:
-                        target = self.index.methods.get(id(self.index.classes[node.value.id]), {}).get(node.attr)
+                        methods = self.index.methods.get(id(self.index.classes[node.value.id]), {})
+                        target = methods.get(node.attr)
                 elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                     target = self.index.funcs.get(id(node))
                 if target is not None and id(target) not in seen:
@@ -228,8 +229,8 @@ class Analyzer:
             func = site.call.func
             if not isinstance(func, ast.Attribute) or func.attr not in knowledge.RESET_BEFORE_FORK:
                 continue
-            close_false = any(k.arg == "close" and isinstance(k.value, ast.Constant) and k.value.value is False
-                              for k in site.call.keywords)
+            close_false = any(k.arg == "close" and isinstance(k.value, ast.Constant)
+                              and k.value.value is False for k in site.call.keywords)
             qual = self.index.qualname(func.value) or ""
             root = root_name(func.value)
             keys: list[str] = []
@@ -355,7 +356,8 @@ class Analyzer:
         for func, _, _ in paths.values():
             checks: set[int] = set()  # ``conn is None``: reads the name, touches no socket
             for node in iter_scope(func.body):
-                if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot))
+                                                         for op in node.ops):
                     checks.update(id(n) for n in [node.left, *node.comparators])
                 if id(node) in checks:
                     continue
@@ -467,7 +469,8 @@ class Analyzer:
                 if owner is func and origin.line >= call.lineno:
                     continue
                 self._report(node, codes.CONN_AFTER_FORK,
-                             f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made before "
+                             f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
+                             "before "
                              f"os.fork() at line {call.lineno} and used in the child", origin)
             if called:
                 where = f"os.fork() child (line {call.lineno})"

@@ -39,7 +39,8 @@ def _parse_error(path: str, exc: Exception) -> Finding:
     line = getattr(exc, "lineno", None) or 1
     col = getattr(exc, "offset", None) or 1
     msg = getattr(exc, "msg", None) or str(exc)
-    return Finding(path, line, col, codes.PARSE_ERROR.code, f"could not parse: {msg}; {codes.PARSE_ERROR.fix}")
+    text = f"could not parse: {msg}; {codes.PARSE_ERROR.fix}"
+    return Finding(path, line, col, codes.PARSE_ERROR.code, text)
 
 
 def check(data: bytes, path: str, settings: Settings, module: str = "", package: bool = False,
@@ -133,7 +134,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
                 extra.setdefault(found[0], []).append((found[1], kind, where))
     if not exported and not extra:
         return
-    externals = ProjectExports(exported)  # type: ignore[arg-type]
+    externals = ProjectExports({k: v for k, v in exported.items() if v is not None})
     for i, result in enumerate(results):
         wanted = extra.get(result.module, [])
         if not wanted and not (result.has_entries and externals.touches(result.imports)):

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import ast
 import configparser
+import importlib
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from . import knowledge
 
@@ -55,8 +55,17 @@ def _pyproject(start: str) -> Optional[str]:
 
 
 def _user_table(path: str) -> dict[str, object]:
+    reader: Any = None
+    for name in ("tomllib", "tomli"):  # tomllib from 3.11; without either the catalogue is used as is
+        try:
+            reader = importlib.import_module(name)
+            break
+        except ImportError:
+            continue
+    if reader is None:
+        return {}
     with open(path, "rb") as handle:
-        doc = tomllib.load(handle)
+        doc = reader.load(handle)
     tool = doc.get("tool", {})
     table = tool.get("forksafe", {}).get("lint", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):

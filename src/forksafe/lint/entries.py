@@ -112,8 +112,8 @@ class EntryFinder:
             func = self.index.module_funcs.get(name)
             if func is None and "." in name:
                 cls_name, _, meth = name.partition(".")
-                cls = self.index.classes.get(cls_name)
-                func = self.index.methods.get(id(cls), {}).get(meth) if cls is not None else None
+                owner = self.index.classes.get(cls_name)
+                func = self.index.methods.get(id(owner), {}).get(meth) if owner is not None else None
             if func is not None:
                 self._add(func, kind, via)
         if self.preload:
@@ -290,7 +290,7 @@ class EntryFinder:
 
     def _instance_method(self, node: ast.Attribute, scope: Optional[FuncInfo]) -> Optional[FuncInfo]:
         """``obj.method`` / ``Cls().method`` / ``Cls.method`` with ``Cls`` one of this module's classes."""
-        receiver = node.value
+        receiver: ast.AST = node.value
         if isinstance(receiver, ast.Name) and receiver.id in self.index.classes \
                 and self.index.resolve(receiver.id, scope) is None:
             cls: Optional[ast.ClassDef] = self.index.classes[receiver.id]

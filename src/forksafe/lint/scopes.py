@@ -183,11 +183,9 @@ class ModuleIndex:
             return None
         parts = self.module.split(".")
         drop = node.level - (1 if self.package else 0)
-        if drop > len(parts) - (0 if self.package else 0) or drop < 0:
+        if drop > len(parts) or drop < 0:
             return None
-        base = parts[: len(parts) - drop] if drop else parts
-        if not self.package and drop == 0:
-            base = parts
+        base = parts[: len(parts) - drop]
         names = base + ([node.module] if node.module else [])
         return ".".join(n for n in names if n) or None
 

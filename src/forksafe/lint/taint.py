@@ -204,7 +204,8 @@ class Taint:
         if isinstance(expr, ast.Call):
             return self._call(expr, env)
         if isinstance(expr, (ast.Attribute, ast.Subscript)):
-            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
+                    and expr.value.id == "self":
                 held = env(f"self.{expr.attr}")
                 if held is not None:
                     return held
@@ -399,16 +400,17 @@ class Taint:
             if id(method) in seen or isinstance(method.node, ast.Lambda):
                 continue
             seen.add(id(method))
-            env = self.env_for(method)
             local: dict[str, Origin] = {}
+            env = self._chain(local, method)
             for stmt in iter_statements(list(method.node.body)):
                 for target, value in _bindings(stmt):
-                    made = self.value(value, lambda n: local.get(n) or env(n))
+                    made = self.value(value, env)
                     if isinstance(target, ast.Name) and made is not None:
                         local[target.id] = made
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                             and target.value.id == "self" and made is not None:
-                        attrs[target.attr] = local[f"self.{target.attr}"] = replace(made, name=f"self.{target.attr}")
+                        held = replace(made, name=f"self.{target.attr}")
+                        attrs[target.attr] = local[f"self.{target.attr}"] = held
             for node in iter_scope(method.body):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                         and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":

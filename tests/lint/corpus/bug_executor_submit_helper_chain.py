@@ -1,13 +1,12 @@
 """ProcessPoolExecutor.submit of a function reaching the connection two helpers down."""
-from concurrent.futures import ProcessPoolExecutor
-
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 
 conn = sqlite3.connect("app.db")
 
 
 def _cursor():
-    return conn.cursor()  # expect: FS101 "returned by _cursor()" "called in fetch() at line 14" "called in job() at line 18"
+    return conn.cursor()  # expect: FS101 "returned by _cursor()" "fetch() at line 14" "job() at line 18"
 
 
 def fetch(key):

@@ -12,6 +12,6 @@ celery = Celery(__name__, broker="redis://localhost")
 @celery.task
 def rename(user_id, name):
     with flask_app.app_context():
-        db.session.execute(  # expect: FS104 "flask_sqlalchemy.SQLAlchemy() made at line 6" "@celery.task at line 12"
+        db.session.execute(  # expect: FS104 "SQLAlchemy() made at line 6" "@celery.task at line 12"
             db.text("update users set name = :n where id = :i"), {"n": name, "i": user_id})
         db.session.commit()

@@ -16,7 +16,7 @@ repo = Repo("db")
 
 
 def work(row):
-    repo.save(row)  # expect: FS101 "held as .conn by Repo() made at line 15" "MySQLdb.connect() made at line 9"
+    repo.save(row)  # expect: FS101 "held as .conn by Repo() made at line 15" "made at line 9"
 
 
 if __name__ == "__main__":

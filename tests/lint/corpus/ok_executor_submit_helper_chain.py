@@ -1,7 +1,6 @@
 """Safe twin: the helper opens the connection; the executor's workers each open their own."""
-from concurrent.futures import ProcessPoolExecutor
-
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 
 
 def _cursor():
