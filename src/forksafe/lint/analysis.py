@@ -149,7 +149,7 @@ class Analyzer:
         self.settings = settings or Settings()
         self.externals = externals
         self.index = ModuleIndex(tree, module, package)
-        preload = self.settings.preload.get(module) if module else None
+        preload = self.settings.preloaded(path, module)
         self.found: Entries = EntryFinder(self.index, preload, extra).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls)
@@ -187,7 +187,8 @@ class Analyzer:
                 elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                     if node.value.id in ("self", "cls"):
                         target = self.index.method_of(func, node.attr)
-                    elif node.value.id in self.index.classes and self.index.resolve(node.value.id, func) is None:
+                    elif node.value.id in self.index.classes \
+                            and self.index.resolve(node.value.id, func) is None:
                         methods = self.index.methods.get(id(self.index.classes[node.value.id]), {})
                         target = methods.get(node.attr)
                 elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):

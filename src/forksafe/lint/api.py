@@ -52,7 +52,7 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
     except (SyntaxError, ValueError) as exc:
         return FileResult(path, module, [_parse_error(path, exc)])
     connects = bool(_connect_gate(settings).search(data))
-    children = bool(_CHILDREN.search(data)) or bool(extra) or module in settings.preload
+    children = bool(_CHILDREN.search(data)) or bool(extra) or settings.preloaded(path, module) is not None
     if not connects and not children:
         return FileResult(path, module, [])
     if not connects and externals is None and not project:

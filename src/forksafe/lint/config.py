@@ -36,10 +36,21 @@ class ConfigError(ValueError):
 class Settings:
     clients: dict[str, str] = field(default_factory=knowledge.catalogue)
     safe: frozenset[str] = knowledge.SAFE_CALLS
-    preload: dict[str, str] = field(default_factory=dict)  # app module -> how we know it is preloaded
+    # (directory of the config, app module) -> how we know it is preloaded; directory "" for anywhere
+    preload: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def connect_modules(self) -> frozenset[str]:
         return knowledge.connect_modules(self.clients)
+
+    def preloaded(self, path: str, module: str) -> Optional[str]:
+        """How we know the module at ``path`` is loaded before the server forks, if it is."""
+        if not module or not self.preload:
+            return None
+        full = os.path.abspath(path)
+        for (root, name), via in self.preload.items():
+            if name == module and (not root or full.startswith(root + os.sep)):
+                return via
+        return None
 
 
 def _pyproject(start: str) -> Optional[str]:
@@ -111,8 +122,9 @@ def _gunicorn_conf(path: str) -> tuple[bool, bool]:
     return preload, reset
 
 
-def _procfile(path: str, conf_preload: bool) -> dict[str, str]:
-    found: dict[str, str] = {}
+def _procfile(path: str, conf_preload: bool) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    root = os.path.dirname(os.path.abspath(path))
     with open(path, encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             words = line.split()
@@ -132,12 +144,12 @@ def _procfile(path: str, conf_preload: bool) -> dict[str, str]:
                     continue
                 module = _app_module(word)
                 if module:
-                    found[module] = f"gunicorn --preload ({os.path.basename(path)} line {number})"
+                    found[(root, module)] = f"gunicorn --preload ({os.path.basename(path)} line {number})"
                 break
     return found
 
 
-def _uwsgi(path: str) -> dict[str, str]:
+def _uwsgi(path: str) -> dict[tuple[str, str], str]:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
@@ -155,12 +167,13 @@ def _uwsgi(path: str) -> dict[str, str]:
         if value:
             module = _app_module(value)
             if module:
-                return {module: f"uWSGI without lazy-apps ({os.path.basename(path)})"}
+                root = os.path.dirname(os.path.abspath(path))
+                return {(root, module): f"uWSGI without lazy-apps ({os.path.basename(path)})"}
     return {}
 
 
-def _server_configs(roots: Iterable[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
+def _server_configs(roots: Iterable[str]) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
     for root in roots:
         if not os.path.isdir(root):
             continue
@@ -192,7 +205,7 @@ def load(paths: Iterable[str]) -> Settings:
         clients.update(_names(table.get("clients", []), "clients", pyproject))
         safe.update(_names(table.get("safe", []), "safe", pyproject))
         for module in _names(table.get("preload", []), "preload", pyproject):
-            preload[module] = f"preloaded app module ({os.path.basename(pyproject)})"
+            preload[("", module)] = f"preloaded app module ({os.path.basename(pyproject)})"
     for name in safe:
         clients.pop(name, None)
     return Settings(clients, frozenset(safe), preload)

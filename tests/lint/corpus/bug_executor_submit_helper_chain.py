@@ -6,7 +6,7 @@ conn = sqlite3.connect("app.db")
 
 
 def _cursor():
-    return conn.cursor()  # expect: FS101 "returned by _cursor()" "fetch() at line 14" "job() at line 18"
+    return conn.cursor()  # expect: FS101 "returned by _cursor()" "fetch() at line 13" "job() at line 17"
 
 
 def fetch(key):

@@ -5,4 +5,4 @@ conn = psycopg.connect("dbname=app")
 
 
 def count_words(url):
-    conn.execute("insert into hits values (%s)", (url,))  # expect: FS104 "RQ .enqueue at line 9 in enqueue"
+    conn.execute("insert into hits values (%s)", (url,))  # expect: FS104 "RQ .enqueue at line 8 in enqueue"
