@@ -207,6 +207,10 @@ class EntryFinder:
             qual = self.index.qualname(target) or ""
             last = target.attr if isinstance(target, ast.Attribute) else \
                 target.id if isinstance(target, ast.Name) else ""
+            if isinstance(target, ast.Name) and not qual:  # ``task = app.task`` then ``@task``
+                bound = self._bound(target.id, None)
+                if isinstance(bound, ast.Attribute) and bound.attr in knowledge.CELERY_TASK_DECORATORS:
+                    target, last = bound, bound.attr
             if qual in knowledge.RQ_JOB_DECORATORS:
                 self._add(info, "rq", f"@{ast.unparse(target)} at line {deco.lineno}")
             elif last in knowledge.CELERY_TASK_DECORATORS and (

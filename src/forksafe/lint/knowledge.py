@@ -83,6 +83,13 @@ LAZY_WHEN: dict[str, tuple[str, object]] = {
     "motor.motor_tornado.MotorClient": ("connect", False),
 }
 
+# ... and keeps no socket at all when built with this keyword naming this class (no pool to inherit).
+POOLLESS_WHEN: dict[str, tuple[str, str]] = {
+    "sqlalchemy.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
+    "sqlalchemy.engine.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
+    "sqlalchemy.ext.asyncio.create_async_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
+}
+
 # Names that *are* a connection holder once imported (Django's lazily opened per-thread connections).
 IMPORTED_HOLDERS: dict[str, str] = {
     "django.db.connection": "Django connection",

@@ -173,6 +173,10 @@ class Taint:
         if lazy is not None and any(k.arg == lazy[0] and isinstance(k.value, ast.Constant)
                                     and k.value.value == lazy[1] for k in call.keywords):
             return None
+        poolless = knowledge.POOLLESS_WHEN.get(qual)
+        if poolless is not None and any(k.arg == poolless[0] and self.index.qualname(k.value) == poolless[1]
+                                        for k in call.keywords):
+            return None
         if self.patched and qual.split(".")[0] in knowledge.PATCHED_CLIENT_MODULES:
             return None
         kind = self.clients[qual]
