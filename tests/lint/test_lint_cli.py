@@ -240,3 +240,16 @@ def test_sarif_clean_has_empty_results(tmp_path: Path, capsys: pytest.CaptureFix
     code, out, _ = run(["--format", "sarif", str(path)], capsys)
     doc = json.loads(out)
     assert code == 0 and doc["runs"][0]["results"] == []
+
+
+def test_python2_source_is_still_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Old scripts (``print x``, ``except E, e:``) are reported as FS001 and still analysed."""
+    text = BUG.replace("import psycopg2\n", "import psycopg2\nprint 'starting'\n")
+    text = text.replace("    return conn.cursor(){comment}", "    try:\n        return conn.cursor()\n"
+                        "    except Exception, e:\n        print e")
+    path = write(tmp_path, "old.py", text)
+    code, out, _ = run([str(path)], capsys)
+    lines = out.splitlines()
+    assert code == 2 and len(lines) == 2
+    assert " FS001 not Python 3 " in lines[0] and "checked as Python 2" in lines[0]
+    assert lines[1].startswith(f"{path}:10:16: FS101 PostgreSQL connection 'conn'")

@@ -50,7 +50,38 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
     try:
         tree = ast.parse(data, filename=path)
     except (SyntaxError, ValueError) as exc:
-        return FileResult(path, module, [_parse_error(path, exc)])
+        legacy = _python2_tree(data, path)
+        if legacy is None:
+            return FileResult(path, module, [_parse_error(path, exc)])
+        tree, data = legacy  # reported as FS001 too: the file is not Python 3
+        again = _analyse(tree, data, path, settings, module, package, externals, extra, project)
+        first = _parse_error(path, exc)
+        note = f"not Python 3 ({getattr(exc, 'msg', exc)}); checked as Python 2 (print/except rewritten)"
+        again.findings.insert(0, Finding(first.path, first.line, first.col, first.code, note))
+        return again
+    return _analyse(tree, data, path, settings, module, package, externals, extra, project)
+
+
+_PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
+_EXCEPT = re.compile(rb"^([ \t]*except[ \t]+[\w.() ,]+?)[ \t]*,[ \t]*(\w+)[ \t]*:", re.M)
+
+
+def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
+    """Python 2 sources (``print x``, ``except E, e:``) are still common in old scripts: rewrite those two
+    statements line for line (line numbers are kept) and parse again."""
+    if b"print" not in data and b"except" not in data:
+        return None
+    text = _PRINT.sub(lambda m: m.group(1) + b"print(" + (m.group(2) or b"") + b")", data)
+    text = _EXCEPT.sub(lambda m: m.group(1) + b" as " + m.group(2) + b":", text)
+    try:
+        return ast.parse(text, filename=path), text
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str, package: bool,
+             externals: Optional[Externals], extra: Sequence[tuple[str, str, str]],
+             project: bool) -> FileResult:
     connects = bool(_connect_gate(settings).search(data))
     children = bool(_CHILDREN.search(data)) or bool(extra) or settings.preloaded(path, module) is not None
     if not connects and not children:
