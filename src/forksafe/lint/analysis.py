@@ -144,13 +144,14 @@ class _Reset:
 class Analyzer:
     def __init__(self, tree: ast.Module, path: str, settings: Optional[Settings] = None,
                  module: str = "", package: bool = False, externals: Optional[Externals] = None,
-                 extra: Sequence[tuple[str, str, str]] = (), want_exports: bool = False) -> None:
+                 extra: Sequence[tuple[str, str, str]] = (), want_exports: bool = False,
+                 preload: Optional[str] = None, at_import: frozenset[str] = frozenset()) -> None:
         self.path = path
         self.settings = settings or Settings()
         self.externals = externals
         self.index = ModuleIndex(tree, module, package)
-        preload = self.settings.preloaded(path, module)
-        self.found: Entries = EntryFinder(self.index, preload, extra).run()
+        preload = preload or self.settings.preloaded(path, module)
+        self.found: Entries = EntryFinder(self.index, preload, extra, at_import).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls)
         # Most files start no process: skip the taint pass entirely for them.
@@ -487,6 +488,25 @@ class Analyzer:
                     self._report(node, codes.CONN_AFTER_FORK,
                                  f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
                                  f"before fork and used in '{func.name}', called in the {where}", origin)
+
+    def import_calls(self) -> frozenset[str]:
+        """What this module calls when imported, by qualified name (``pkg.db.init_db``)."""
+        names: set[str] = set()
+        for site in self.index.calls:
+            if site.func is not None:
+                continue
+            qual = self.index.qualname(site.call.func)
+            if qual is None and isinstance(site.call.func, ast.Name) and self.index.module:
+                qual = f"{self.index.module}.{site.call.func.id}"
+            if qual is not None:
+                names.add(qual)
+        return frozenset(names)
+
+    def resets_at_import(self) -> bool:
+        """A module-level ``engine.dispose()`` / ``connections.close_all()``: what a preloaded app does
+        after setup so that the forked workers start with empty pools."""
+        return any(r.func is None and not r.close_false for rs in self.resets.values() for r in rs
+                   if r.method in ("dispose", "close_all"))
 
     # -- what other modules see ------------------------------------------------------------------------
     def exports(self, module: str) -> Exports:

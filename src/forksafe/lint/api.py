@@ -45,7 +45,8 @@ def _parse_error(path: str, exc: Exception) -> Finding:
 
 def check(data: bytes, path: str, settings: Settings, module: str = "", package: bool = False,
           externals: Optional[Externals] = None, extra: Sequence[tuple[str, str, str]] = (),
-          project: bool = False) -> FileResult:
+          project: bool = False, preload: Optional[str] = None,
+          at_import: frozenset[str] = frozenset()) -> FileResult:
     """Pass one (``externals`` None) or pass two of one file."""
     try:
         tree = ast.parse(data, filename=path)
@@ -54,12 +55,14 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
         if legacy is None:
             return FileResult(path, module, [_parse_error(path, exc)])
         tree, data = legacy  # reported as FS001 too: the file is not Python 3
-        again = _analyse(tree, data, path, settings, module, package, externals, extra, project)
+        again = _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
+                         at_import)
         first = _parse_error(path, exc)
         note = f"not Python 3 ({getattr(exc, 'msg', exc)}); checked as Python 2 (print/except rewritten)"
         again.findings.insert(0, Finding(first.path, first.line, first.col, first.code, note))
         return again
-    return _analyse(tree, data, path, settings, module, package, externals, extra, project)
+    return _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
+                         at_import)
 
 
 _PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
@@ -81,15 +84,18 @@ def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
 
 def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str, package: bool,
              externals: Optional[Externals], extra: Sequence[tuple[str, str, str]],
-             project: bool) -> FileResult:
+             project: bool, preload: Optional[str] = None,
+             at_import: frozenset[str] = frozenset()) -> FileResult:
     connects = bool(_connect_gate(settings).search(data))
-    children = bool(_CHILDREN.search(data)) or bool(extra) or settings.preloaded(path, module) is not None
-    if not connects and not children:
+    preload = preload or settings.preloaded(path, module)
+    children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
+    serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
+    if not connects and not children and not serving:
         return FileResult(path, module, [])
     if not connects and externals is None and not project:
         return FileResult(path, module, [])
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
-                        want_exports=project and connects)
+                        want_exports=project and connects, preload=preload, at_import=at_import)
     found = analyzer.findings() if (connects or externals is not None) else []
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
@@ -98,8 +104,11 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
         if connects:
             exports = analyzer.exports(module)
             result.exports = exports if exports else None
-        if not analyzer.empty:
+        if not analyzer.empty or serving:
             result.imports = frozenset(analyzer.index.imports.values())
+        result.resets_at_import = analyzer.resets_at_import()
+        if serving:
+            result.import_calls = analyzer.import_calls()
     return result
 
 
@@ -153,6 +162,30 @@ def lint_paths(paths: Iterable[str], exclude: Iterable[str] = (), jobs: int = 1,
     return [f for r in results for f in r.findings]
 
 
+def _preloaded_closure(results: list[FileResult], settings: Settings) -> dict[str, str]:
+    """Modules a preloaded app imports (transitively, within the project): their functions also run in
+    the forked workers. An app module that disposes or closes its connections at import end is the
+    documented fix, and preloads nothing here."""
+    modules = {r.module: r for r in results if r.module}
+    todo: list[tuple[str, str]] = []
+    for r in results:
+        via = settings.preloaded(r.path, r.module)
+        if via is not None and not r.resets_at_import:
+            todo.append((r.module, via))
+    closure: dict[str, str] = {}
+    while todo:
+        module, via = todo.pop()
+        if module in closure:
+            continue
+        closure[module] = via
+        for qual in modules[module].imports:
+            found = split_qualname(qual, modules)  # type: ignore[arg-type]
+            target = found[0] if found is not None else (qual if qual in modules else None)
+            if target is not None and target not in closure:
+                todo.append((target, f"{via}, imported by {module}"))
+    return closure
+
+
 def _pass_two(results: list[FileResult], settings: Settings) -> None:
     exported = {r.module: r.exports for r in results if r.exports is not None and r.module}
     modules = {r.module: r for r in results if r.module}
@@ -163,18 +196,22 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
             if found is not None and found[0] != result.module:
                 where = f"{via} in {result.module}"
                 extra.setdefault(found[0], []).append((found[1], kind, where))
-    if not exported and not extra:
+    served = _preloaded_closure(results, settings) if settings.preload else {}
+    if not exported and not extra and not served:
         return
     externals = ProjectExports({k: v for k, v in exported.items() if v is not None})
+    at_import = frozenset(q for r in results for q in r.import_calls)
     for i, result in enumerate(results):
         wanted = extra.get(result.module, [])
-        if not wanted and not (result.has_entries and externals.touches(result.imports)):
+        preload = served.get(result.module)
+        if not wanted and preload is None and not (result.has_entries and externals.touches(result.imports)):
             continue
         data = _read(result.path)
         if isinstance(data, Finding):
             continue
         module, package = module_name(result.path)
-        again = check(data, result.path, settings, module, package, externals, wanted)
+        again = check(data, result.path, settings, module, package, externals, wanted, preload=preload,
+                      at_import=at_import)
         results[i] = FileResult(result.path, module, again.findings)
 
 

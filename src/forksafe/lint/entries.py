@@ -77,10 +77,11 @@ def _str(node: Optional[ast.AST]) -> Optional[str]:
 
 class EntryFinder:
     def __init__(self, index: ModuleIndex, preload: Optional[str] = None,
-                 extra: Sequence[tuple[str, str, str]] = ()) -> None:
+                 extra: Sequence[tuple[str, str, str]] = (), at_import: frozenset[str] = frozenset()) -> None:
         self.index = index
         self.preload = preload  # "gunicorn --preload (Procfile)": this is a preloaded app module
         self.extra = extra  # (function name, kind, via) found by other modules (enqueued here)
+        self.at_import = at_import  # qualified names other modules call at import (the master runs them)
         self.contexts: dict[str, str] = {}  # name bound to get_context(...) -> start method
         self.default_method = "fork"
         self.pools: dict[str, tuple[str, str]] = {}  # _key() -> ("pool" | "executor", start method)
@@ -137,6 +138,8 @@ class EntryFinder:
         it (views, handlers, their helpers) in a forked worker."""
         at_import = {s.call.func.id for s in self.index.calls
                      if s.func is None and isinstance(s.call.func, ast.Name)}
+        prefix = f"{self.index.module}."
+        at_import.update(q[len(prefix):] for q in self.at_import if q.startswith(prefix))
         funcs = list(self.index.module_funcs.values())
         for methods in self.index.methods.values():
             funcs.extend(methods.values())

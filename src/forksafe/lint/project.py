@@ -29,6 +29,8 @@ class FileResult:
     imports: frozenset[str] = frozenset()
     has_entries: bool = False
     remote: list[tuple[str, str, str]] = field(default_factory=list)
+    resets_at_import: bool = False  # disposes/closes a connection holder at module level
+    import_calls: frozenset[str] = frozenset()  # qualified names this module calls at import time
 
 
 _PACKAGE_DIRS: dict[str, bool] = {}
