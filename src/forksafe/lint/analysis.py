@@ -354,6 +354,7 @@ class Analyzer:
         if cls is not None and entry.self_parent:
             attrs = {k: v for k, v in self.taint.class_attrs.get(id(cls), {}).items()
                      if k not in self._self_assigned(paths, cls)}
+        self._scan_orm(entry, code, where, paths)
         reported: set[tuple[int, str]] = set()
         for func, _, _ in paths.values():
             checks: set[int] = set()  # ``conn is None``: reads the name, touches no socket
@@ -396,6 +397,42 @@ class Analyzer:
                     self._report(node, use_code, text, origin)
                 elif self.externals is not None and isinstance(node, ast.Call):
                     self._scan_external_call(node, code, label, where, func, paths)
+
+    _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
+
+    def _django_orm(self) -> Optional[Origin]:
+        """Django's ORM opens ``django.db.connection`` implicitly: a query the parent runs
+        (``Model.objects...`` at import or in a function no child runs) leaves it open for the fork."""
+        if not any(q.startswith("django") for q in self.index.imports.values()):
+            return None
+        for node in ast.walk(self.index.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                info = self.index.funcs.get(id(node))
+                if info is None or id(info) in self.child_side:
+                    continue
+                for inner in iter_scope(info.body):
+                    if isinstance(inner, ast.Attribute) and inner.attr == "objects":
+                        return Origin("objects", inner.lineno, f"Django ORM query ({ast.unparse(inner)}...) in "
+                                      f"{info.name}()", kind="Django connection")
+        return None
+
+    def _scan_orm(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+        if entry.kind not in self._ORM_KINDS:
+            return
+        origin = self._django_orm()
+        if origin is None or self._is_reset("django", origin, entry):
+            return
+        for func, _, _ in paths.values():
+            for node in iter_scope(func.body):
+                if isinstance(node, ast.Attribute) and node.attr == "objects":
+                    text = (f"Django connection (opened by the parent's {origin.what} at line {origin.line}) "
+                            f"is used by {ast.unparse(node)} in {where}; close it before the fork with "
+                            "django.db.connections.close_all()")
+                    steps = self._path_steps(node, func, paths)
+                    if steps:
+                        text += " (" + " -> ".join(steps) + ")"
+                    self._report(node, code, text, origin)
+                    return
 
     def _scan_external_call(self, node: ast.Call, code: codes.Code, label: str, where: str,
                             func: FuncInfo, paths: Path) -> None:
