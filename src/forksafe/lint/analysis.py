@@ -412,8 +412,8 @@ class Analyzer:
                     continue
                 for inner in iter_scope(info.body):
                     if isinstance(inner, ast.Attribute) and inner.attr == "objects":
-                        return Origin("objects", inner.lineno, f"Django ORM query ({ast.unparse(inner)}...) in "
-                                      f"{info.name}()", kind="Django connection")
+                        what = f"Django ORM query ({ast.unparse(inner)}...) in {info.name}()"
+                        return Origin("objects", inner.lineno, what, kind="Django connection")
         return None
 
     def _scan_orm(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:

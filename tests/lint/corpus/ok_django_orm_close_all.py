@@ -3,7 +3,6 @@ from multiprocessing import Pool
 
 from django import db
 from django.core.management.base import BaseCommand
-
 from shop.models import Order
 
 
