@@ -257,7 +257,9 @@ class Analyzer:
             for reset in self.resets.get(key, ()):
                 child = reset.func is not None and id(reset.func) in self.child_side
                 if child:
-                    if reset.close_false and reset.method == "dispose":
+                    # SQLAlchemy's recipes: dispose(close=False) in the child, or dispose() at its start (that
+                    # one closes the inherited sockets, so the parent must not use its pool afterwards).
+                    if reset.method == "dispose":
                         return True
                     if "django" in keys and reset.method in ("close", "close_all"):
                         return True
@@ -551,6 +553,14 @@ class Analyzer:
         for name, origin in self.taint.module.items():
             if not origin.main_guard and not origin.path and not self._is_reset(name, origin, None):
                 out.globals[name] = replace(origin, path=self.path)
+        for cls_name, cls in self.index.classes.items():
+            if self.taint.class_attrs.get(id(cls)):
+                call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
+                call.lineno = cls.lineno
+                held = self.taint.instance(cls, call)
+                if held is not None:
+                    out.factories[cls_name] = replace(held, path=self.path, steps=held.steps[:-1] + (
+                        f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
         funcs = dict(self.index.module_funcs)
         for cls_name, cls in self.index.classes.items():
             for meth_name, meth in self.index.methods.get(id(cls), {}).items():

@@ -13,6 +13,7 @@ from .config import Settings, load
 from .files import iter_python_files
 from .findings import Finding, suppress
 from .project import FileResult, ProjectExports, module_name, split_qualname
+from .scopes import import_aliases
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
 _GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
@@ -91,7 +92,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
     serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
     if not connects and not children and not serving:
-        return FileResult(path, module, [])
+        return FileResult(path, module, [], aliases=import_aliases(tree, module, package) if project else {})
     if not connects and externals is None and not project:
         return FileResult(path, module, [])
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
@@ -99,7 +100,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     found = analyzer.findings() if (connects or externals is not None) else []
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
-    result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote)
+    result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
+                        aliases=import_aliases(tree, module, package) if project else {})
     if project:
         if connects:
             exports = analyzer.exports(module)
@@ -199,7 +201,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     served = _preloaded_closure(results, settings) if settings.preload else {}
     if not exported and not extra and not served:
         return
-    externals = ProjectExports({k: v for k, v in exported.items() if v is not None})
+    aliases = {r.module: r.aliases for r in results if r.module and r.aliases}
+    externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases)
     at_import = frozenset(q for r in results for q in r.import_calls)
     for i, result in enumerate(results):
         wanted = extra.get(result.module, [])

@@ -31,6 +31,7 @@ class FileResult:
     remote: list[tuple[str, str, str]] = field(default_factory=list)
     resets_at_import: bool = False  # disposes/closes a connection holder at module level
     import_calls: frozenset[str] = frozenset()  # qualified names this module calls at import time
+    aliases: dict[str, str] = field(default_factory=dict)  # top-level imports: what it re-exports
 
 
 _PACKAGE_DIRS: dict[str, bool] = {}
@@ -70,14 +71,30 @@ def split_qualname(qual: str, modules: dict[str, object]) -> Optional[tuple[str,
 
 
 class ProjectExports:
-    """The ``Externals`` the analysis asks about other modules."""
+    """The ``Externals`` the analysis asks about other modules. A name a module only imports
+    (``from .models import db`` in ``rest.py``) is followed to where it was made."""
 
-    def __init__(self, exports: dict[str, Exports]) -> None:
+    def __init__(self, exports: dict[str, Exports],
+                 aliases: Optional[dict[str, dict[str, str]]] = None) -> None:
         self.by_module = exports
+        self.aliases = aliases or {}
+        self._modules: dict[str, object] = {**self.aliases, **self.by_module}
 
-    def _find(self, qual: str) -> Optional[tuple[Exports, str]]:
-        found = split_qualname(qual, self.by_module)  # type: ignore[arg-type]
-        return (self.by_module[found[0]], found[1]) if found is not None else None
+    def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
+        found = split_qualname(qual, self._modules)
+        if found is None or depth > 5:
+            return None
+        module, name = found
+        exports = self.by_module.get(module)
+        head = name.split(".")[0]
+        if exports is not None and (head in exports.globals or name in exports.factories
+                                    or name in exports.getters or name in exports.uses):
+            return exports, name
+        target = self.aliases.get(module, {}).get(head)
+        if target is not None and target != qual:
+            rest = name[len(head):]
+            return self._find(target + rest, depth + 1)
+        return (exports, name) if exports is not None else None
 
     def value(self, qual: str) -> Optional[Origin]:
         call = qual.endswith("()")

@@ -76,6 +76,37 @@ def _target_names(target: ast.AST) -> Iterator[str]:
             yield node.id
 
 
+def relative_base(module: str, package: bool, level: int, name: Optional[str]) -> Optional[str]:
+    """The absolute module ``from <level dots><name> import ...`` means inside ``module``."""
+    if not module:
+        return None
+    parts = module.split(".")
+    drop = level - (1 if package else 0)
+    if drop > len(parts) or drop < 0:
+        return None
+    names = parts[: len(parts) - drop] + ([name] if name else [])
+    return ".".join(n for n in names if n) or None
+
+
+def import_aliases(tree: ast.Module, module: str = "", package: bool = False) -> dict[str, str]:
+    """Top-level imports only (``local name -> qualified name``): what another module re-exports. Cheap
+    enough to compute for every file of a project."""
+    aliases: dict[str, str] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom):
+            base = relative_base(module, package, stmt.level, stmt.module) if stmt.level else stmt.module
+            if base is None:
+                continue
+            for alias in stmt.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+    return aliases
+
+
 class ModuleIndex:
     """Everything the analysis looks up by name, built in one walk of the tree."""
 
@@ -179,15 +210,7 @@ class ModuleIndex:
 
     def _relative(self, node: ast.ImportFrom) -> Optional[str]:
         """The absolute module of ``from ..x import y`` seen from this module, if its name is known."""
-        if not self.module:
-            return None
-        parts = self.module.split(".")
-        drop = node.level - (1 if self.package else 0)
-        if drop > len(parts) or drop < 0:
-            return None
-        base = parts[: len(parts) - drop]
-        names = base + ([node.module] if node.module else [])
-        return ".".join(n for n in names if n) or None
+        return relative_base(self.module, self.package, node.level, node.module)
 
     # -- lookups ----------------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> Optional[str]:

@@ -263,7 +263,7 @@ class Taint:
             if target is not None and owner is None and qual is None:
                 return self._returned_by(target, expr)
             if func.id in self.index.classes and env(func.id) is None:
-                return self._instance(self.index.classes[func.id], expr)
+                return self.instance(self.index.classes[func.id], expr)
             called = env(func.id)
             if called is not None:  # ``Session()`` from a tracked sessionmaker
                 return self._derive(called, expr)
@@ -318,7 +318,7 @@ class Taint:
 
         return env
 
-    def _instance(self, cls: ast.ClassDef, call: ast.Call) -> Optional[Origin]:
+    def instance(self, cls: ast.ClassDef, call: ast.Call) -> Optional[Origin]:
         """``Repo()``: the instance holds what its ``__init__`` (or class body) connected."""
         attrs = self.class_attrs.get(id(cls), {})
         if not attrs:
