@@ -53,7 +53,8 @@ CLIENTS: dict[str, str] = {
     "sqlalchemy.engine_from_config": "SQLAlchemy engine",
     "sqlalchemy.ext.asyncio.create_async_engine": "SQLAlchemy engine",
     # Framework holders of an engine
-    "flask_sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db", "flask.ext.sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
+    "flask_sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
+    "flask.ext.sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
     # MongoDB
     "pymongo.MongoClient": "MongoDB client", "pymongo.mongo_client.MongoClient": "MongoDB client",
     "motor.motor_asyncio.AsyncIOMotorClient": "MongoDB client",
