@@ -42,6 +42,12 @@ class Externals(Protocol):
     def inherited(self, qual: str) -> list[Origin]:
         """Connections made at import time that calling ``qual`` touches (a getter's, a helper's)."""
 
+    def setters(self, qual: str) -> set[str]:
+        """``module.global`` names that calling ``qual`` may set lazily."""
+
+    def lazy_uses(self, qual: str) -> list[tuple[str, Origin]]:
+        """Lazily set globals (``module.global``, origin) that calling ``qual`` reads."""
+
 
 def passed_items(expr: ast.AST) -> Iterator[ast.AST]:
     """Expressions whose *object itself* is handed over (``(conn,)``, ``[conn] * 3``, ``{"c": conn}``,
@@ -169,6 +175,7 @@ class Analyzer:
         self.globals = self._global_origins()
         self.resets = self._resets()
         self._returns_in: dict[int, set[int]] = {}
+        self._parent_sets: Optional[set[str]] = None
 
     # -- facts --------------------------------------------------------------------------------------
     def reach(self, start: list[FuncInfo]) -> Path:
@@ -436,16 +443,54 @@ class Analyzer:
                     self._report(node, code, text, origin)
                     return
 
+    def _external_targets(self, call: ast.Call, scope: Optional[FuncInfo]) -> list[str]:
+        """Other modules' functions a call runs: the callee itself, or the decorators of a local callee
+        (``@db.with_session def write(session, ...)``: calling ``write`` runs the decorator's wrapper)."""
+        quals: list[str] = []
+        qual = self.index.qualname(call.func)
+        if qual is not None:
+            quals.append(qual)
+        elif isinstance(call.func, ast.Name):
+            local = self.index.function_named(call.func.id, scope)
+            if local is not None and not isinstance(local.node, ast.Lambda):
+                for deco in local.node.decorator_list:
+                    deco_qual = self.index.qualname(deco.func if isinstance(deco, ast.Call) else deco)
+                    if deco_qual is not None:
+                        quals.append(deco_qual)
+        return quals
+
+    def _parent_lazy_sets(self) -> set[str]:
+        """Lazily set globals of other modules that the parent side sets (by calling their setters)."""
+        if self._parent_sets is None:
+            sets: set[str] = set()
+            if self.externals is not None:
+                for site in self.index.calls:
+                    if site.func is not None and id(site.func) in self.child_side:
+                        continue
+                    for qual in self._external_targets(site.call, site.func):
+                        sets |= self.externals.setters(qual)
+            # ``emissionsapi.db.__session__ = None`` in an initializer: the child starts from scratch
+            for info in self.index.funcs.values():
+                if id(info) in self.child_side:
+                    for node in iter_scope(info.body):
+                        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                            sets.discard(self.index.qualname(node) or "")
+            self._parent_sets = sets
+        return self._parent_sets
+
     def _scan_external_call(self, node: ast.Call, code: codes.Code, label: str, where: str,
                             func: FuncInfo, paths: Path) -> None:
         assert self.externals is not None
-        qual = self.index.qualname(node.func)
-        if qual is None:
-            return
-        for origin in self.externals.inherited(qual):
-            steps = [f"{ast.unparse(node.func)}() called at line {node.lineno}"]
-            steps += self._path_steps(node, func, paths)[1:] if func is not None else []
-            self._report(node, code, self._message(label, origin, steps, where), origin)
+        for qual in self._external_targets(node, func):
+            found = list(self.externals.inherited(qual))
+            parent_sets = self._parent_lazy_sets()
+            for key, origin in self.externals.lazy_uses(qual):
+                if key in parent_sets:
+                    found.append(replace(origin, steps=origin.steps + ("set by the parent before the fork",)))
+            for origin in found:
+                steps = [f"{ast.unparse(node.func)}() called at line {node.lineno}"]
+                steps += self._path_steps(node, func, paths)[1:] if func is not None else []
+                self._report(node, code, self._message(label, origin, steps, where), origin)
 
     def _rebound_globals(self, paths: Path) -> set[str]:
         """Globals the child side assigns itself (``global conn; conn = connect()`` in the worker or its
@@ -565,7 +610,13 @@ class Analyzer:
         for cls_name, cls in self.index.classes.items():
             for meth_name, meth in self.index.methods.get(id(cls), {}).items():
                 funcs[f"{cls_name}.{meth_name}"] = meth
+        lazy: dict[str, Origin] = {}
+        lazy_by_func: dict[int, list[Origin]] = {}
+        for setter, origin in self.taint.global_in_func:
+            lazy.setdefault(origin.name, replace(origin, path=self.path))
+            lazy_by_func.setdefault(id(setter), []).append(origin)
         for name, func in funcs.items():
+            reach = self.reach([func]) if (out.globals or lazy) else {id(func): (func, None, 0)}
             made = self.taint.returns(func)
             if made is not None and not made.path:
                 made = replace(made, path=self.path)
@@ -574,7 +625,7 @@ class Analyzer:
                 else:
                     out.factories[name] = made
             used: list[Origin] = []
-            for reached, _, _ in self.reach([func]).values():
+            for reached, _, _ in reach.values():
                 for node in iter_scope(reached.body):
                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
                             and self.index.resolve(node.id, reached) is None and node.id in out.globals:
@@ -584,6 +635,21 @@ class Analyzer:
                         break
             if used:
                 out.uses[name] = used[:3]
+            if lazy:
+                sets = sorted({o.name for f, _, _ in reach.values() for o in lazy_by_func.get(id(f), [])})
+                if sets:
+                    out.setters[name] = sets
+                reads: list[Origin] = []
+                for reached, _, _ in reach.values():
+                    for node in iter_scope(reached.body):
+                        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in lazy \
+                                and self.index.resolve(node.id, reached) is None \
+                                and node.id not in {r.name for r in reads}:
+                            short = module.rsplit(".", 1)[-1]
+                            step = f"used in {short}.{reached.name}() at line {node.lineno}"
+                            reads.append(replace(lazy[node.id], steps=lazy[node.id].steps + (step,)))
+                if reads:
+                    out.lazy_uses[name] = reads[:3]
         return out
 
 

@@ -119,5 +119,25 @@ class ProjectExports:
         out.extend(exports.uses.get(name, []))
         return out
 
+    def setters(self, qual: str) -> set[str]:
+        """``module.global`` names a call of ``qual`` may set lazily (in the process that calls it)."""
+        found = self._find(qual)
+        if found is None:
+            return set()
+        exports, name = found
+        return {f"{exports.module}.{g}" for g in exports.setters.get(name, [])}
+
+    def lazy_uses(self, qual: str) -> list[tuple[str, Origin]]:
+        """(``module.global``, origin) for the lazily set globals a call of ``qual`` reads."""
+        found = self._find(qual)
+        if found is None:
+            return []
+        exports, name = found
+        return [(f"{exports.module}.{o.name}", o) for o in exports.lazy_uses.get(name, [])]
+
     def touches(self, imports: frozenset[str]) -> bool:
-        return any(self._find(q) is not None or q in self.by_module for q in imports)
+        """Whether a module importing ``imports`` can reach anything exported (``import pkg`` reaches
+        ``pkg.db``)."""
+        prefixes = {q + "." for q in imports}
+        return any(self._find(q) is not None or q in self.by_module for q in imports) or \
+            any(m.startswith(p) for m in self.by_module for p in prefixes)

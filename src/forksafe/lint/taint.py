@@ -50,9 +50,12 @@ class Exports:
     factories: dict[str, Origin] = field(default_factory=dict)  # functions returning a fresh one
     getters: dict[str, Origin] = field(default_factory=dict)  # functions returning a global one
     uses: dict[str, list[Origin]] = field(default_factory=dict)  # globals a function reads (transitively)
+    # Lazily set globals (``global _s; _s = sessionmaker(...)``): who sets them, who reads them.
+    setters: dict[str, list[str]] = field(default_factory=dict)  # function -> lazy globals it may set
+    lazy_uses: dict[str, list[Origin]] = field(default_factory=dict)  # function -> lazy globals it reads
 
     def __bool__(self) -> bool:
-        return bool(self.globals or self.factories or self.getters or self.uses)
+        return bool(self.globals or self.factories or self.getters or self.uses or self.setters)
 
 
 Env = Callable[[str], Optional[Origin]]
