@@ -13,7 +13,7 @@ from .config import Settings, load
 from .files import iter_python_files
 from .findings import Finding, suppress
 from .project import FileResult, ProjectExports, module_name, split_qualname
-from .scopes import import_aliases
+from .scopes import import_aliases, top_level_imports
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
 _GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
@@ -83,27 +83,51 @@ def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
         return None
 
 
+def _client_call_gate(settings: Settings) -> re.Pattern[bytes]:
+    """A byte scan for a call of a known client by its last name (``connect(``, ``MongoClient(``): a
+    file with none makes no connection itself, so it exports nothing and can only be affected by what
+    other modules make (pass two)."""
+    key = frozenset(settings.clients)
+    gate = _CALL_GATES.get(key)
+    if gate is None:
+        last = sorted({q.rsplit(".", 1)[-1] for q in settings.clients})
+        names = b"|".join(re.escape(n.encode()) for n in last)
+        mods = b"|".join(re.escape(n.encode()) for n in sorted(settings.connect_modules()))
+        # ... or the client is imported under another name (``from MySQLdb import connect as c``)
+        renamed = (rb"(?:from\s+(?:" + mods + rb")[\w.]*\s+import[^\n]*\bas\b|import\s+(?:" + mods
+                   + rb")[\w.]*\s+as\b)")
+        gate = _CALL_GATES[key] = re.compile(rb"\b(?:" + names + rb")\s*\(|django|" + renamed)
+    return gate
+
+
+_CALL_GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
+
+
 def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str, package: bool,
              externals: Optional[Externals], extra: Sequence[tuple[str, str, str]],
              project: bool, preload: Optional[str] = None,
              at_import: frozenset[str] = frozenset()) -> FileResult:
-    connects = bool(_connect_gate(settings).search(data))
+    makes = bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))
     preload = preload or settings.preloaded(path, module)
     children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
     serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
-    if not connects and not children and not serving:
-        return FileResult(path, module, [], aliases=import_aliases(tree, module, package) if project else {})
-    if not connects and externals is None and not project:
-        return FileResult(path, module, [])
+    aliases = import_aliases(tree, module, package) if project else {}
+    if externals is None and not makes and not serving:
+        # Nothing here makes a connection: only pass two (with what other modules export) can find
+        # anything, and only if this module starts children.
+        imports = frozenset(aliases.values()) | top_level_imports(tree) if children else frozenset()
+        return FileResult(path, module, [], aliases=aliases, imports=imports, children=children)
+    if not children and not (project and makes) and not serving:
+        return FileResult(path, module, [], aliases=aliases)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
-                        want_exports=project and connects, preload=preload, at_import=at_import)
-    found = analyzer.findings() if (connects or externals is not None) else []
+                        want_exports=project and makes, preload=preload, at_import=at_import)
+    found = analyzer.findings()
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
     result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
-                        aliases=import_aliases(tree, module, package) if project else {})
+                        aliases=aliases, children=children)
     if project:
-        if connects:
+        if makes:
             exports = analyzer.exports(module)
             result.exports = exports if exports else None
         if not analyzer.empty or serving:
@@ -188,34 +212,51 @@ def _preloaded_closure(results: list[FileResult], settings: Settings) -> dict[st
     return closure
 
 
-def _pass_two(results: list[FileResult], settings: Settings) -> None:
-    exported = {r.module: r.exports for r in results if r.exports is not None and r.module}
-    modules = {r.module: r for r in results if r.module}
+def _remote_extras(results: list[FileResult],
+                   modules: dict[str, FileResult]) -> dict[str, list[tuple[str, str, str]]]:
     extra: dict[str, list[tuple[str, str, str]]] = {}
     for result in results:
         for qual, kind, via in result.remote:
             found = split_qualname(qual, modules)  # type: ignore[arg-type]
             if found is not None and found[0] != result.module:
-                where = f"{via} in {result.module}"
-                extra.setdefault(found[0], []).append((found[1], kind, where))
+                extra.setdefault(found[0], []).append((found[1], kind, f"{via} in {result.module}"))
+    return extra
+
+
+def _pass_two(results: list[FileResult], settings: Settings) -> None:
+    """Re-check, with what the project exports, the modules that start children and import an exporting
+    module, the modules a preloaded app is made of, and then the modules other modules fork into."""
+    exported = {r.module: r.exports for r in results if r.exports is not None and r.module}
+    modules = {r.module: r for r in results if r.module}
     served = _preloaded_closure(results, settings) if settings.preload else {}
-    if not exported and not extra and not served:
+    if not exported and not served and not any(r.remote for r in results):
         return
     aliases = {r.module: r.aliases for r in results if r.module and r.aliases}
     externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases)
     at_import = frozenset(q for r in results for q in r.import_calls)
-    for i, result in enumerate(results):
-        wanted = extra.get(result.module, [])
-        preload = served.get(result.module)
-        if not wanted and preload is None and not (result.has_entries and externals.touches(result.imports)):
-            continue
-        data = _read(result.path)
-        if isinstance(data, Finding):
-            continue
-        module, package = module_name(result.path)
-        again = check(data, result.path, settings, module, package, externals, wanted, preload=preload,
-                      at_import=at_import)
-        results[i] = FileResult(result.path, module, again.findings)
+    extra = _remote_extras(results, modules)
+    done: dict[int, int] = {}  # index -> how many extras it was checked with
+    for round_ in range(2):  # a second round for the entries the first round found in other modules
+        for i, result in enumerate(results):
+            wanted = extra.get(result.module, [])
+            preload = served.get(result.module)
+            starts = result.has_entries or result.children
+            if round_ == 0 and not wanted and preload is None \
+                    and not (starts and externals.touches(result.imports)):
+                continue
+            if round_ == 1 and len(wanted) <= done.get(i, -1 if wanted else 0):
+                continue
+            data = _read(result.path)
+            if isinstance(data, Finding):
+                continue
+            module, package = module_name(result.path)
+            again = check(data, result.path, settings, module, package, externals, wanted, preload=preload,
+                          at_import=at_import)
+            results[i] = FileResult(result.path, module, again.findings, remote=again.remote,
+                                    imports=result.imports, has_entries=result.has_entries,
+                                    children=result.children)
+            done[i] = len(wanted)
+        extra = _remote_extras(results, modules)
 
 
 _PARALLEL_MIN_FILES = 64

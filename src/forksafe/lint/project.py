@@ -32,6 +32,7 @@ class FileResult:
     resets_at_import: bool = False  # disposes/closes a connection holder at module level
     import_calls: frozenset[str] = frozenset()  # qualified names this module calls at import time
     aliases: dict[str, str] = field(default_factory=dict)  # top-level imports: what it re-exports
+    children: bool = False  # mentions a way of starting another process (pass two may look again)
 
 
 _PACKAGE_DIRS: dict[str, bool] = {}

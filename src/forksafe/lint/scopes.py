@@ -107,6 +107,19 @@ def import_aliases(tree: ast.Module, module: str = "", package: bool = False) ->
     return aliases
 
 
+def top_level_imports(tree: ast.Module) -> frozenset[str]:
+    """Modules a file imports at top level (``import pkg.db`` gives ``pkg`` and ``pkg.db``)."""
+    names: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                names.add(alias.name)
+                names.add(alias.name.split(".")[0])
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+            names.add(stmt.module)
+    return frozenset(names)
+
+
 class ModuleIndex:
     """Everything the analysis looks up by name, built in one walk of the tree."""
 
