@@ -253,3 +253,42 @@ def test_python2_source_is_still_checked(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 2 and len(lines) == 2
     assert " FS001 not Python 3 " in lines[0] and "checked as Python 2" in lines[0]
     assert lines[1].startswith(f"{path}:10:16: FS101 PostgreSQL connection 'conn'")
+
+
+USER_CLIENT = """\
+import multiprocessing
+
+import vendorlib
+
+conn = vendorlib.open_session("tcp://db")
+
+
+def work(n):
+    return conn.query(n)
+
+
+multiprocessing.Pool(2).map(work, range(3))
+"""
+
+
+def test_user_clients_from_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``[tool.forksafe.lint] clients`` teaches the checker a client it does not know."""
+    write(tmp_path, "app.py", USER_CLIENT)
+    assert run([str(tmp_path)], capsys)[:2] == (0, "")
+    table = '[tool.forksafe.lint]\nclients = {"vendorlib.open_session" = "vendor session"}\n'
+    write(tmp_path, "pyproject.toml", table)
+    code, out, _ = run([str(tmp_path)], capsys)
+    assert code == 1 and ":9:12: FS101 vendor session 'conn' (vendorlib.open_session() made at line 5)" in out
+
+
+def test_user_safe_entries_silence_a_client(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "bug.py", BUG.format(comment=""))
+    write(tmp_path, "pyproject.toml", '[tool.forksafe.lint]\nsafe = ["psycopg2.connect"]\n')
+    assert run([str(tmp_path)], capsys)[:2] == (0, "")
+
+
+def test_bad_pyproject_table_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "bug.py", BUG.format(comment=""))
+    write(tmp_path, "pyproject.toml", "[tool.forksafe.lint]\nclients = 3\n")
+    code, out, err = run([str(tmp_path)], capsys)
+    assert (code, out) == (2, "") and "clients must be a list of dotted names" in err

@@ -160,8 +160,21 @@ def lint_file(path: str, settings: Optional[Settings] = None) -> list[Finding]:
     return check(data, path, settings or _default_settings(), module, package).findings
 
 
-def _pass_one(job: tuple[str, Settings]) -> FileResult:
-    path, settings = job
+_WORKER_SETTINGS: Optional[Settings] = None
+
+
+def _worker_init(settings: Settings) -> None:
+    """Each lint process gets the settings once (not pickled with every file)."""
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+
+
+def _pass_one_in_worker(path: str) -> FileResult:
+    assert _WORKER_SETTINGS is not None
+    return _pass_one(path, _WORKER_SETTINGS)
+
+
+def _pass_one(path: str, settings: Settings) -> FileResult:
     data = _read(path)
     module, package = module_name(path)
     if isinstance(data, Finding):
@@ -176,14 +189,13 @@ def lint_paths(paths: Iterable[str], exclude: Iterable[str] = (), jobs: int = 1,
     paths = list(paths)
     settings = settings or load(paths)
     files = list(iter_python_files(paths, list(exclude)))
-    work = [(f, settings) for f in files]
     if jobs > 1 and len(files) >= _PARALLEL_MIN_FILES:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_pass_one, work, chunksize=16))
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(settings,)) as pool:
+            results = list(pool.map(_pass_one_in_worker, files, chunksize=32))
     else:
-        results = [_pass_one(job) for job in work]
+        results = [_pass_one(path, settings) for path in files]
     _pass_two(results, settings)
     return [f for r in results for f in r.findings]
 
