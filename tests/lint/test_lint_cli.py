@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from forksafe.lint import lint_source
+from forksafe.lint import CODES, lint_source
 from forksafe.lint.cli import main
 from forksafe.lint.flake8 import Plugin
 
@@ -54,7 +54,7 @@ def test_finding_text_format_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 1
     lines = out.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"{path}:8:12: FS101 connection 'conn' (psycopg2.connect()")
+    assert lines[0].startswith(f"{path}:8:12: FS101 PostgreSQL connection 'conn' (psycopg2.connect()")
     assert "fix: " in lines[0]
 
 
@@ -65,8 +65,9 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     doc = json.loads(out)
     assert list(doc) == ["findings"]
     (finding,) = doc["findings"]
-    assert set(finding) == {"path", "line", "col", "code", "message"}
+    assert set(finding) == {"path", "line", "col", "code", "message", "made"}
     assert (finding["path"], finding["line"], finding["col"], finding["code"]) == (str(path), 8, 12, "FS101")
+    assert finding["made"] == {"path": str(path), "line": 4}
 
 
 def test_json_clean_is_empty_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -173,3 +174,121 @@ def test_plugin_and_hook_are_declared() -> None:
     assert pyproject["project"]["entry-points"]["flake8.extension"] == {"FS": "forksafe.lint.flake8:Plugin"}
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: forksafe-lint" in hooks and "entry: forksafe lint" in hooks
+
+
+# SARIF 2.1.0 (OASIS standard, section 3): the properties each object must have, and their types.
+SARIF_REQUIRED: dict[str, dict[str, type]] = {
+    "sarifLog": {"version": str, "runs": list},
+    "run": {"tool": dict},
+    "tool": {"driver": dict},
+    "toolComponent": {"name": str},
+    "reportingDescriptor": {"id": str},
+    "result": {"message": dict},
+    "message": {"text": str},
+    "location": {"physicalLocation": dict},
+    "physicalLocation": {"artifactLocation": dict},
+    "artifactLocation": {"uri": str},
+}
+
+
+def _has(kind: str, obj: dict[str, object]) -> None:
+    for key, typ in SARIF_REQUIRED[kind].items():
+        assert isinstance(obj.get(key), typ), f"SARIF {kind} lacks {key} ({typ.__name__})"
+
+
+def _check_location(loc: dict[str, object]) -> None:
+    _has("location", loc)
+    physical = loc["physicalLocation"]
+    assert isinstance(physical, dict)
+    _has("physicalLocation", physical)
+    _has("artifactLocation", physical["artifactLocation"])
+    region = physical["region"]
+    assert region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_sarif_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "bug.py", BUG.format(comment=""))
+    code, out, _ = run(["--format", "sarif", str(path)], capsys)
+    assert code == 1
+    doc = json.loads(out)
+    _has("sarifLog", doc)
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    (sarif_run,) = doc["runs"]
+    _has("run", sarif_run)
+    _has("tool", sarif_run["tool"])
+    driver = sarif_run["tool"]["driver"]
+    _has("toolComponent", driver)
+    for rule in driver["rules"]:
+        _has("reportingDescriptor", rule)
+    assert [r["id"] for r in driver["rules"]] == [c.code for c in CODES]
+    (result,) = sarif_run["results"]
+    _has("result", result)
+    _has("message", result["message"])
+    assert result["ruleId"] == "FS101" and result["level"] == "error"
+    assert driver["rules"][result["ruleIndex"]]["id"] == "FS101"
+    (loc,) = result["locations"]
+    _check_location(loc)
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == "file://" + str(path)
+    assert loc["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 12}
+    (made,) = result["relatedLocations"]
+    _check_location(made)
+    assert made["physicalLocation"]["region"]["startLine"] == 4
+
+
+def test_sarif_clean_has_empty_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "ok.py", "x = 1\n")
+    code, out, _ = run(["--format", "sarif", str(path)], capsys)
+    doc = json.loads(out)
+    assert code == 0 and doc["runs"][0]["results"] == []
+
+
+def test_python2_source_is_still_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Old scripts (``print x``, ``except E, e:``) are reported as FS001 and still analysed."""
+    text = BUG.replace("import psycopg2\n", "import psycopg2\nprint 'starting'\n")
+    text = text.replace("    return conn.cursor(){comment}", "    try:\n        return conn.cursor()\n"
+                        "    except Exception, e:\n        print e")
+    path = write(tmp_path, "old.py", text)
+    code, out, _ = run([str(path)], capsys)
+    lines = out.splitlines()
+    assert code == 2 and len(lines) == 2
+    assert " FS001 not Python 3 " in lines[0] and "checked as Python 2" in lines[0]
+    assert lines[1].startswith(f"{path}:10:16: FS101 PostgreSQL connection 'conn'")
+
+
+USER_CLIENT = """\
+import multiprocessing
+
+import vendorlib
+
+conn = vendorlib.open_session("tcp://db")
+
+
+def work(n):
+    return conn.query(n)
+
+
+multiprocessing.Pool(2).map(work, range(3))
+"""
+
+
+def test_user_clients_from_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``[tool.forksafe.lint] clients`` teaches the checker a client it does not know."""
+    write(tmp_path, "app.py", USER_CLIENT)
+    assert run([str(tmp_path)], capsys)[:2] == (0, "")
+    table = '[tool.forksafe.lint]\nclients = {"vendorlib.open_session" = "vendor session"}\n'
+    write(tmp_path, "pyproject.toml", table)
+    code, out, _ = run([str(tmp_path)], capsys)
+    assert code == 1 and ":9:12: FS101 vendor session 'conn' (vendorlib.open_session() made at line 5)" in out
+
+
+def test_user_safe_entries_silence_a_client(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "bug.py", BUG.format(comment=""))
+    write(tmp_path, "pyproject.toml", '[tool.forksafe.lint]\nsafe = ["psycopg2.connect"]\n')
+    assert run([str(tmp_path)], capsys)[:2] == (0, "")
+
+
+def test_bad_pyproject_table_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "bug.py", BUG.format(comment=""))
+    write(tmp_path, "pyproject.toml", "[tool.forksafe.lint]\nclients = 3\n")
+    code, out, err = run([str(tmp_path)], capsys)
+    assert (code, out) == (2, "") and "clients must be a list of dotted names" in err

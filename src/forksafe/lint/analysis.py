@@ -1,21 +1,24 @@
 """Join where connections are made (taint.py) with where other processes start (entries.py).
 
 From each entry the module's own functions it refers to are followed (``helper()``, ``self.m()``,
-nested defs), and every name they read is resolved with Python's scoping rules: the worker's own
-locals are safe; a module global or an enclosing (parent) function's local bound to a connection is a
-finding at the line that reads it.
+``Cls.m()``, nested defs), remembering who called whom so a finding can print the path; every name
+they read is resolved with Python's scoping rules: the worker's own locals are safe; a module global
+or an enclosing (parent) function's local bound to a connection is a finding at the line that reads
+it. Calls into other modules of the project use what those modules export (``Exports``).
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Iterator, Optional
+from dataclasses import replace
+from typing import Iterator, Optional, Protocol, Sequence
 
-from . import codes
+from . import codes, knowledge
+from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder
 from .findings import Finding
 from .scopes import FuncInfo, ModuleIndex, iter_scope
-from .taint import Origin, Taint
+from .taint import Exports, Origin, Taint, root_name
 
 _KIND_CODE = {
     "process": codes.MODULE_CONN_IN_CHILD,
@@ -23,30 +26,47 @@ _KIND_CODE = {
     "executor": codes.MODULE_CONN_IN_CHILD,
     "init": codes.MODULE_CONN_IN_CHILD,
     "run": codes.MODULE_CONN_IN_CHILD,
+    "server": codes.MODULE_CONN_IN_CHILD,
     "celery": codes.CONN_IN_TASK,
     "rq": codes.CONN_IN_TASK,
     "fork": codes.CONN_AFTER_FORK,
 }
 
 
-def passed_names(expr: ast.AST) -> Iterator[ast.Name]:
-    """Names whose *object itself* is handed over (``(conn,)``, ``[conn] * 3``, ``{"c": conn}``),
-    not names only used to compute a value (``conn.dsn``, ``f(conn)``)."""
-    if isinstance(expr, ast.Name):
-        yield expr
-    elif isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+class Externals(Protocol):
+    """What other modules of the project export, looked up by qualified name."""
+
+    def value(self, qual: str) -> Optional[Origin]:
+        """``pkg.db.conn`` -> its origin; ``pkg.db.make()`` -> what calling it gives (fresh or global)."""
+
+    def inherited(self, qual: str) -> list[Origin]:
+        """Connections made at import time that calling ``qual`` touches (a getter's, a helper's)."""
+
+    def setters(self, qual: str) -> set[str]:
+        """``module.global`` names that calling ``qual`` may set lazily."""
+
+    def lazy_uses(self, qual: str) -> list[tuple[str, Origin]]:
+        """Lazily set globals (``module.global``, origin) that calling ``qual`` reads."""
+
+
+def passed_items(expr: ast.AST) -> Iterator[ast.AST]:
+    """Expressions whose *object itself* is handed over (``(conn,)``, ``[conn] * 3``, ``{"c": conn}``,
+    ``make_conn()``), not ones only used to compute a value (``conn.dsn``, ``f(conn)``)."""
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
         for elt in expr.elts:
-            yield from passed_names(elt)
+            yield from passed_items(elt)
     elif isinstance(expr, ast.Dict):
         for value in expr.values:
-            yield from passed_names(value)
+            yield from passed_items(value)
     elif isinstance(expr, ast.Starred):
-        yield from passed_names(expr.value)
+        yield from passed_items(expr.value)
     elif isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-        yield from passed_names(expr.elt)
+        yield from passed_items(expr.elt)
     elif isinstance(expr, ast.BinOp):
-        yield from passed_names(expr.left)
-        yield from passed_names(expr.right)
+        yield from passed_items(expr.left)
+        yield from passed_items(expr.right)
+    elif isinstance(expr, (ast.Name, ast.Call)):
+        yield expr
 
 
 def _is_pid(node: ast.AST, pid: Optional[str], call: ast.Call) -> bool:
@@ -113,45 +133,78 @@ def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield case.body
 
 
+# A path from an entry to a function it reaches: (function, caller, line of the call in the caller).
+Path = dict[int, tuple[FuncInfo, Optional[FuncInfo], int]]
+
+
+class _Reset:
+    """A call that drops a holder's inherited sockets (``engine.dispose(close=False)``,
+    ``connections.close_all()``): where it is and whether it is the child-side recipe."""
+
+    __slots__ = ("close_false", "func", "line", "method")
+
+    def __init__(self, func: Optional[FuncInfo], line: int, close_false: bool, method: str) -> None:
+        self.func, self.line, self.close_false, self.method = func, line, close_false, method
+
+
 class Analyzer:
-    def __init__(self, tree: ast.Module, path: str) -> None:
+    def __init__(self, tree: ast.Module, path: str, settings: Optional[Settings] = None,
+                 module: str = "", package: bool = False, externals: Optional[Externals] = None,
+                 extra: Sequence[tuple[str, str, str]] = (), want_exports: bool = False,
+                 preload: Optional[str] = None, at_import: frozenset[str] = frozenset()) -> None:
         self.path = path
-        self.index = ModuleIndex(tree)
-        self.found: Entries = EntryFinder(self.index).run()
+        self.settings = settings or Settings()
+        self.externals = externals
+        self.index = ModuleIndex(tree, module, package)
+        preload = preload or self.settings.preloaded(path, module)
+        self.found: Entries = EntryFinder(self.index, preload, extra, at_import).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls)
         # Most files start no process: skip the taint pass entirely for them.
-        self.taint = Taint(self.index, lazy=self.empty)
+        self.taint = Taint(self.index, self.settings.clients, self.settings.safe,
+                           externals.value if externals is not None else None,
+                           lazy=self.empty and not want_exports)
         for cls, method in self.found.process_classes:
             run = self.index.methods.get(id(cls), {}).get("run")
             if run is not None:
-                self.found.entries.append(Entry(run, "run", f"{cls.name}.run", method))
+                self.found.entries.append(Entry(run, "run", f"{cls.name}.run", method, self_parent=True))
         self.child_side: set[int] = set()
+        self.parent_setters: set[int] = set()  # functions that set a connection global for the parent
         for entry in self.found.entries:
-            self.child_side.update(id(f) for f in self.reach([entry.func]))
+            self.child_side.update(self.reach([entry.func]))
         self.globals = self._global_origins()
-        self.reset = self._reset_names()
+        self.resets = self._resets()
+        self._returns_in: dict[int, set[int]] = {}
+        self._parent_sets: Optional[set[str]] = None
 
     # -- facts --------------------------------------------------------------------------------------
-    def reach(self, start: list[FuncInfo]) -> list[FuncInfo]:
-        """``start`` and every function of this module they refer to, transitively."""
-        seen: dict[int, FuncInfo] = {id(f): f for f in start}
+    def reach(self, start: list[FuncInfo]) -> Path:
+        """``start`` and every function of this module they refer to, transitively, each with the
+        function that first referred to it and the line."""
+        seen: Path = {id(f): (f, None, 0) for f in start}
         todo = list(start)
         while todo:
-            func = todo.pop()
+            func = todo.pop(0)
             for node in iter_scope(func.body):
                 target: Optional[FuncInfo] = None
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     target = self.index.function_named(node.id, func)
-                elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                        and node.value.id in ("self", "cls"):
-                    target = self.index.method_of(func, node.attr)
+                    if target is None and node.id in self.index.classes \
+                            and self.index.resolve(node.id, func) is None:
+                        target = self.index.methods.get(id(self.index.classes[node.id]), {}).get("__init__")
+                elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                    if node.value.id in ("self", "cls"):
+                        target = self.index.method_of(func, node.attr)
+                    elif node.value.id in self.index.classes \
+                            and self.index.resolve(node.value.id, func) is None:
+                        methods = self.index.methods.get(id(self.index.classes[node.value.id]), {})
+                        target = methods.get(node.attr)
                 elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                     target = self.index.funcs.get(id(node))
                 if target is not None and id(target) not in seen:
-                    seen[id(target)] = target
+                    seen[id(target)] = (target, func, getattr(node, "lineno", 0))
                     todo.append(target)
-        return list(seen.values())
+        return seen
 
     def _global_origins(self) -> dict[str, Origin]:
         """Module globals bound to a connection in the parent: at module level, or inside a function
@@ -159,34 +212,82 @@ class Analyzer:
         origins = dict(self.taint.module)
         callers: dict[int, list[Optional[FuncInfo]]] = {}
         for site in self.index.calls:
+            callee: Optional[FuncInfo] = None
             if isinstance(site.call.func, ast.Name):
                 callee = self.index.function_named(site.call.func.id, site.func)
-                if callee is not None:
-                    callers.setdefault(id(callee), []).append(site.func)
+            elif isinstance(site.call.func, ast.Attribute) and isinstance(site.call.func.value, ast.Name) \
+                    and site.call.func.value.id in ("self", "cls"):
+                callee = self.index.method_of(site.func, site.call.func.attr)
+            if callee is not None:
+                callers.setdefault(id(callee), []).append(site.func)
         for func, origin in self.taint.global_in_func:
             if any(c is None or id(c) not in self.child_side for c in callers.get(id(func), [])):
                 origins.setdefault(origin.name, origin)
+                self.parent_setters.add(id(func))
+        for cls in self.index.classes.values():
+            if self.taint.body_attrs.get(id(cls)) and cls.name not in origins:
+                held = self.taint.value(ast.Name(id=cls.name, ctx=ast.Load()), self.taint.env_for(None))
+                if held is not None:
+                    origins[cls.name] = replace(held, name=cls.name)
         return origins
 
-    def _reset_names(self) -> set[str]:
-        """Globals the child side re-initialises: SQLAlchemy's ``engine.dispose(close=False)``."""
-        reset: set[str] = set()
+    def _resets(self) -> dict[str, list[_Reset]]:
+        """Calls that drop a holder's sockets, by the name of the holder (``"django"`` for Django's)."""
+        resets: dict[str, list[_Reset]] = {}
         for site in self.index.calls:
             func = site.call.func
-            if site.func is not None and id(site.func) in self.child_side \
-                    and isinstance(func, ast.Attribute) and func.attr == "dispose" \
-                    and isinstance(func.value, ast.Name) \
-                    and any(k.arg == "close" and isinstance(k.value, ast.Constant) and k.value.value is False
-                            for k in site.call.keywords):
-                reset.add(func.value.id)
-        return reset
+            if not isinstance(func, ast.Attribute) or func.attr not in knowledge.RESET_BEFORE_FORK:
+                continue
+            close_false = any(k.arg == "close" and isinstance(k.value, ast.Constant)
+                              and k.value.value is False for k in site.call.keywords)
+            qual = self.index.qualname(func.value) or ""
+            root = root_name(func.value)
+            keys: list[str] = []
+            if qual in knowledge.IMPORTED_HOLDERS or qual.startswith("django.db"):
+                keys.append("django")
+            if root is not None:
+                keys.append(root.id)
+                origin = self.taint.module.get(root.id)
+                if origin is not None and origin.kind.startswith("Django"):
+                    keys.append("django")
+            if isinstance(func.value, ast.Attribute):
+                keys.append(ast.unparse(func.value))
+            for key in keys:
+                resets.setdefault(key, []).append(_Reset(site.func, site.call.lineno, close_false, func.attr))
+        return resets
+
+    def _is_reset(self, name: str, origin: Origin, entry: Optional[Entry]) -> bool:
+        keys = {name, origin.root or name, origin.name}
+        if origin.kind.startswith("Django"):
+            keys.add("django")
+        for key in keys:
+            for reset in self.resets.get(key, ()):
+                child = reset.func is not None and id(reset.func) in self.child_side
+                if child:
+                    # SQLAlchemy's recipes: dispose(close=False) in the child, or dispose() at its start (that
+                    # one closes the inherited sockets, so the parent must not use its pool afterwards).
+                    if reset.method == "dispose":
+                        return True
+                    if "django" in keys and reset.method in ("close", "close_all"):
+                        return True
+                    continue
+                if reset.close_false:
+                    continue
+                if entry is None or entry.site_line == 0:
+                    if reset.func is None:
+                        return True
+                    continue
+                if reset.func is entry.site_func and reset.line < entry.site_line:
+                    return True
+        return False
 
     # -- reporting ------------------------------------------------------------------------------------
-    def _report(self, node: ast.AST, code: codes.Code, text: str) -> None:
+    def _report(self, node: ast.AST, code: codes.Code, text: str, origin: Origin) -> None:
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
         key = (line, col, code.code)
         if key not in self.results:
-            self.results[key] = Finding(self.path, line, col, code.code, f"{text}; fix: {code.fix}")
+            self.results[key] = Finding(self.path, line, col, code.code, f"{text}; fix: {code.fix}",
+                                        origin.path or self.path, origin.line)
 
     def findings(self) -> list[Finding]:
         if self.empty:
@@ -199,13 +300,53 @@ class Analyzer:
             self._scan_fork(call, func)
         return sorted(self.results.values())
 
-    def _origin(self, name: str, owner: Optional[FuncInfo]) -> Optional[Origin]:
+    def _origin(self, name: str, owner: Optional[FuncInfo], entry: Optional[Entry]) -> Optional[Origin]:
         if owner is None:
             origin = self.globals.get(name)
-            if origin is None or name in self.reset or origin.root in self.reset:
+            if origin is None or self._is_reset(name, origin, entry):
+                return None
+            if entry is not None and entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS:
                 return None
             return origin
         return self.taint.local.get(id(owner), {}).get(name)
+
+    def _returned_names(self, func: FuncInfo) -> set[int]:
+        key = id(func)
+        if key not in self._returns_in:
+            ids: set[int] = set()
+            for node in iter_scope(func.body):
+                if isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
+                    ids.update(id(n) for n in ast.walk(node.value))
+            if isinstance(func.node, ast.Lambda):
+                ids.update(id(n) for n in ast.walk(func.node.body))
+            self._returns_in[key] = ids
+        return self._returns_in[key]
+
+    def _path_steps(self, node: ast.AST, func: FuncInfo, paths: Path) -> list[str]:
+        """How a read in ``func`` is reached from the entry: innermost first."""
+        steps: list[str] = []
+        current: Optional[FuncInfo] = func
+        first = True
+        while current is not None:
+            info = paths.get(id(current))
+            if info is None:
+                break
+            _, caller, line = info
+            if caller is None:
+                break
+            if first:
+                verb = "returned by" if id(node) in self._returned_names(current) else "used in"
+                steps.append(f"{verb} {current.name}()")
+            steps.append(f"called in {caller.name}() at line {line}")
+            first = False
+            current = caller
+        return steps
+
+    def _message(self, label: str, origin: Origin, steps: list[str], where: str) -> str:
+        chain = origin.describe()
+        if steps:
+            chain += " -> " + " -> ".join(steps)
+        return f"{origin.kind or 'connection'} '{origin.name}' ({chain}) is used in {where}"
 
     def _scan_entry(self, entry: Entry) -> None:
         code = _KIND_CODE[entry.kind]
@@ -214,43 +355,183 @@ class Analyzer:
         import_only = entry.method == "forkserver"
         if import_only:
             where += ", forked from the forkserver that imported this module"
-        reachable = self.reach([entry.func])
-        inside = {id(f) for f in reachable}
-        init_attrs: dict[str, Origin] = {}
+        paths = self.reach([entry.func])
+        inside = set(paths)
+        rebound = self._rebound_globals(paths)
         cls = entry.func.cls
-        if entry.kind == "run" and cls is not None:
-            init_attrs = self.taint.init_attrs.get(id(cls), {})
-        for func in reachable:
+        attrs: dict[str, Origin] = {}
+        if cls is not None and entry.self_parent:
+            attrs = {k: v for k, v in self.taint.class_attrs.get(id(cls), {}).items()
+                     if k not in self._self_assigned(paths, cls)}
+        self._scan_orm(entry, code, where, paths)
+        reported: set[tuple[int, str]] = set()
+        for func, _, _ in paths.values():
+            checks: set[int] = set()  # ``conn is None``: reads the name, touches no socket
             for node in iter_scope(func.body):
+                if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot))
+                                                         for op in node.ops):
+                    checks.update(id(n) for n in [node.left, *node.comparators])
+                if id(node) in checks:
+                    continue
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     owner = self.index.resolve(node.id, func)
                     if owner is func or (owner is not None and
                                          (id(owner) in inside or id(owner) in self.child_side)):
                         continue
-                    origin = self._origin(node.id, owner)
+                    if (owner is None and node.id in rebound) or (id(func), node.id) in reported:
+                        continue
+                    origin = self._origin(node.id, owner, entry)
                     if origin is None or (import_only and (owner is not None or origin.main_guard
                                                           or self.taint.module.get(node.id) is not origin)):
                         continue
-                    made = "at module level" if owner is None else f"in parent function '{owner.name}'"
-                    self._report(node, code, f"connection '{node.id}' ({origin.what}, made {made} at line "
-                                 f"{origin.line}) is used in {where}")
-                elif init_attrs and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) \
+                    if owner is not None:
+                        origin = replace(origin, steps=origin.steps + (f"local of parent function "
+                                                                       f"{owner.name}()",))
+                    text = self._message(label, replace(origin, name=node.id),
+                                         self._path_steps(node, func, paths), where)
+                    self._report(node, code, text, origin)
+                    reported.add((id(func), node.id))  # one finding per name and function
+                elif attrs and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) \
                         and isinstance(node.value, ast.Name) and node.value.id == "self" \
-                        and node.attr in init_attrs and cls is not None and func.cls is cls:
-                    origin = init_attrs[node.attr]
-                    self._report(node, codes.INIT_CONN_IN_RUN,
-                                 f"connection self.{node.attr} ({origin.what}, made in "
-                                 f"{cls.name}.__init__ at line {origin.line}, in the parent) "
-                                 f"is used in {entry.via}")
+                        and node.attr in attrs and cls is not None and func.cls is cls:
+                    origin = attrs[node.attr]
+                    made = f"{cls.name}.__init__, in the parent" if origin.name.startswith("self.") \
+                        else f"the class body of {cls.name}, at import"
+                    use_code = codes.INIT_CONN_IN_RUN if entry.kind == "run" else code
+                    text = (f"{origin.kind or 'connection'} self.{node.attr} ({origin.describe()}, made in "
+                            f"{made}) is used in {entry.via}")
+                    steps = self._path_steps(node, func, paths)
+                    if steps:
+                        text += " (" + " -> ".join(steps) + ")"
+                    self._report(node, use_code, text, origin)
+                elif self.externals is not None and isinstance(node, ast.Call):
+                    self._scan_external_call(node, code, label, where, func, paths)
+
+    _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
+
+    def _django_orm(self) -> Optional[Origin]:
+        """Django's ORM opens ``django.db.connection`` implicitly: a query the parent runs
+        (``Model.objects...`` at import or in a function no child runs) leaves it open for the fork."""
+        if not any(q.startswith("django") for q in self.index.imports.values()):
+            return None
+        for node in ast.walk(self.index.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                info = self.index.funcs.get(id(node))
+                if info is None or id(info) in self.child_side:
+                    continue
+                for inner in iter_scope(info.body):
+                    if isinstance(inner, ast.Attribute) and inner.attr == "objects":
+                        what = f"Django ORM query ({ast.unparse(inner)}...) in {info.name}()"
+                        return Origin("objects", inner.lineno, what, kind="Django connection")
+        return None
+
+    def _scan_orm(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+        if entry.kind not in self._ORM_KINDS:
+            return
+        origin = self._django_orm()
+        if origin is None or self._is_reset("django", origin, entry):
+            return
+        for func, _, _ in paths.values():
+            for node in iter_scope(func.body):
+                if isinstance(node, ast.Attribute) and node.attr == "objects":
+                    text = (f"Django connection (opened by the parent's {origin.what} at line {origin.line}) "
+                            f"is used by {ast.unparse(node)} in {where}; close it before the fork with "
+                            "django.db.connections.close_all()")
+                    steps = self._path_steps(node, func, paths)
+                    if steps:
+                        text += " (" + " -> ".join(steps) + ")"
+                    self._report(node, code, text, origin)
+                    return
+
+    def _external_targets(self, call: ast.Call, scope: Optional[FuncInfo]) -> list[str]:
+        """Other modules' functions a call runs: the callee itself, or the decorators of a local callee
+        (``@db.with_session def write(session, ...)``: calling ``write`` runs the decorator's wrapper)."""
+        quals: list[str] = []
+        qual = self.index.qualname(call.func)
+        if qual is not None:
+            quals.append(qual)
+        elif isinstance(call.func, ast.Name):
+            local = self.index.function_named(call.func.id, scope)
+            if local is not None and not isinstance(local.node, ast.Lambda):
+                for deco in local.node.decorator_list:
+                    deco_qual = self.index.qualname(deco.func if isinstance(deco, ast.Call) else deco)
+                    if deco_qual is not None:
+                        quals.append(deco_qual)
+        return quals
+
+    def _parent_lazy_sets(self) -> set[str]:
+        """Lazily set globals of other modules that the parent side sets (by calling their setters)."""
+        if self._parent_sets is None:
+            sets: set[str] = set()
+            if self.externals is not None:
+                for site in self.index.calls:
+                    if site.func is not None and id(site.func) in self.child_side:
+                        continue
+                    for qual in self._external_targets(site.call, site.func):
+                        sets |= self.externals.setters(qual)
+            # ``emissionsapi.db.__session__ = None`` in an initializer: the child starts from scratch
+            for info in self.index.funcs.values():
+                if id(info) in self.child_side:
+                    for node in iter_scope(info.body):
+                        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                            sets.discard(self.index.qualname(node) or "")
+            self._parent_sets = sets
+        return self._parent_sets
+
+    def _scan_external_call(self, node: ast.Call, code: codes.Code, label: str, where: str,
+                            func: FuncInfo, paths: Path) -> None:
+        assert self.externals is not None
+        for qual in self._external_targets(node, func):
+            found = list(self.externals.inherited(qual))
+            parent_sets = self._parent_lazy_sets()
+            for key, origin in self.externals.lazy_uses(qual):
+                if key in parent_sets:
+                    found.append(replace(origin, steps=origin.steps + ("set by the parent before the fork",)))
+            for origin in found:
+                steps = [f"{ast.unparse(node.func)}() called at line {node.lineno}"]
+                steps += self._path_steps(node, func, paths)[1:] if func is not None else []
+                self._report(node, code, self._message(label, origin, steps, where), origin)
+
+    def _rebound_globals(self, paths: Path) -> set[str]:
+        """Globals the child side assigns itself (``global conn; conn = connect()`` in the worker or its
+        initializer): the child reads its own object, not the parent's."""
+        funcs = [f for f, _, _ in paths.values()] + [e.func for e in self.found.entries if e.kind == "init"]
+        names: set[str] = set()
+        for func in funcs:
+            if func.globals and id(func) not in self.parent_setters:
+                names.update(n.id for n in iter_scope(func.body) if isinstance(n, ast.Name)
+                             and isinstance(n.ctx, ast.Store) and n.id in func.globals)
+        return names
+
+    def _self_assigned(self, paths: Path, cls: ast.ClassDef) -> set[str]:
+        """``self.X`` the child side rebinds (``def run(self): self.conn = connect()``)."""
+        names: set[str] = set()
+        for func, _, _ in paths.values():
+            if func.cls is not cls:
+                continue
+            for node in iter_scope(func.body):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) \
+                        and isinstance(node.value, ast.Name) and node.value.id == "self":
+                    names.add(node.attr)
+        return names
 
     def _scan_passed(self, expr: ast.AST, scope: Optional[FuncInfo], via: str) -> None:
-        for name in passed_names(expr):
-            owner = self.index.resolve(name.id, scope)
-            origin = self._origin(name.id, owner)
-            if origin is not None:
-                self._report(name, codes.CONN_PASSED_TO_CHILD,
-                             f"connection '{name.id}' ({origin.what}, line {origin.line}) is passed to a "
-                             f"child via {via}")
+        env = self.taint.env_for(scope)
+        for item in passed_items(expr):
+            if isinstance(item, ast.Name):
+                owner = self.index.resolve(item.id, scope)
+                origin = self._origin(item.id, owner, None)
+                if origin is None:
+                    continue
+                origin = replace(origin, name=item.id)
+            else:
+                made = self.taint.value(item, env)
+                if made is None:
+                    continue
+                origin = replace(made, name=ast.unparse(item))
+            self._report(item, codes.CONN_PASSED_TO_CHILD,
+                         f"{origin.kind or 'connection'} '{origin.name}' ({origin.describe()}) is passed to "
+                         f"a child via {via}", origin)
 
     def _scan_fork(self, call: ast.Call, func: Optional[FuncInfo]) -> None:
         body: list[ast.stmt] = list(func.node.body) if func is not None and \
@@ -268,27 +549,109 @@ class Analyzer:
                 if node.id in rebound:
                     continue
                 owner = self.index.resolve(node.id, func)
-                origin = self._origin(node.id, owner)
-                if origin is None or (owner is func and origin.line >= call.lineno):
+                origin = self._origin(node.id, owner, None)
+                if origin is None or (owner is func and origin.line >= call.lineno and not origin.steps):
+                    continue
+                if owner is func and origin.line >= call.lineno:
                     continue
                 self._report(node, codes.CONN_AFTER_FORK,
-                             f"connection '{node.id}' ({origin.what}, line {origin.line}) is made before "
-                             f"os.fork() at line {call.lineno} and used in the child")
+                             f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
+                             "before "
+                             f"os.fork() at line {call.lineno} and used in the child", origin)
             if called:
                 where = f"os.fork() child (line {call.lineno})"
-                for helper in self.reach(called):
+                for helper, _, _ in self.reach(called).values():
                     self._scan_helper(helper, where)
 
     def _scan_helper(self, func: FuncInfo, where: str) -> None:
         for node in iter_scope(func.body):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
                     and self.index.resolve(node.id, func) is None:
-                origin = self._origin(node.id, None)
+                origin = self._origin(node.id, None, None)
                 if origin is not None:
                     self._report(node, codes.CONN_AFTER_FORK,
-                                 f"connection '{node.id}' ({origin.what}, line {origin.line}) is made "
-                                 f"before fork and used in '{func.name}', called in the {where}")
+                                 f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
+                                 f"before fork and used in '{func.name}', called in the {where}", origin)
+
+    def import_calls(self) -> frozenset[str]:
+        """What this module calls when imported, by qualified name (``pkg.db.init_db``)."""
+        names: set[str] = set()
+        for site in self.index.calls:
+            if site.func is not None:
+                continue
+            qual = self.index.qualname(site.call.func)
+            if qual is None and isinstance(site.call.func, ast.Name) and self.index.module:
+                qual = f"{self.index.module}.{site.call.func.id}"
+            if qual is not None:
+                names.add(qual)
+        return frozenset(names)
+
+    def resets_at_import(self) -> bool:
+        """A module-level ``engine.dispose()`` / ``connections.close_all()``: what a preloaded app does
+        after setup so that the forked workers start with empty pools."""
+        return any(r.func is None and not r.close_false for rs in self.resets.values() for r in rs
+                   if r.method in ("dispose", "close_all"))
+
+    # -- what other modules see ------------------------------------------------------------------------
+    def exports(self, module: str) -> Exports:
+        out = Exports(module, self.path)
+        for name, origin in self.taint.module.items():
+            if not origin.main_guard and not origin.path and not self._is_reset(name, origin, None):
+                out.globals[name] = replace(origin, path=self.path)
+        for cls_name, cls in self.index.classes.items():
+            if self.taint.class_attrs.get(id(cls)):
+                call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
+                call.lineno = cls.lineno
+                held = self.taint.instance(cls, call)
+                if held is not None:
+                    out.factories[cls_name] = replace(held, path=self.path, steps=held.steps[:-1] + (
+                        f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
+        funcs = dict(self.index.module_funcs)
+        for cls_name, cls in self.index.classes.items():
+            for meth_name, meth in self.index.methods.get(id(cls), {}).items():
+                funcs[f"{cls_name}.{meth_name}"] = meth
+        lazy: dict[str, Origin] = {}
+        lazy_by_func: dict[int, list[Origin]] = {}
+        for setter, origin in self.taint.global_in_func:
+            lazy.setdefault(origin.name, replace(origin, path=self.path))
+            lazy_by_func.setdefault(id(setter), []).append(origin)
+        for name, func in funcs.items():
+            reach = self.reach([func]) if (out.globals or lazy) else {id(func): (func, None, 0)}
+            made = self.taint.returns(func)
+            if made is not None and not made.path:
+                made = replace(made, path=self.path)
+                if made.name and made.name in out.globals:
+                    out.getters[name] = made
+                else:
+                    out.factories[name] = made
+            used: list[Origin] = []
+            for reached, _, _ in reach.values():
+                for node in iter_scope(reached.body):
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
+                            and self.index.resolve(node.id, reached) is None and node.id in out.globals:
+                        origin = out.globals[node.id]
+                        step = f"used in {module.rsplit('.', 1)[-1]}.{reached.name}() at line {node.lineno}"
+                        used.append(replace(origin, steps=origin.steps + (step,)))
+                        break
+            if used:
+                out.uses[name] = used[:3]
+            if lazy:
+                sets = sorted({o.name for f, _, _ in reach.values() for o in lazy_by_func.get(id(f), [])})
+                if sets:
+                    out.setters[name] = sets
+                reads: list[Origin] = []
+                for reached, _, _ in reach.values():
+                    for node in iter_scope(reached.body):
+                        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in lazy \
+                                and self.index.resolve(node.id, reached) is None \
+                                and node.id not in {r.name for r in reads}:
+                            short = module.rsplit(".", 1)[-1]
+                            step = f"used in {short}.{reached.name}() at line {node.lineno}"
+                            reads.append(replace(lazy[node.id], steps=lazy[node.id].steps + (step,)))
+                if reads:
+                    out.lazy_uses[name] = reads[:3]
+        return out
 
 
-def analyze(tree: ast.Module, path: str) -> list[Finding]:
-    return Analyzer(tree, path).findings()
+def analyze(tree: ast.Module, path: str, settings: Optional[Settings] = None) -> list[Finding]:
+    return Analyzer(tree, path, settings).findings()

@@ -5,61 +5,270 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable, Union
+from typing import Iterable, Optional, Sequence, Union
 
 from . import codes, knowledge
-from .analysis import analyze
+from .analysis import Analyzer, Externals
+from .config import Settings, load
 from .files import iter_python_files
 from .findings import Finding, suppress
+from .project import FileResult, ProjectExports, module_name, split_qualname
+from .scopes import import_aliases, top_level_imports
 
-# Cheap byte scans that prove a file can have no finding, so the tree walks are skipped (the file is
-# still parsed, so syntax errors are still reported).
-_CONNECTS = re.compile("|".join(sorted(knowledge.CONNECT_MODULES)).encode())
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
+_GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
+_DEFAULT: Optional[Settings] = None
 
 
-def lint_source(source: Union[str, bytes], path: str = "<string>") -> list[Finding]:
-    data = source.encode("utf-8") if isinstance(source, str) else source
+def _default_settings() -> Settings:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Settings()
+    return _DEFAULT
+
+
+def _connect_gate(settings: Settings) -> re.Pattern[bytes]:
+    """A byte scan proving a file can make no known client (the analysis is then skipped)."""
+    names = settings.connect_modules()
+    gate = _GATES.get(names)
+    if gate is None:
+        gate = _GATES[names] = re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names)))
+    return gate
+
+
+def _parse_error(path: str, exc: Exception) -> Finding:
+    line = getattr(exc, "lineno", None) or 1
+    col = getattr(exc, "offset", None) or 1
+    msg = getattr(exc, "msg", None) or str(exc)
+    text = f"could not parse: {msg}; {codes.PARSE_ERROR.fix}"
+    return Finding(path, line, col, codes.PARSE_ERROR.code, text)
+
+
+def check(data: bytes, path: str, settings: Settings, module: str = "", package: bool = False,
+          externals: Optional[Externals] = None, extra: Sequence[tuple[str, str, str]] = (),
+          project: bool = False, preload: Optional[str] = None,
+          at_import: frozenset[str] = frozenset()) -> FileResult:
+    """Pass one (``externals`` None) or pass two of one file."""
     try:
         tree = ast.parse(data, filename=path)
     except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        col = getattr(exc, "offset", None) or 1
-        msg = getattr(exc, "msg", None) or str(exc)
-        text = f"could not parse: {msg}; {codes.PARSE_ERROR.fix}"
-        return [Finding(path, line, col, codes.PARSE_ERROR.code, text)]
-    if not (_CONNECTS.search(data) and _CHILDREN.search(data)):
-        return []
-    found = analyze(tree, path)
-    if not found:
-        return found
-    return suppress(found, data.decode("utf-8", "replace").splitlines())
+        legacy = _python2_tree(data, path)
+        if legacy is None:
+            return FileResult(path, module, [_parse_error(path, exc)])
+        tree, data = legacy  # reported as FS001 too: the file is not Python 3
+        again = _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
+                         at_import)
+        first = _parse_error(path, exc)
+        note = f"not Python 3 ({getattr(exc, 'msg', exc)}); checked as Python 2 (print/except rewritten)"
+        again.findings.insert(0, Finding(first.path, first.line, first.col, first.code, note))
+        return again
+    return _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
+                         at_import)
 
 
-def lint_file(path: str) -> list[Finding]:
+_PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
+_EXCEPT = re.compile(rb"^([ \t]*except[ \t]+[\w.() ,]+?)[ \t]*,[ \t]*(\w+)[ \t]*:", re.M)
+
+
+def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
+    """Python 2 sources (``print x``, ``except E, e:``) are still common in old scripts: rewrite those two
+    statements line for line (line numbers are kept) and parse again."""
+    if b"print" not in data and b"except" not in data:
+        return None
+    text = _PRINT.sub(lambda m: m.group(1) + b"print(" + (m.group(2) or b"") + b")", data)
+    text = _EXCEPT.sub(lambda m: m.group(1) + b" as " + m.group(2) + b":", text)
+    try:
+        return ast.parse(text, filename=path), text
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _client_call_gate(settings: Settings) -> re.Pattern[bytes]:
+    """A byte scan for a call of a known client by its last name (``connect(``, ``MongoClient(``): a
+    file with none makes no connection itself, so it exports nothing and can only be affected by what
+    other modules make (pass two)."""
+    key = frozenset(settings.clients)
+    gate = _CALL_GATES.get(key)
+    if gate is None:
+        last = sorted({q.rsplit(".", 1)[-1] for q in settings.clients})
+        names = b"|".join(re.escape(n.encode()) for n in last)
+        mods = b"|".join(re.escape(n.encode()) for n in sorted(settings.connect_modules()))
+        # ... or the client is imported under another name (``from MySQLdb import connect as c``)
+        renamed = (rb"(?:from\s+(?:" + mods + rb")[\w.]*\s+import[^\n]*\bas\b|import\s+(?:" + mods
+                   + rb")[\w.]*\s+as\b)")
+        gate = _CALL_GATES[key] = re.compile(rb"\b(?:" + names + rb")\s*\(|django|" + renamed)
+    return gate
+
+
+_CALL_GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
+
+
+def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str, package: bool,
+             externals: Optional[Externals], extra: Sequence[tuple[str, str, str]],
+             project: bool, preload: Optional[str] = None,
+             at_import: frozenset[str] = frozenset()) -> FileResult:
+    makes = bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))
+    preload = preload or settings.preloaded(path, module)
+    children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
+    serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
+    aliases = import_aliases(tree, module, package) if project else {}
+    if externals is None and not makes and not serving:
+        # Nothing here makes a connection: only pass two (with what other modules export) can find
+        # anything, and only if this module starts children.
+        imports = frozenset(aliases.values()) | top_level_imports(tree) if children else frozenset()
+        return FileResult(path, module, [], aliases=aliases, imports=imports, children=children)
+    if not children and not (project and makes) and not serving:
+        return FileResult(path, module, [], aliases=aliases)
+    analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
+                        want_exports=project and makes, preload=preload, at_import=at_import)
+    found = analyzer.findings()
+    if found:
+        found = suppress(found, data.decode("utf-8", "replace").splitlines())
+    result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
+                        aliases=aliases, children=children)
+    if project:
+        if makes:
+            exports = analyzer.exports(module)
+            result.exports = exports if exports else None
+        if not analyzer.empty or serving:
+            result.imports = frozenset(analyzer.index.imports.values())
+        result.resets_at_import = analyzer.resets_at_import()
+        if serving:
+            result.import_calls = analyzer.import_calls()
+    return result
+
+
+def lint_source(source: Union[str, bytes], path: str = "<string>",
+                settings: Optional[Settings] = None, module: str = "") -> list[Finding]:
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    return check(data, path, settings or _default_settings(), module).findings
+
+
+def _read(path: str) -> Union[bytes, Finding]:
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as exc:
-        return [Finding(path, 1, 1, codes.PARSE_ERROR.code, f"could not read: {exc.strerror}")]
-    return lint_source(data, path)
+        return Finding(path, 1, 1, codes.PARSE_ERROR.code, f"could not read: {exc.strerror}")
 
 
-def lint_paths(paths: Iterable[str], exclude: Iterable[str] = (), jobs: int = 1) -> list[Finding]:
-    """Lint every Python file under ``paths``; ``jobs > 1`` spreads large trees over processes
-    (parsing is CPU-bound and holds the GIL), results in the same order as ``jobs=1``."""
+def lint_file(path: str, settings: Optional[Settings] = None) -> list[Finding]:
+    data = _read(path)
+    if isinstance(data, Finding):
+        return [data]
+    module, package = module_name(path)
+    return check(data, path, settings or _default_settings(), module, package).findings
+
+
+_WORKER_SETTINGS: Optional[Settings] = None
+
+
+def _worker_init(settings: Settings) -> None:
+    """Each lint process gets the settings once (not pickled with every file)."""
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+
+
+def _pass_one_in_worker(path: str) -> FileResult:
+    assert _WORKER_SETTINGS is not None
+    return _pass_one(path, _WORKER_SETTINGS)
+
+
+def _pass_one(path: str, settings: Settings) -> FileResult:
+    data = _read(path)
+    module, package = module_name(path)
+    if isinstance(data, Finding):
+        return FileResult(path, module, [data])
+    return check(data, path, settings, module, package, project=True)
+
+
+def lint_paths(paths: Iterable[str], exclude: Iterable[str] = (), jobs: int = 1,
+               settings: Optional[Settings] = None) -> list[Finding]:
+    """Lint every Python file under ``paths`` as one project; ``jobs > 1`` spreads pass one over
+    processes (parsing is CPU-bound and holds the GIL), results in the same order as ``jobs=1``."""
+    paths = list(paths)
+    settings = settings or load(paths)
     files = list(iter_python_files(paths, list(exclude)))
-    findings: list[Finding] = []
     if jobs > 1 and len(files) >= _PARALLEL_MIN_FILES:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for found in pool.map(lint_file, files, chunksize=16):
-                findings.extend(found)
-        return findings
-    for path in files:
-        findings.extend(lint_file(path))
-    return findings
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(settings,)) as pool:
+            results = list(pool.map(_pass_one_in_worker, files, chunksize=32))
+    else:
+        results = [_pass_one(path, settings) for path in files]
+    _pass_two(results, settings)
+    return [f for r in results for f in r.findings]
+
+
+def _preloaded_closure(results: list[FileResult], settings: Settings) -> dict[str, str]:
+    """Modules a preloaded app imports (transitively, within the project): their functions also run in
+    the forked workers. An app module that disposes or closes its connections at import end is the
+    documented fix, and preloads nothing here."""
+    modules = {r.module: r for r in results if r.module}
+    todo: list[tuple[str, str]] = []
+    for r in results:
+        via = settings.preloaded(r.path, r.module)
+        if via is not None and not r.resets_at_import:
+            todo.append((r.module, via))
+    closure: dict[str, str] = {}
+    while todo:
+        module, via = todo.pop()
+        if module in closure:
+            continue
+        closure[module] = via
+        for qual in modules[module].imports:
+            found = split_qualname(qual, modules)  # type: ignore[arg-type]
+            target = found[0] if found is not None else (qual if qual in modules else None)
+            if target is not None and target not in closure:
+                todo.append((target, f"{via}, imported by {module}"))
+    return closure
+
+
+def _remote_extras(results: list[FileResult],
+                   modules: dict[str, FileResult]) -> dict[str, list[tuple[str, str, str]]]:
+    extra: dict[str, list[tuple[str, str, str]]] = {}
+    for result in results:
+        for qual, kind, via in result.remote:
+            found = split_qualname(qual, modules)  # type: ignore[arg-type]
+            if found is not None and found[0] != result.module:
+                extra.setdefault(found[0], []).append((found[1], kind, f"{via} in {result.module}"))
+    return extra
+
+
+def _pass_two(results: list[FileResult], settings: Settings) -> None:
+    """Re-check, with what the project exports, the modules that start children and import an exporting
+    module, the modules a preloaded app is made of, and then the modules other modules fork into."""
+    exported = {r.module: r.exports for r in results if r.exports is not None and r.module}
+    modules = {r.module: r for r in results if r.module}
+    served = _preloaded_closure(results, settings) if settings.preload else {}
+    if not exported and not served and not any(r.remote for r in results):
+        return
+    aliases = {r.module: r.aliases for r in results if r.module and r.aliases}
+    externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases)
+    at_import = frozenset(q for r in results for q in r.import_calls)
+    extra = _remote_extras(results, modules)
+    done: dict[int, int] = {}  # index -> how many extras it was checked with
+    for round_ in range(2):  # a second round for the entries the first round found in other modules
+        for i, result in enumerate(results):
+            wanted = extra.get(result.module, [])
+            preload = served.get(result.module)
+            starts = result.has_entries or result.children
+            if round_ == 0 and not wanted and preload is None \
+                    and not (starts and externals.touches(result.imports)):
+                continue
+            if round_ == 1 and len(wanted) <= done.get(i, -1 if wanted else 0):
+                continue
+            data = _read(result.path)
+            if isinstance(data, Finding):
+                continue
+            module, package = module_name(result.path)
+            again = check(data, result.path, settings, module, package, externals, wanted, preload=preload,
+                          at_import=at_import)
+            results[i] = FileResult(result.path, module, again.findings, remote=again.remote,
+                                    imports=result.imports, has_entries=result.has_entries,
+                                    children=result.children)
+            done[i] = len(wanted)
+        extra = _remote_extras(results, modules)
 
 
 _PARALLEL_MIN_FILES = 64

@@ -10,6 +10,7 @@ from typing import Optional
 
 from . import codes, report
 from .api import lint_paths
+from .config import ConfigError, load
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="Python files or directories")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                        help="text (path:line:col: CODE message), json, or sarif (SARIF 2.1.0)")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip files/directories matching GLOB (repeatable)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -39,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--select", default="", metavar="CODES",
                         help="comma-separated codes to report (default: all)")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("forksafe")
+    except PackageNotFoundError:
+        return "0"
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -60,10 +71,20 @@ def main(argv: Optional[list[str]] = None) -> int:
     if opts.jobs < 1:
         sys.stderr.write("forksafe lint: --jobs must be 1 or more\n")
         return 2
-    findings = lint_paths(opts.paths, opts.exclude, opts.jobs)
+    try:
+        settings = load(opts.paths)
+    except (ConfigError, OSError, ValueError) as exc:
+        sys.stderr.write(f"forksafe lint: {exc}\n")
+        return 2
+    findings = lint_paths(opts.paths, opts.exclude, opts.jobs, settings)
     if select:
         findings = [f for f in findings if f.code in select or f.code == codes.PARSE_ERROR.code]
-    sys.stdout.write(report.as_json(findings) if opts.format == "json" else report.as_text(findings))
+    if opts.format == "json":
+        sys.stdout.write(report.as_json(findings))
+    elif opts.format == "sarif":
+        sys.stdout.write(report.as_sarif(findings, _version()))
+    else:
+        sys.stdout.write(report.as_text(findings))
     if any(f.code == codes.PARSE_ERROR.code for f in findings):
         return 2
     return 1 if findings else 0

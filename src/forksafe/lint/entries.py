@@ -25,6 +25,7 @@ KIND_LABEL = {
     "run": "Process.run",
     "celery": "Celery task",
     "rq": "RQ job",
+    "server": "request handler",
 }
 
 
@@ -36,6 +37,9 @@ class Entry:
     # "fork", or "forkserver": the child is forked from a server that imported the main module, so only
     # connections made at import time (outside ``if __name__ == "__main__"``) are inherited.
     method: str = "fork"
+    site_line: int = 0  # the line that starts the child (0: the engine forks, not this file)
+    site_func: Optional[FuncInfo] = None  # the function holding that line (None: module level)
+    self_parent: bool = False  # a method of an instance made in the parent (its self.X are inherited)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Entries:
     passed: list[Passed] = field(default_factory=list)
     process_classes: list[tuple[ast.ClassDef, str]] = field(default_factory=list)
     fork_calls: list[tuple[ast.Call, Optional[FuncInfo]]] = field(default_factory=list)
+    # entries in other modules of the project: (qualified name, kind, via)
+    remote: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _kw(call: ast.Call, name: str, position: Optional[int] = None) -> Optional[ast.AST]:
@@ -70,8 +76,12 @@ def _str(node: Optional[ast.AST]) -> Optional[str]:
 
 
 class EntryFinder:
-    def __init__(self, index: ModuleIndex) -> None:
+    def __init__(self, index: ModuleIndex, preload: Optional[str] = None,
+                 extra: Sequence[tuple[str, str, str]] = (), at_import: frozenset[str] = frozenset()) -> None:
         self.index = index
+        self.preload = preload  # "gunicorn --preload (Procfile)": this is a preloaded app module
+        self.extra = extra  # (function name, kind, via) found by other modules (enqueued here)
+        self.at_import = at_import  # qualified names other modules call at import (the master runs them)
         self.contexts: dict[str, str] = {}  # name bound to get_context(...) -> start method
         self.default_method = "fork"
         self.pools: dict[str, tuple[str, str]] = {}  # _key() -> ("pool" | "executor", start method)
@@ -92,9 +102,50 @@ class EntryFinder:
             method = self._process_class_method(cls)
             if method is not None and method not in knowledge.NON_FORK_METHODS:
                 self.found.process_classes.append((cls, method))
+            if self._celery_class(cls):
+                run = self.index.methods.get(id(cls), {}).get("run")
+                if run is not None:
+                    self.found.entries.append(Entry(run, "celery", f"class-based task {cls.name}(Task)",
+                                                    self_parent=True))
         for site in self.index.calls:
             self._call(site)
+        for name, kind, via in self.extra:
+            func = self.index.module_funcs.get(name)
+            if func is None and "." in name:
+                cls_name, _, meth = name.partition(".")
+                owner = self.index.classes.get(cls_name)
+                func = self.index.methods.get(id(owner), {}).get(meth) if owner is not None else None
+            if func is not None:
+                self._add(func, kind, via)
+        if self.preload:
+            self._preloaded()
         return self.found
+
+    def _celery_class(self, cls: ast.ClassDef, depth: int = 0) -> bool:
+        for base in cls.bases:
+            qual = self.index.qualname(base) or ""
+            if qual in knowledge.CELERY_TASK_BASES or (isinstance(base, ast.Attribute) and base.attr == "Task"
+                                                       and qual.split(".")[0] in ("celery", "")):
+                return True
+            if isinstance(base, ast.Name) and base.id in self.index.classes and depth < 10:
+                parent = self.index.classes[base.id]
+                if parent is not cls and self._celery_class(parent, depth + 1):
+                    return True
+        return False
+
+    def _preloaded(self) -> None:
+        """A preloaded app module: what it runs at import runs in the master, every other function of
+        it (views, handlers, their helpers) in a forked worker."""
+        at_import = {s.call.func.id for s in self.index.calls
+                     if s.func is None and isinstance(s.call.func, ast.Name)}
+        prefix = f"{self.index.module}."
+        at_import.update(q[len(prefix):] for q in self.at_import if q.startswith(prefix))
+        funcs = list(self.index.module_funcs.values())
+        for methods in self.index.methods.values():
+            funcs.extend(methods.values())
+        for func in funcs:
+            if func.name not in at_import and func.name not in knowledge.PRELOAD_SERVER_HOOKS:
+                self._add(func, "server", str(self.preload))
 
     # -- names bound to contexts and pools ----------------------------------------------------------
     def _context_method(self, node: ast.AST) -> Optional[str]:
@@ -159,6 +210,10 @@ class EntryFinder:
             qual = self.index.qualname(target) or ""
             last = target.attr if isinstance(target, ast.Attribute) else \
                 target.id if isinstance(target, ast.Name) else ""
+            if isinstance(target, ast.Name) and not qual:  # ``task = app.task`` then ``@task``
+                bound = self._bound(target.id, None)
+                if isinstance(bound, ast.Attribute) and bound.attr in knowledge.CELERY_TASK_DECORATORS:
+                    target, last = bound, bound.attr
             if qual in knowledge.RQ_JOB_DECORATORS:
                 self._add(info, "rq", f"@{ast.unparse(target)} at line {deco.lineno}")
             elif last in knowledge.CELERY_TASK_DECORATORS and (
@@ -167,7 +222,8 @@ class EntryFinder:
                 if info.parent is None and info.cls is None:
                     self.tasks.add(info.name)
             elif last == "connect" and isinstance(target, ast.Attribute) and \
-                    ast.unparse(target.value).split(".")[-1] in knowledge.CELERY_CHILD_SIGNALS:
+                    ast.unparse(target.value).split(".")[-1] in (knowledge.CELERY_CHILD_SIGNALS
+                                                                 | {"post_fork", "after_fork"}):
                 self._add(info, "init", f"worker_process_init handler at line {deco.lineno}")
 
     # -- Process subclasses ---------------------------------------------------------------------------
@@ -189,28 +245,72 @@ class EntryFinder:
         return None
 
     # -- calls ----------------------------------------------------------------------------------------
-    def _add(self, info: FuncInfo, kind: str, via: str, method: str = "fork") -> None:
-        self.found.entries.append(Entry(info, kind, via, method))
+    def _add(self, info: FuncInfo, kind: str, via: str, method: str = "fork",
+             site: Optional[CallSite] = None, self_parent: bool = False) -> None:
+        line = site.call.lineno if site is not None else 0
+        func = site.func if site is not None else None
+        self.found.entries.append(Entry(info, kind, via, method, line, func, self_parent))
+
+    def _bound(self, name: str, scope: Optional[FuncInfo]) -> Optional[ast.AST]:
+        """The value last bound to ``name`` in the scope that owns it (for ``job = partial(f, x)``)."""
+        owner = self.index.resolve(name, scope)
+        value: Optional[ast.AST] = None
+        for target, bound, where in self.index.bindings:
+            if isinstance(target, ast.Name) and target.id == name and where is owner:
+                value = bound
+        return value
 
     def _target(self, node: Optional[ast.AST], site: CallSite, kind: str, via: str,
                 method: str = "fork") -> None:
         """Register the callable ``node`` (name, self.method, lambda, partial) as an entry."""
         if node is None:
             return
+        if isinstance(node, ast.Name) and self.index.function_named(node.id, site.func) is None:
+            bound = self._bound(node.id, site.func)
+            if isinstance(bound, ast.Call) and self.index.qualname(bound.func) in knowledge.PARTIAL:
+                node = bound
         if isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.PARTIAL and node.args:
             self._pass(node.args[1:] + [k.value for k in node.keywords], site, via)
             node = node.args[0]
         info: Optional[FuncInfo] = None
+        self_parent = False
         if isinstance(node, ast.Lambda):
             info = self.index.funcs.get(id(node))
         elif isinstance(node, ast.Name):
             info = self.index.function_named(node.id, site.func)
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
             info = self.index.method_of(site.func, node.attr)
+            self_parent = True
+        elif isinstance(node, ast.Attribute):
+            info = self._instance_method(node, site.func)
+            self_parent = info is not None
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):  # RQ "module.func"
             info = self.index.module_funcs.get(node.value.rsplit(".", 1)[-1])
+            if info is None and "." in node.value:
+                self.found.remote.append((node.value, kind, via))
         if info is not None:
-            self._add(info, kind, via, method)
+            self._add(info, kind, via, method, site, self_parent)
+        elif isinstance(node, (ast.Name, ast.Attribute)):
+            qual = self.index.qualname(node)
+            if qual is not None and "." in qual:
+                self.found.remote.append((qual, kind, via))
+
+    def _instance_method(self, node: ast.Attribute, scope: Optional[FuncInfo]) -> Optional[FuncInfo]:
+        """``obj.method`` / ``Cls().method`` / ``Cls.method`` with ``Cls`` one of this module's classes."""
+        receiver: ast.AST = node.value
+        if isinstance(receiver, ast.Name) and receiver.id in self.index.classes \
+                and self.index.resolve(receiver.id, scope) is None:
+            cls: Optional[ast.ClassDef] = self.index.classes[receiver.id]
+        else:
+            if isinstance(receiver, ast.Name):
+                bound = self._bound(receiver.id, scope)
+                receiver = bound if bound is not None else receiver
+            cls = None
+            if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name):
+                cls = self.index.classes.get(receiver.func.id)
+        if cls is None:
+            return None
+        return self.index.methods.get(id(cls), {}).get(node.attr)
 
     def _pass(self, exprs: Sequence[ast.AST], site: CallSite, via: str) -> None:
         for expr in exprs:

@@ -22,10 +22,15 @@ class Finding:
     col: int
     code: str
     message: str
+    made_path: str = ""  # where the client was made (another file for a cross-module finding)
+    made_line: int = 0
 
     def as_dict(self) -> dict[str, object]:
-        return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
-                "message": self.message}
+        found: dict[str, object] = {"path": self.path, "line": self.line, "col": self.col,
+                                    "code": self.code, "message": self.message}
+        if self.made_line:
+            found["made"] = {"path": self.made_path or self.path, "line": self.made_line}
+        return found
 
 
 def _ignored_codes(line: str) -> Optional[frozenset[str]]:

@@ -1,54 +1,104 @@
-"""What the linter knows about libraries, by fully qualified name.
+"""What the linter knows about libraries, by fully qualified name: one catalogue, pure data.
 
-Kept apart from the analysis so that adding a driver or a process API is a one-line change here and
+Kept apart from the analysis so that adding a client or a process API is a one-line change here and
 needs no understanding of the data flow. Names are the ones a program reaches after its imports are
-resolved (``import psycopg2 as pg; pg.connect`` is ``psycopg2.connect``).
+resolved (``import psycopg2 as pg; pg.connect`` is ``psycopg2.connect``). Users add their own in
+``[tool.forksafe.lint]`` of pyproject.toml (see ``config.py``); the DB-API drivers forksafe's run-time
+knows (``forksafe.drivers.all_adapters()``) are merged in by ``catalogue()``.
 """
 
 from __future__ import annotations
 
-# Calls that open a database connection (or an engine/client/pool that holds connections) in the
-# process that runs them. A forked child that touches the object shares the parent's socket.
-CONNECT_CALLS: frozenset[str] = frozenset(
-    {
-        # MySQLdb (mysqlclient)
-        "MySQLdb.connect",
-        "MySQLdb.Connect",
-        "MySQLdb.Connection",
-        "MySQLdb.connections.Connection",
-        "_mysql.connect",
-        # PyMySQL
-        "pymysql.connect",
-        "pymysql.Connect",
-        "pymysql.Connection",
-        "pymysql.connections.Connection",
-        # mysql-connector
-        "mysql.connector.connect",
-        "mysql.connector.Connect",
-        "mysql.connector.MySQLConnection",
-        "mysql.connector.CMySQLConnection",
-        "mysql.connector.connection.MySQLConnection",
-        "mysql.connector.pooling.MySQLConnectionPool",
-        # psycopg2
-        "psycopg2.connect",
-        "psycopg2.pool.SimpleConnectionPool",
-        "psycopg2.pool.ThreadedConnectionPool",
-        # psycopg 3
-        "psycopg.connect",
-        "psycopg.Connection.connect",
-        "psycopg.connection.Connection.connect",
-        "psycopg_pool.ConnectionPool",
-        # sqlite3
-        "sqlite3.connect",
-        "sqlite3.dbapi2.connect",
-        # SQLAlchemy
-        "sqlalchemy.create_engine",
-        "sqlalchemy.engine.create_engine",
-        # pymongo
-        "pymongo.MongoClient",
-        "pymongo.mongo_client.MongoClient",
-    }
-)
+from typing import Optional
+
+# Calls that open a connection (or an engine/client/pool/session that holds sockets) in the process
+# that runs them; value: the kind of client, shown in messages. A forked child that touches the object
+# shares the parent's socket.
+CLIENTS: dict[str, str] = {
+    # MySQL
+    "MySQLdb.connect": "MySQL connection", "MySQLdb.Connect": "MySQL connection",
+    "MySQLdb.Connection": "MySQL connection", "MySQLdb.connections.Connection": "MySQL connection",
+    "_mysql.connect": "MySQL connection",
+    "pymysql.connect": "MySQL connection", "pymysql.Connect": "MySQL connection",
+    "pymysql.Connection": "MySQL connection", "pymysql.connections.Connection": "MySQL connection",
+    "mysql.connector.connect": "MySQL connection", "mysql.connector.Connect": "MySQL connection",
+    "mysql.connector.MySQLConnection": "MySQL connection",
+    "mysql.connector.CMySQLConnection": "MySQL connection",
+    "mysql.connector.connection.MySQLConnection": "MySQL connection",
+    "mysql.connector.pooling.MySQLConnectionPool": "MySQL pool",
+    "aiomysql.connect": "MySQL connection", "aiomysql.create_pool": "MySQL pool",
+    # PostgreSQL
+    "psycopg2.connect": "PostgreSQL connection",
+    "psycopg2.pool.SimpleConnectionPool": "PostgreSQL pool",
+    "psycopg2.pool.ThreadedConnectionPool": "PostgreSQL pool",
+    "psycopg2.pool.AbstractConnectionPool": "PostgreSQL pool",
+    "psycopg.connect": "PostgreSQL connection", "psycopg.Connection.connect": "PostgreSQL connection",
+    "psycopg.connection.Connection.connect": "PostgreSQL connection",
+    "psycopg.AsyncConnection.connect": "PostgreSQL connection",
+    "psycopg_pool.ConnectionPool": "PostgreSQL pool", "psycopg_pool.AsyncConnectionPool": "PostgreSQL pool",
+    "psycopg_pool.NullConnectionPool": "PostgreSQL pool",
+    "asyncpg.connect": "PostgreSQL connection", "asyncpg.create_pool": "PostgreSQL pool",
+    "aiopg.connect": "PostgreSQL connection", "aiopg.create_pool": "PostgreSQL pool",
+    "pg8000.connect": "PostgreSQL connection", "pg8000.native.Connection": "PostgreSQL connection",
+    # Oracle, SQL Server, ODBC, SQLite
+    "oracledb.connect": "Oracle connection", "oracledb.create_pool": "Oracle pool",
+    "oracledb.SessionPool": "Oracle pool", "oracledb.ConnectionPool": "Oracle pool",
+    "oracledb.Connection": "Oracle connection",
+    "cx_Oracle.connect": "Oracle connection", "cx_Oracle.Connection": "Oracle connection",
+    "cx_Oracle.SessionPool": "Oracle pool", "cx_Oracle.create_pool": "Oracle pool",
+    "pymssql.connect": "SQL Server connection", "pyodbc.connect": "ODBC connection",
+    "sqlite3.connect": "SQLite connection", "sqlite3.dbapi2.connect": "SQLite connection",
+    # SQLAlchemy engines (their pools keep the sockets)
+    "sqlalchemy.create_engine": "SQLAlchemy engine", "sqlalchemy.engine.create_engine": "SQLAlchemy engine",
+    "sqlalchemy.engine_from_config": "SQLAlchemy engine",
+    "sqlalchemy.ext.asyncio.create_async_engine": "SQLAlchemy engine",
+    # Framework holders of an engine
+    "flask_sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
+    "flask.ext.sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
+    # MongoDB
+    "pymongo.MongoClient": "MongoDB client", "pymongo.mongo_client.MongoClient": "MongoDB client",
+    "motor.motor_asyncio.AsyncIOMotorClient": "MongoDB client",
+    "motor.motor_tornado.MotorClient": "MongoDB client",
+    # Redis: only the asyncio client (the sync client resets its pool by pid; see SAFE_CALLS)
+    "redis.asyncio.Redis": "Redis client", "redis.asyncio.from_url": "Redis client",
+    "redis.asyncio.StrictRedis": "Redis client", "redis.asyncio.client.Redis": "Redis client",
+    "redis.asyncio.Redis.from_url": "Redis client", "aioredis.from_url": "Redis client",
+    "aioredis.Redis": "Redis client", "aioredis.create_redis_pool": "Redis client",
+    # AMQP
+    "pika.BlockingConnection": "AMQP connection", "pika.SelectConnection": "AMQP connection",
+    "pika.adapters.blocking_connection.BlockingConnection": "AMQP connection",
+    # HTTP keep-alive pools
+    "requests.Session": "HTTP session", "requests.session": "HTTP session",
+    "requests.sessions.Session": "HTTP session",
+    "urllib3.PoolManager": "HTTP pool", "urllib3.HTTPConnectionPool": "HTTP pool",
+    "urllib3.HTTPSConnectionPool": "HTTP pool", "urllib3.connection_from_url": "HTTP pool",
+    "httpx.Client": "HTTP client", "httpx.AsyncClient": "HTTP client",
+}
+
+# A client is lazy (opens nothing until first used) when built with this keyword set to this value:
+# made in the parent and first used in the child, each child opens its own sockets.
+LAZY_WHEN: dict[str, tuple[str, object]] = {
+    "pymongo.MongoClient": ("connect", False),
+    "pymongo.mongo_client.MongoClient": ("connect", False),
+    "motor.motor_asyncio.AsyncIOMotorClient": ("connect", False),
+    "motor.motor_tornado.MotorClient": ("connect", False),
+}
+
+# ... and keeps no socket at all when built with this keyword naming this class (no pool to inherit).
+POOLLESS_WHEN: dict[str, tuple[str, str]] = {
+    "sqlalchemy.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
+    "sqlalchemy.engine.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
+    "sqlalchemy.ext.asyncio.create_async_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
+}
+
+# Names that *are* a connection holder once imported (Django's lazily opened per-thread connections).
+IMPORTED_HOLDERS: dict[str, str] = {
+    "django.db.connection": "Django connection",
+    "django.db.connections": "Django connections",
+}
+# Celery's Django fixup closes Django's connections in every pool child (worker_process_init), so these
+# kinds are never reported in Celery tasks.
+CELERY_RESETS: frozenset[str] = frozenset({"Django connection", "Django connections"})
 
 # Fork-aware already: never reported. Listed so the rule is explicit and documented, not accidental.
 SAFE_CALLS: frozenset[str] = frozenset(
@@ -60,23 +110,38 @@ SAFE_CALLS: frozenset[str] = frozenset(
         "redis.from_url",
         "redis.client.Redis",
         "redis.Redis.from_url",
+        "redis.ConnectionPool",
     }
 )
+# ``forksafe.patch()`` makes these safe from the call on (zero-code mode; its list of drivers).
+PATCH_CALLS: frozenset[str] = frozenset({"forksafe.patch"})
+PATCHED_CLIENT_MODULES: frozenset[str] = frozenset(
+    {"psycopg2", "psycopg", "MySQLdb", "pymysql", "mysql", "sqlite3", "sqlalchemy"}
+)
 
-# Calls that wrap an already-tracked connection object and share its sockets.
+# Calls that wrap a tracked object and share its sockets (a session factory bound to an engine).
 WRAPPING_CALLS: frozenset[str] = frozenset(
     {
         "sqlalchemy.orm.sessionmaker",
         "sqlalchemy.orm.scoped_session",
         "sqlalchemy.orm.Session",
+        "sqlalchemy.orm.session.Session",
+        "sqlalchemy.orm.session.sessionmaker",
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.AsyncSession",
     }
 )
 
 # Methods on a connection-like object whose result shares the same socket.
 DERIVED_METHODS: frozenset[str] = frozenset(
     {"cursor", "connect", "begin", "raw_connection", "get_database", "get_collection",
-     "get_default_database", "getconn", "connection"}
+     "get_default_database", "getconn", "connection", "acquire", "channel", "session",
+     "get_conn", "execution_options", "get_bind"}
 )
+# Methods that drop a holder's sockets: called in the child (SQLAlchemy's close=False recipe) or in the
+# parent before the fork (everything inherited is closed, children open their own).
+RESET_IN_CHILD: frozenset[str] = frozenset({"dispose"})  # only with close=False
+RESET_BEFORE_FORK: frozenset[str] = frozenset({"dispose", "close", "close_all", "closeall"})
 
 # Constructors of a process made by fork (unless a spawn/forkserver context is used).
 PROCESS_CLASSES: frozenset[str] = frozenset(
@@ -87,13 +152,16 @@ POOL_CLASSES: frozenset[str] = frozenset(
     {"multiprocessing.Pool", "multiprocessing.pool.Pool", "billiard.Pool"}
 )
 EXECUTOR_CLASSES: frozenset[str] = frozenset(
-    {"concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor"}
+    {"concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor",
+     "loky.ProcessPoolExecutor"}
 )
 GET_CONTEXT: frozenset[str] = frozenset({"multiprocessing.get_context"})
 SET_START_METHOD: frozenset[str] = frozenset({"multiprocessing.set_start_method"})
 FORK_CALLS: frozenset[str] = frozenset({"os.fork", "os.forkpty"})
 REGISTER_AT_FORK: frozenset[str] = frozenset({"os.register_at_fork"})
 PARTIAL: frozenset[str] = frozenset({"functools.partial"})
+CONTEXT_MANAGERS: frozenset[str] = frozenset(
+    {"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 
 # Methods of a pool / executor whose first argument runs in a child, and where the child's
 # arguments are. Value: "apply" (args, kwds tuples), "map" (iterables), "submit" (*args).
@@ -109,8 +177,10 @@ POOL_METHODS: dict[str, str] = {
 }
 EXECUTOR_METHODS: dict[str, str] = {"submit": "submit", "map": "map"}
 
-# Celery: decorators that make a task; signal whose handlers run in each pool child.
+# Celery: decorators that make a task; base classes of class-based tasks; signal whose handlers run in
+# each pool child.
 CELERY_TASK_DECORATORS: frozenset[str] = frozenset({"task", "shared_task", "periodic_task"})
+CELERY_TASK_BASES: frozenset[str] = frozenset({"celery.Task", "celery.app.task.Task", "celery.task.Task"})
 CELERY_CHILD_SIGNALS: frozenset[str] = frozenset({"worker_process_init"})
 CELERY_CALL_METHODS: frozenset[str] = frozenset({"delay", "apply_async", "s", "si", "signature"})
 
@@ -118,17 +188,42 @@ CELERY_CALL_METHODS: frozenset[str] = frozenset({"delay", "apply_async", "s", "s
 RQ_ENQUEUE: dict[str, int] = {"enqueue": 0, "enqueue_call": 0, "enqueue_at": 1, "enqueue_in": 1}
 RQ_JOB_DECORATORS: frozenset[str] = frozenset({"rq.decorators.job", "rq.job"})
 
+# Web servers that load the app in a master and fork workers from it (gunicorn --preload, uWSGI
+# without lazy-apps): every request handler of the app module runs in a forked worker.
+PRELOAD_SERVER_HOOKS: frozenset[str] = frozenset({"post_fork", "post_worker_init"})
+
 START_METHODS: frozenset[str] = frozenset({"fork", "spawn", "forkserver"})
 # Start methods that do not fork: the child re-imports the module and inherits no socket. (forkserver
 # is not one: the server imports the main module once and forks every child from itself.)
 NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 
-# Modules whose names must appear in a file for it to make a connection we know. The analysis is per
-# module and resolves connect calls through imports, so a file naming none of these can have no finding.
-CONNECT_MODULES: frozenset[str] = frozenset(name.split(".")[0] for name in CONNECT_CALLS)
 # ... and a file must name at least one way of starting another process. Each entry point above is
 # recognised through one of these words appearing in the file (an import, a decorator or a method).
 CHILD_WORDS: tuple[str, ...] = (
-    "multiprocessing", "billiard", "ProcessPoolExecutor", "fork", "task", "enqueue", r"\brq\b",
-    "worker_process_init",
+    "multiprocessing", "billiard", "ProcessPoolExecutor", "fork", "task", "Task", "enqueue", r"\brq\b",
+    "worker_process_init", r"\bjob\b",
 )
+
+
+def connect_modules(clients: dict[str, str]) -> frozenset[str]:
+    """Top-level module names a file must mention to make one of ``clients`` (the cheap pre-scan)."""
+    names = {name.split(".")[0] for name in clients} | {name.split(".")[0] for name in IMPORTED_HOLDERS}
+    return frozenset(names)
+
+
+def driver_connects() -> dict[str, str]:
+    """The connect functions of the drivers forksafe's run-time knows (shared with zero-code mode)."""
+    try:
+        from forksafe.drivers import all_adapters
+    except Exception:  # the run-time is being rebuilt elsewhere: the catalogue above still stands
+        return {}
+    return {name: f"{adapter.name} connection" for adapter in all_adapters()
+            for name in adapter.connect_functions}
+
+
+def catalogue(extra: Optional[dict[str, str]] = None) -> dict[str, str]:
+    """Every known client constructor: this module's list, the drivers' and the user's."""
+    merged = dict(driver_connects())
+    merged.update(CLIENTS)
+    merged.update(extra or {})
+    return merged

@@ -76,11 +76,57 @@ def _target_names(target: ast.AST) -> Iterator[str]:
             yield node.id
 
 
+def relative_base(module: str, package: bool, level: int, name: Optional[str]) -> Optional[str]:
+    """The absolute module ``from <level dots><name> import ...`` means inside ``module``."""
+    if not module:
+        return None
+    parts = module.split(".")
+    drop = level - (1 if package else 0)
+    if drop > len(parts) or drop < 0:
+        return None
+    names = parts[: len(parts) - drop] + ([name] if name else [])
+    return ".".join(n for n in names if n) or None
+
+
+def import_aliases(tree: ast.Module, module: str = "", package: bool = False) -> dict[str, str]:
+    """Top-level imports only (``local name -> qualified name``): what another module re-exports. Cheap
+    enough to compute for every file of a project."""
+    aliases: dict[str, str] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom):
+            base = relative_base(module, package, stmt.level, stmt.module) if stmt.level else stmt.module
+            if base is None:
+                continue
+            for alias in stmt.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+    return aliases
+
+
+def top_level_imports(tree: ast.Module) -> frozenset[str]:
+    """Modules a file imports at top level (``import pkg.db`` gives ``pkg`` and ``pkg.db``)."""
+    names: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                names.add(alias.name)
+                names.add(alias.name.split(".")[0])
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+            names.add(stmt.module)
+    return frozenset(names)
+
+
 class ModuleIndex:
     """Everything the analysis looks up by name, built in one walk of the tree."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, module: str = "", package: bool = False) -> None:
         self.tree = tree
+        self.module = module  # dotted name, for relative imports ("" when unknown)
+        self.package = package  # an ``__init__.py``: relative imports start from itself
         self.imports: dict[str, str] = {}
         self.funcs: dict[int, FuncInfo] = {}
         self.module_funcs: dict[str, FuncInfo] = {}
@@ -160,10 +206,13 @@ class ModuleIndex:
                 local = alias.asname or alias.name.split(".")[0]
                 target = alias.name if alias.asname else local
             else:
-                if node.level or alias.name == "*":
+                if alias.name == "*":
+                    continue
+                base = self._relative(node) if node.level else node.module
+                if base is None:
                     continue
                 local = alias.asname or alias.name
-                target = f"{node.module}.{alias.name}"
+                target = f"{base}.{alias.name}"
             if func is None:
                 self.imports[local] = target
             else:
@@ -171,6 +220,10 @@ class ModuleIndex:
                 # Imports inside functions still say what the name means; keep the module-wide view
                 # unless the module itself binds the name differently.
                 self.imports.setdefault(local, target)
+
+    def _relative(self, node: ast.ImportFrom) -> Optional[str]:
+        """The absolute module of ``from ..x import y`` seen from this module, if its name is known."""
+        return relative_base(self.module, self.package, node.level, node.module)
 
     # -- lookups ----------------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> Optional[str]:

@@ -1,15 +1,19 @@
-"""Where connection-like objects are made: module globals, function locals, globals set from inside a
-function, and ``self.X`` set in ``__init__``.
+"""Where connection-like objects are made, and how they travel: a value tracker over one module.
 
-A name is tainted when it is bound to a known connect call (see knowledge.py), to a call of one of the
-module's own functions that returns such a call (a factory), or to something derived from a tainted
-name that shares its socket (``conn.cursor()``, ``engine.connect()``, ``client.db``).
+A value is tracked (an ``Origin``) when it comes from a known client constructor (knowledge.py), from a
+call of one of the module's own functions or methods that returns one (a factory, a ``@contextmanager``
+that yields one, a getter that returns a global), from a class whose ``__init__`` or body holds one
+(the instance holds the sockets), from another module of the project that exports one (``Exports``),
+or from a tracked value by a step that keeps its socket: ``conn.cursor()``, ``engine.connect()``,
+``sessionmaker(bind=engine)``, ``Session()``, ``client["db"]["coll"]``, ``[conn]``, ``{"c": conn}``.
+
+Every step is remembered (``Origin.steps``) so a finding can say how the object reached the child.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Optional
 
 from . import knowledge
@@ -18,18 +22,43 @@ from .scopes import FuncInfo, ModuleIndex, iter_scope, iter_statements
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a connection-like object bound to ``name`` was made."""
+    """Where a connection-like object bound to ``name`` was made, and how it got here."""
 
     name: str
-    line: int
-    what: str
-    chainable: bool = False  # attribute/item access gives another connection-like object (pymongo)
+    line: int  # the line that made the client (not the handle derived from it)
+    what: str  # "psycopg2.connect()"
+    chainable: bool = False  # attribute/item access gives another tracked object (pymongo, containers)
     root: Optional[str] = None  # the name this object was derived from (``Session`` -> ``engine``)
     main_guard: bool = False  # made under ``if __name__ == "__main__":`` (not when imported)
+    path: str = ""  # another module's file, when made there
+    steps: tuple[str, ...] = ()  # "conn.cursor() at line 12", "returned by get_db()"
+    kind: str = ""  # the catalogue's kind of client ("PostgreSQL connection")
+
+    def describe(self) -> str:
+        where = f"{self.path}:{self.line}" if self.path else f"line {self.line}"
+        text = f"{self.what} made at {where}"
+        return text + "".join(f" -> {step}" for step in self.steps)
+
+
+@dataclass
+class Exports:
+    """What one module offers others (pickled between lint processes, so plain data)."""
+
+    module: str
+    path: str
+    globals: dict[str, Origin] = field(default_factory=dict)  # import-time connections
+    factories: dict[str, Origin] = field(default_factory=dict)  # functions returning a fresh one
+    getters: dict[str, Origin] = field(default_factory=dict)  # functions returning a global one
+    uses: dict[str, list[Origin]] = field(default_factory=dict)  # globals a function reads (transitively)
+    # Lazily set globals (``global _s; _s = sessionmaker(...)``): who sets them, who reads them.
+    setters: dict[str, list[str]] = field(default_factory=dict)  # function -> lazy globals it may set
+    lazy_uses: dict[str, list[Origin]] = field(default_factory=dict)  # function -> lazy globals it reads
+
+    def __bool__(self) -> bool:
+        return bool(self.globals or self.factories or self.getters or self.uses or self.setters)
 
 
 Env = Callable[[str], Optional[Origin]]
-Made = tuple[str, bool, Optional[str]]  # (what, chainable, root name)
 
 
 def _main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
@@ -44,51 +73,70 @@ def _main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
     return spans
 
 
-def _root_of(origin: Origin) -> str:
-    return origin.root or origin.name
-
-
-def _root(node: ast.AST) -> Optional[ast.Name]:
+def root_name(node: ast.AST) -> Optional[ast.Name]:
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         node = node.func if isinstance(node, ast.Call) else node.value
     return node if isinstance(node, ast.Name) else None
 
 
 def _bindings(stmt: ast.stmt) -> Iterator[tuple[ast.AST, ast.AST]]:
-    """(target, value) pairs a statement binds."""
+    """(target, value) pairs a statement binds, tuples unpacked pairwise where they line up."""
+    pairs: list[tuple[ast.AST, ast.AST]] = []
     if isinstance(stmt, ast.Assign):
-        for target in stmt.targets:
-            yield target, stmt.value
+        pairs = [(t, stmt.value) for t in stmt.targets]
     elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-        yield stmt.target, stmt.value
+        pairs = [(stmt.target, stmt.value)]
     elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-        for item in stmt.items:
-            if item.optional_vars is not None:
-                yield item.optional_vars, item.context_expr
+        pairs = [(i.optional_vars, i.context_expr) for i in stmt.items if i.optional_vars is not None]
+    elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+        pairs = [(stmt.target, ast.Subscript(value=stmt.iter, slice=ast.Constant(0)))]
+    for target, value in pairs:
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                and len(target.elts) == len(value.elts):
+            yield from zip(target.elts, value.elts)
+        else:
+            yield target, value
+
+
+def _returned(func: FuncInfo) -> list[ast.AST]:
+    """Expressions ``func`` returns (or yields, for a context manager), nested defs excluded."""
+    if isinstance(func.node, ast.Lambda):
+        return [func.node.body]
+    values: list[ast.AST] = []
+    for node in iter_scope(func.body):
+        if isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
+            values.append(node.value)
+    return values
 
 
 class Taint:
-    def __init__(self, index: ModuleIndex, lazy: bool = False) -> None:
+    def __init__(self, index: ModuleIndex, clients: dict[str, str], safe: frozenset[str],
+                 externals: Optional[Callable[[str], Optional[Origin]]] = None,
+                 lazy: bool = False) -> None:
         self.index = index
-        self.factories: dict[str, str] = {}
+        self.clients = clients
+        self.safe = safe
+        self.external = externals or (lambda qual: None)
         self.module: dict[str, Origin] = {}
         self.local: dict[int, dict[str, Origin]] = {}
         self.global_in_func: list[tuple[FuncInfo, Origin]] = []
-        self.init_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin
+        self.class_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (instances)
+        self.body_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (class body)
+        self._returns: dict[int, Optional[Origin]] = {}  # id(FuncInfo) -> what it returns
+        self._busy: set[int] = set()
+        self.patched = any(index.qualname(s.call.func) in knowledge.PATCH_CALLS for s in index.calls)
         if lazy:
             return
-        self._find_factories()
-        self._scan(index.tree.body, self._module_env, into=self.module)
+        self._imported_holders()
+        for cls in index.all_classes:
+            self.class_attrs[id(cls)] = self._class_attrs(cls)
+        self._scan(list(index.tree.body), self._module_env, into=self.module)
         guarded = _main_guard_lines(index.tree)
         for name, origin in list(self.module.items()):
-            if any(start <= origin.line <= end for start, end in guarded):
+            if any(start <= origin.line <= end for start, end in guarded) and not origin.path:
                 self.module[name] = replace(origin, main_guard=True)
         for info in index.funcs.values():
             self._function(info)
-        for cls_id, methods in index.methods.items():
-            init = methods.get("__init__")
-            if init is not None:
-                self.init_attrs[cls_id] = self._self_attrs(init)
 
     # -- environments -----------------------------------------------------------------------------
     def _module_env(self, name: str) -> Optional[Origin]:
@@ -103,57 +151,230 @@ class Taint:
 
         return env
 
-    # -- classification ---------------------------------------------------------------------------
-    def conn_expr(self, expr: ast.AST, env: Env) -> Optional[Made]:
-        """(what, chainable, root) if ``expr`` makes or derives a connection-like object."""
-        if isinstance(expr, ast.Await):
-            return self.conn_expr(expr.value, env)
+    def _imported_holders(self) -> None:
+        """``from django.db import connection``: the imported name is itself a holder; ``from db
+        import conn`` with ``conn`` a connection another project module made at import time."""
+        for stmt in iter_scope(list(self.index.tree.body)):
+            if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                continue
+            for alias in stmt.names:
+                local = alias.asname or alias.name.split(".")[0]
+                qual = self.index.imports.get(local)
+                if qual is None:
+                    continue
+                if qual in knowledge.IMPORTED_HOLDERS:
+                    kind = knowledge.IMPORTED_HOLDERS[qual]
+                    self.module[local] = Origin(local, stmt.lineno, qual, True, kind=kind)
+                    continue
+                found = self.external(qual)
+                if found is not None:
+                    self.module[local] = replace(found, name=local)
+
+    # -- values -----------------------------------------------------------------------------------
+    def _client(self, call: ast.Call, qual: str) -> Optional[Origin]:
+        lazy = knowledge.LAZY_WHEN.get(qual)
+        if lazy is not None and any(k.arg == lazy[0] and isinstance(k.value, ast.Constant)
+                                    and k.value.value == lazy[1] for k in call.keywords):
+            return None
+        poolless = knowledge.POOLLESS_WHEN.get(qual)
+        if poolless is not None and any(k.arg == poolless[0] and self.index.qualname(k.value) == poolless[1]
+                                        for k in call.keywords):
+            return None
+        if self.patched and qual.split(".")[0] in knowledge.PATCHED_CLIENT_MODULES:
+            return None
+        kind = self.clients[qual]
+        chainable = "Mongo" in kind or "Flask" in kind
+        return Origin("", call.lineno, f"{qual}()", chainable, kind=kind)
+
+    def value(self, expr: ast.AST, env: Env) -> Optional[Origin]:
+        """The tracked object ``expr`` evaluates to, if any."""
+        if isinstance(expr, (ast.Await, ast.Starred, ast.NamedExpr)):
+            return self.value(expr.value, env)
         if isinstance(expr, ast.IfExp):
-            return self.conn_expr(expr.body, env) or self.conn_expr(expr.orelse, env)
+            return self.value(expr.body, env) or self.value(expr.orelse, env)
         if isinstance(expr, ast.BoolOp):
             for value in expr.values:
-                found = self.conn_expr(value, env)
+                found = self.value(value, env)
                 if found:
                     return found
             return None
+        if isinstance(expr, ast.Name):
+            return env(expr.id) or self._class_holder(expr.id)
+        if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+            return self._container([self.value(e, env) for e in expr.elts])
+        if isinstance(expr, ast.Dict):
+            return self._container([self.value(v, env) for v in expr.values])
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            return self._container([self.value(expr.elt, env)])
+        if isinstance(expr, ast.DictComp):
+            return self._container([self.value(expr.value, env)])
         if isinstance(expr, ast.Call):
-            qual = self.index.qualname(expr.func)
-            if qual in knowledge.SAFE_CALLS:
-                return None
-            if qual in knowledge.CONNECT_CALLS:
-                return f"{qual}()", qual is not None and "MongoClient" in qual, None
-            if isinstance(expr.func, ast.Name) and expr.func.id in self.factories \
-                    and qual is None:
-                return f"{expr.func.id}() -> {self.factories[expr.func.id]}", False, None
-            if qual in knowledge.WRAPPING_CALLS:
-                for arg in list(expr.args) + [k.value for k in expr.keywords]:
-                    wrapped = env(arg.id) if isinstance(arg, ast.Name) else None
-                    if wrapped is not None:
-                        return f"{qual}({wrapped.name})", False, _root_of(wrapped)
-            if isinstance(expr.func, ast.Attribute) and expr.func.attr in knowledge.DERIVED_METHODS:
-                root = _root(expr.func.value)
-                origin = env(root.id) if root is not None else None
-                if origin is not None:
-                    return f"{ast.unparse(expr.func)}()", origin.chainable, _root_of(origin)
-            return None
+            return self._call(expr, env)
         if isinstance(expr, (ast.Attribute, ast.Subscript)):
-            root = _root(expr)
-            origin = env(root.id) if root is not None else None
-            if origin is not None and origin.chainable:
-                return ast.unparse(expr), True, _root_of(origin)
+            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
+                    and expr.value.id == "self":
+                held = env(f"self.{expr.attr}")
+                if held is not None:
+                    return held
+            qual = self.index.qualname(expr)
+            if qual is not None:
+                if qual in knowledge.IMPORTED_HOLDERS:
+                    return Origin("", expr.lineno, qual, True, kind=knowledge.IMPORTED_HOLDERS[qual])
+                found = self.external(qual)
+                if found is not None:
+                    return found
+            base = self.value(expr.value, env)
+            if base is not None and base.chainable:
+                return self._derive(base, expr)
         return None
+
+    def _container(self, items: list[Optional[Origin]]) -> Optional[Origin]:
+        for item in items:
+            if item is not None:
+                return replace(item, chainable=True)
+        return None
+
+    def _derive(self, base: Origin, expr: ast.AST) -> Origin:
+        line = getattr(expr, "lineno", base.line)
+        step = f"{ast.unparse(expr)} at line {line}"
+        steps = base.steps
+        if steps and steps[-1].endswith(f" at line {line}") and not steps[-1].startswith("returned by"):
+            steps = steps[:-1]  # client["app"]["users"]: one step per line, the outermost
+        steps = steps + (step,)
+        return replace(base, root=base.root or base.name or None, steps=steps)
+
+    def _call(self, expr: ast.Call, env: Env) -> Optional[Origin]:
+        func = expr.func
+        qual = self.index.qualname(func)
+        if qual in self.safe or qual in knowledge.PARTIAL:
+            return None
+        if qual in self.clients:
+            return self._client(expr, qual)
+        if qual in knowledge.WRAPPING_CALLS:
+            for arg in list(expr.args) + [k.value for k in expr.keywords]:
+                wrapped = self.value(arg, env)
+                if wrapped is not None:
+                    return self._derive(wrapped, expr)
+            return None
+        if qual is not None:
+            found = self.external(qual + "()")
+            if found is not None:
+                return replace(found, steps=found.steps + (f"{ast.unparse(func)}() at line {expr.lineno}",))
+        if isinstance(func, ast.Name):
+            target = self.index.function_named(func.id, None) if env(func.id) is None else None
+            owner = self.index.resolve(func.id, None)
+            if target is not None and owner is None and qual is None:
+                return self._returned_by(target, expr)
+            if func.id in self.index.classes and env(func.id) is None:
+                return self.instance(self.index.classes[func.id], expr)
+            called = env(func.id)
+            if called is not None:  # ``Session()`` from a tracked sessionmaker
+                return self._derive(called, expr)
+            return None
+        if isinstance(func, ast.Attribute):
+            if isinstance(func.value, ast.Name) and func.value.id in self.index.classes \
+                    and env(func.value.id) is None:  # ``DB.connect()`` classmethod / staticmethod factory
+                method = self.index.methods.get(id(self.index.classes[func.value.id]), {}).get(func.attr)
+                if method is not None:
+                    return self._returned_by(method, expr)
+            base = self.value(func.value, env)
+            if base is not None and (func.attr in knowledge.DERIVED_METHODS or base.chainable):
+                return self._derive(base, expr)
+        return None
+
+    def _returned_by(self, func: FuncInfo, call: ast.Call) -> Optional[Origin]:
+        made = self.returns(func)
+        if made is None:
+            return None
+        step = f"returned by {func.name}() at line {call.lineno}"
+        return replace(made, steps=made.steps + (step,))
+
+    def returns(self, func: FuncInfo) -> Optional[Origin]:
+        """What a call of ``func`` gives back, when it is tracked (memoised; recursion is cut)."""
+        key = id(func)
+        if key in self._returns:
+            return self._returns[key]
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        local: dict[str, Origin] = {}
+        if not isinstance(func.node, ast.Lambda):
+            self._scan(list(func.node.body), self._chain(local, func), into=local)
+        found: Optional[Origin] = None
+        for value in _returned(func):
+            found = self.value(value, self._chain(local, func))
+            if found is not None:
+                break
+        self._busy.discard(key)
+        self._returns[key] = found
+        return found
+
+    def _chain(self, local: dict[str, Origin], func: FuncInfo) -> Env:
+        outer = self.env_for(func)
+
+        def env(name: str) -> Optional[Origin]:
+            if name in local:
+                return local[name]
+            if name == "self" and func.cls is not None:
+                return None
+            return outer(name)
+
+        return env
+
+    def instance(self, cls: ast.ClassDef, call: ast.Call) -> Optional[Origin]:
+        """``Repo()``: the instance holds what its ``__init__`` (or class body) connected."""
+        attrs = self.class_attrs.get(id(cls), {})
+        if not attrs:
+            return None
+        attr, held = next(iter(attrs.items()))
+        step = f"held as .{attr} by {cls.name}() made at line {call.lineno}"
+        return replace(held, chainable=True, steps=held.steps + (step,))
+
+    def _class_holder(self, name: str) -> Optional[Origin]:
+        """A module class whose body made a connection (``class DB: conn = connect()``)."""
+        cls = self.index.classes.get(name)
+        if cls is None:
+            return None
+        held = self.body_attrs.get(id(cls))
+        if not held:
+            return None
+        attr, origin = next(iter(held.items()))
+        return replace(origin, chainable=True, steps=origin.steps + (f"class attribute {name}.{attr}",))
 
     # -- scans ------------------------------------------------------------------------------------
     def _scan(self, body: list[ast.stmt], env: Env, into: Optional[dict[str, Origin]] = None,
               only: Optional[set[str]] = None) -> dict[str, Origin]:
         found: dict[str, Origin] = {} if into is None else into
+
+        def lookup(name: str) -> Optional[Origin]:
+            return found.get(name) if only is None or name in only else None
+
+        def chained(name: str) -> Optional[Origin]:
+            return lookup(name) or env(name)
+
         for stmt in iter_statements(body):
             for target, value in _bindings(stmt):
-                if not isinstance(target, ast.Name) or (only is not None and target.id not in only):
-                    continue
-                made = self.conn_expr(value, env)
-                if made is not None:
-                    found[target.id] = Origin(target.id, stmt.lineno, *made)
+                made = self.value(value, chained)
+                if isinstance(target, ast.Name):
+                    if only is not None and target.id not in only:
+                        continue
+                    if made is not None:
+                        found[target.id] = replace(made, name=target.id)
+                    elif target.id in found and not isinstance(stmt, (ast.For, ast.AsyncFor)):
+                        del found[target.id]  # rebound to something else: flow-sensitive kill
+                elif isinstance(target, ast.Subscript) and made is not None:
+                    holder = root_name(target)
+                    if holder is not None and (only is None or holder.id in only):
+                        found.setdefault(holder.id, replace(made, name=holder.id, chainable=True))
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                call = stmt.value
+                if isinstance(call.func, ast.Attribute) and call.func.attr in ("append", "add", "extend",
+                                                                                 "insert", "setdefault") \
+                        and isinstance(call.func.value, ast.Name) and call.args:
+                    holder_name = call.func.value.id
+                    made = self.value(call.args[-1], chained)
+                    if made is not None and (only is None or holder_name in only):
+                        found.setdefault(holder_name, replace(made, name=holder_name, chainable=True))
         return found
 
     def _function(self, info: FuncInfo) -> None:
@@ -166,32 +387,41 @@ class Taint:
             made = self._scan(list(info.node.body), self.env_for(info), only=info.globals)
             self.global_in_func.extend((info, origin) for origin in made.values())
 
-    def _self_attrs(self, init: FuncInfo) -> dict[str, Origin]:
+    def _class_attrs(self, cls: ast.ClassDef) -> dict[str, Origin]:
+        """Attributes an instance holds from birth: ``self.X = ...`` in ``__init__`` (and the methods
+        it calls on ``self``), and ``X = ...`` in the class body."""
         attrs: dict[str, Origin] = {}
-        env = self.env_for(init)
-        for stmt in iter_statements(list(init.body)):  # type: ignore[arg-type]
-            for target, value in _bindings(stmt):
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                        and target.value.id == "self":
-                    made = self.conn_expr(value, env)
-                    if made is not None:
-                        attrs[target.attr] = Origin(f"self.{target.attr}", stmt.lineno, made[0])
+        body: dict[str, Origin] = {}
+        for stmt in cls.body:
+            for target, value in _bindings(stmt) if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else ():
+                made = self.value(value, self._module_env)
+                if made is not None and isinstance(target, ast.Name):
+                    body[target.id] = attrs[target.id] = replace(made, name=f"{cls.name}.{target.id}")
+        self.body_attrs[id(cls)] = body
+        methods = self.index.methods.get(id(cls), {})
+        init = methods.get("__init__")
+        todo = [init] if init is not None else []
+        seen: set[int] = set()
+        while todo:
+            method = todo.pop()
+            if id(method) in seen or isinstance(method.node, ast.Lambda):
+                continue
+            seen.add(id(method))
+            local: dict[str, Origin] = {}
+            env = self._chain(local, method)
+            for stmt in iter_statements(list(method.node.body)):
+                for target, value in _bindings(stmt):
+                    made = self.value(value, env)
+                    if isinstance(target, ast.Name) and made is not None:
+                        local[target.id] = made
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                            and target.value.id == "self" and made is not None:
+                        held = replace(made, name=f"self.{target.attr}")
+                        attrs[target.attr] = local[f"self.{target.attr}"] = held
+            for node in iter_scope(method.body):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+                    called = methods.get(node.func.attr)
+                    if called is not None:
+                        todo.append(called)
         return attrs
-
-    def _find_factories(self) -> None:
-        """Module functions that return a fresh connection; two rounds catch a factory of a factory."""
-        for _ in range(2):
-            for name, info in self.index.module_funcs.items():
-                if name in self.factories:
-                    continue
-                if isinstance(info.node, ast.Lambda):
-                    continue
-                local: dict[str, Origin] = {}
-                body = list(info.node.body)
-                self._scan(body, local.get, into=local)
-                for node in iter_scope(body):
-                    if isinstance(node, ast.Return) and node.value is not None:
-                        made = self.conn_expr(node.value, local.get)
-                        if made is not None:
-                            self.factories[name] = made[0]
-                            break

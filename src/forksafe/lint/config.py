@@ -1,0 +1,211 @@
+"""What a lint run knows beyond the source: the client catalogue (built-in, drivers', the user's), and
+which app modules a pre-forking web server loads before it forks (gunicorn ``--preload`` / uWSGI
+without ``lazy-apps``).
+
+User entries live in ``pyproject.toml``::
+
+    [tool.forksafe.lint]
+    clients = ["mycompany.db.connect", "vendor.Client"]   # or a table: {"vendor.Client" = "vendor client"}
+    safe = ["mycompany.db.forksafe_connect"]
+    preload = ["myapp.wsgi"]                               # app modules loaded before the fork
+
+Server configuration is read where it is found under the linted paths: ``gunicorn.conf.py`` /
+``gunicorn_config.py`` (``preload_app = True``; a ``post_fork`` hook that disposes or closes counts as
+the fix), ``Procfile`` command lines (``gunicorn --preload app:app``), uWSGI ``*.ini`` files (a
+``module``/``wsgi-file`` without ``lazy-apps``/``lazy``).
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import importlib
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from . import knowledge
+
+
+class ConfigError(ValueError):
+    """A ``[tool.forksafe.lint]`` table that cannot be used; the message says what to write instead."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    clients: dict[str, str] = field(default_factory=knowledge.catalogue)
+    safe: frozenset[str] = knowledge.SAFE_CALLS
+    # (directory of the config, app module) -> how we know it is preloaded; directory "" for anywhere
+    preload: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def connect_modules(self) -> frozenset[str]:
+        return knowledge.connect_modules(self.clients)
+
+    def preloaded(self, path: str, module: str) -> Optional[str]:
+        """How we know the module at ``path`` is loaded before the server forks, if it is."""
+        if not module or not self.preload:
+            return None
+        full = os.path.abspath(path)
+        for (root, name), via in self.preload.items():
+            if name == module and (not root or full.startswith(root + os.sep)):
+                return via
+        return None
+
+
+def _pyproject(start: str) -> Optional[str]:
+    here = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    while True:
+        candidate = os.path.join(here, "pyproject.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _user_table(path: str) -> dict[str, object]:
+    reader: Any = None
+    for name in ("tomllib", "tomli"):  # tomllib from 3.11; without either the catalogue is used as is
+        try:
+            reader = importlib.import_module(name)
+            break
+        except ImportError:
+            continue
+    if reader is None:
+        return {}
+    with open(path, "rb") as handle:
+        doc = reader.load(handle)
+    tool = doc.get("tool", {})
+    table = tool.get("forksafe", {}).get("lint", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.forksafe.lint] must be a table")
+    return table
+
+
+def _names(value: object, key: str, path: str) -> dict[str, str]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return {v: "client" for v in value}
+    if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return dict(value)
+    raise ConfigError(f"{path}: [tool.forksafe.lint] {key} must be a list of dotted names, e.g. "
+                      f'{key} = ["mylib.connect"]')
+
+
+_APP = re.compile(r"([A-Za-z_][\w.]*)(?::[\w.()]+)?$")
+
+
+def _app_module(spec: str) -> Optional[str]:
+    spec = spec.strip().strip("'\"")
+    if spec.endswith(".py"):
+        return spec[:-3].replace("/", ".").lstrip(".")
+    match = _APP.match(spec)
+    return match.group(1) if match else None
+
+
+def _gunicorn_conf(path: str) -> tuple[bool, bool]:
+    """(preload_app set, a post_fork-style hook resets connections) from a gunicorn config file."""
+    try:
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError):
+        return False, False
+    preload = reset = False
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "preload_app"
+                                                for t in stmt.targets):
+            preload = isinstance(stmt.value, ast.Constant) and bool(stmt.value.value)
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in knowledge.PRELOAD_SERVER_HOOKS:
+            reset = reset or any(isinstance(n, ast.Attribute) and n.attr in knowledge.RESET_BEFORE_FORK
+                                 for n in ast.walk(stmt))
+    return preload, reset
+
+
+def _procfile(path: str, conf_preload: bool) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    root = os.path.dirname(os.path.abspath(path))
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            words = line.split()
+            if "gunicorn" not in {os.path.basename(w) for w in words}:
+                continue
+            preload = conf_preload or "--preload" in words
+            if not preload:
+                continue
+            start = next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1
+            skip_next = False
+            for word in words[start:]:
+                if skip_next:
+                    skip_next = False
+                    continue
+                if word.startswith("-"):
+                    skip_next = "=" not in word and word not in ("--preload", "--reload", "--daemon", "-D")
+                    continue
+                module = _app_module(word)
+                if module:
+                    found[(root, module)] = f"gunicorn --preload ({os.path.basename(path)} line {number})"
+                break
+    return found
+
+
+def _uwsgi(path: str) -> dict[tuple[str, str], str]:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.Error:
+        return {}
+    if not parser.has_section("uwsgi"):
+        return {}
+    section = parser["uwsgi"]
+    lazy = any(section.get(k, "false").strip().lower() in ("true", "1", "yes", "on")
+               for k in ("lazy-apps", "lazy"))
+    if lazy:
+        return {}
+    for key in ("module", "wsgi-file", "wsgi"):
+        value = section.get(key)
+        if value:
+            module = _app_module(value)
+            if module:
+                root = os.path.dirname(os.path.abspath(path))
+                return {(root, module): f"uWSGI without lazy-apps ({os.path.basename(path)})"}
+    return {}
+
+
+def _server_configs(roots: Iterable[str]) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    for root in roots:
+        if not os.path.isdir(root):
+            continue
+        for here, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__",
+                                                                              "site-packages")]
+            conf_preload = conf_reset = False
+            for name in ("gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py"):
+                if name in files:
+                    p, r = _gunicorn_conf(os.path.join(here, name))
+                    conf_preload, conf_reset = conf_preload or p, conf_reset or r
+            if "Procfile" in files and not conf_reset:
+                found.update(_procfile(os.path.join(here, "Procfile"), conf_preload))
+            for name in files:
+                if name.endswith(".ini"):
+                    found.update(_uwsgi(os.path.join(here, name)))
+    return found
+
+
+def load(paths: Iterable[str]) -> Settings:
+    """Settings for linting ``paths``: the nearest pyproject.toml's table and the server configs."""
+    paths = list(paths)
+    clients = knowledge.catalogue()
+    safe = set(knowledge.SAFE_CALLS)
+    preload = _server_configs(paths)
+    pyproject = _pyproject(paths[0]) if paths else None
+    if pyproject is not None:
+        table = _user_table(pyproject)
+        clients.update(_names(table.get("clients", []), "clients", pyproject))
+        safe.update(_names(table.get("safe", []), "safe", pyproject))
+        for module in _names(table.get("preload", []), "preload", pyproject):
+            preload[("", module)] = f"preloaded app module ({os.path.basename(pyproject)})"
+    for name in safe:
+        clients.pop(name, None)
+    return Settings(clients, frozenset(safe), preload)

@@ -1,0 +1,144 @@
+"""Across the modules of a project: module names from file paths, what each module exports, and the
+second pass that re-checks a module with what its imports export.
+
+Pass one lints every file alone (in parallel for large trees) and keeps, per module, its exports
+(import-time connections, factories, getters, helpers that touch a connection), the names it imports
+and the functions it hands to a child in another module (``queue.enqueue(tasks.job)``). Pass two
+re-lints only the few modules that start children and import an exporting module, or that another
+module forks into.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from .findings import Finding
+from .taint import Exports, Origin
+
+
+@dataclass
+class FileResult:
+    """Pass one's answer for one file (plain data: it crosses process boundaries)."""
+
+    path: str
+    module: str
+    findings: list[Finding]
+    exports: Optional[Exports] = None
+    imports: frozenset[str] = frozenset()
+    has_entries: bool = False
+    remote: list[tuple[str, str, str]] = field(default_factory=list)
+    resets_at_import: bool = False  # disposes/closes a connection holder at module level
+    import_calls: frozenset[str] = frozenset()  # qualified names this module calls at import time
+    aliases: dict[str, str] = field(default_factory=dict)  # top-level imports: what it re-exports
+    children: bool = False  # mentions a way of starting another process (pass two may look again)
+
+
+_PACKAGE_DIRS: dict[str, bool] = {}
+
+
+def _is_package(directory: str) -> bool:
+    known = _PACKAGE_DIRS.get(directory)
+    if known is None:
+        known = _PACKAGE_DIRS[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
+    return known
+
+
+def module_name(path: str) -> tuple[str, bool]:
+    """(dotted module name, is a package ``__init__``) as Python would import the file: packages
+    upward while ``__init__.py`` exists; a loose script is its own top-level module."""
+    directory, base = os.path.split(os.path.abspath(path))
+    stem = base[:-3] if base.endswith(".py") else base
+    package = stem == "__init__"
+    parts = [] if package else [stem]
+    while _is_package(directory):
+        parts.insert(0, os.path.basename(directory))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return ".".join(parts), package
+
+
+def split_qualname(qual: str, modules: dict[str, object]) -> Optional[tuple[str, str]]:
+    """``pkg.db.get_conn`` -> (``pkg.db``, ``get_conn``) for the longest module prefix we know."""
+    parts = qual.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:i])
+        if module in modules:
+            return module, ".".join(parts[i:])
+    return None
+
+
+class ProjectExports:
+    """The ``Externals`` the analysis asks about other modules. A name a module only imports
+    (``from .models import db`` in ``rest.py``) is followed to where it was made."""
+
+    def __init__(self, exports: dict[str, Exports],
+                 aliases: Optional[dict[str, dict[str, str]]] = None) -> None:
+        self.by_module = exports
+        self.aliases = aliases or {}
+        self._modules: dict[str, object] = {**self.aliases, **self.by_module}
+
+    def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
+        found = split_qualname(qual, self._modules)
+        if found is None or depth > 5:
+            return None
+        module, name = found
+        exports = self.by_module.get(module)
+        head = name.split(".")[0]
+        if exports is not None and (head in exports.globals or name in exports.factories
+                                    or name in exports.getters or name in exports.uses):
+            return exports, name
+        target = self.aliases.get(module, {}).get(head)
+        if target is not None and target != qual:
+            rest = name[len(head):]
+            return self._find(target + rest, depth + 1)
+        return (exports, name) if exports is not None else None
+
+    def value(self, qual: str) -> Optional[Origin]:
+        call = qual.endswith("()")
+        found = self._find(qual[:-2] if call else qual)
+        if found is None:
+            return None
+        exports, name = found
+        if call:
+            return exports.factories.get(name) or exports.getters.get(name)
+        return exports.globals.get(name)
+
+    def inherited(self, qual: str) -> list[Origin]:
+        found = self._find(qual)
+        if found is None:
+            return []
+        exports, name = found
+        out: list[Origin] = []
+        getter = exports.getters.get(name)
+        if getter is not None:
+            short = exports.module.rsplit(".", 1)[-1]
+            out.append(replace(getter, steps=getter.steps + (f"returned by {short}.{name}()",)))
+        out.extend(exports.uses.get(name, []))
+        return out
+
+    def setters(self, qual: str) -> set[str]:
+        """``module.global`` names a call of ``qual`` may set lazily (in the process that calls it)."""
+        found = self._find(qual)
+        if found is None:
+            return set()
+        exports, name = found
+        return {f"{exports.module}.{g}" for g in exports.setters.get(name, [])}
+
+    def lazy_uses(self, qual: str) -> list[tuple[str, Origin]]:
+        """(``module.global``, origin) for the lazily set globals a call of ``qual`` reads."""
+        found = self._find(qual)
+        if found is None:
+            return []
+        exports, name = found
+        return [(f"{exports.module}.{o.name}", o) for o in exports.lazy_uses.get(name, [])]
+
+    def touches(self, imports: frozenset[str]) -> bool:
+        """Whether a module importing ``imports`` can reach anything exported (``import pkg`` reaches
+        ``pkg.db``)."""
+        prefixes = {q + "." for q in imports}
+        return any(self._find(q) is not None or q in self.by_module for q in imports) or \
+            any(m.startswith(p) for m in self.by_module for p in prefixes)

@@ -1,0 +1,21 @@
+"""A class attribute holds the client (made at import); a classmethod hands it to the workers."""
+from concurrent.futures import ProcessPoolExecutor
+
+import requests
+
+
+class Api:
+    session = requests.Session()
+
+    @classmethod
+    def fetch(cls, url):
+        return cls.session.get(url).text
+
+
+def download(url):
+    return Api.fetch(url)  # expect: FS101 "requests.Session() made at line 8" "class attribute Api.session"
+
+
+def main(urls):
+    with ProcessPoolExecutor(4) as ex:
+        return list(ex.map(download, urls))

@@ -1,0 +1,4 @@
+"""Where the Flask-SQLAlchemy object is made."""
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
