@@ -1,0 +1,104 @@
+"""The HTTP clients the fork programs drive, as a user writes them: make, GET, close.
+
+Each client is made by the parent with the server's certificate trusted, answers ``get(path)``
+with ``(body, X-Conn)`` (the server's number for the TCP connection that carried the request) and
+can hold two requests open at once (``two_at_once``), so the parent's pool has two keep-alive
+connections. Async clients run on the event loop their caller passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any, Callable, Iterator
+
+TIMEOUT = 3.0  # a read that would hang on a shared socket fails instead (bounded controls)
+
+
+class Sync:
+    def __init__(self, kind: str, base: str, cert: str) -> None:
+        self.kind, self.base, self.cert = kind, base, cert
+        if kind == "requests":
+            import requests
+
+            self.client: Any = requests.Session()
+        elif kind == "urllib3":
+            import urllib3
+
+            self.client = urllib3.PoolManager(ca_certs=cert, timeout=TIMEOUT, retries=False, maxsize=4)
+        elif kind == "httpx":
+            import httpx
+
+            self.client = httpx.Client(verify=cert, timeout=TIMEOUT)
+        else:
+            raise ValueError(f"unknown client {kind!r}")
+
+    def get(self, path: str) -> tuple[str, str]:
+        with self._open(path) as (body, conn):
+            return body(), conn
+
+    @contextlib.contextmanager
+    def _open(self, path: str) -> Iterator[tuple[Callable[[], str], str]]:
+        url = self.base + path
+        if self.kind == "requests":
+            r = self.client.get(url, timeout=TIMEOUT, stream=True, verify=self.cert)
+            try:
+                yield (lambda: r.text), r.headers["X-Conn"]
+            finally:
+                r.close()
+        elif self.kind == "urllib3":
+            r = self.client.request("GET", url, preload_content=False)
+            try:
+                yield (lambda: r.read().decode()), r.headers["X-Conn"]
+            finally:
+                r.release_conn()
+        else:
+            with self.client.stream("GET", url) as r:
+                yield (lambda: r.read().decode()), r.headers["X-Conn"]
+
+    def two_at_once(self, first: str, second: str) -> list[tuple[str, str]]:
+        with self._open(first) as (body1, conn1), self._open(second) as (body2, conn2):
+            return [(body1(), conn1), (body2(), conn2)]
+
+    def close(self) -> None:
+        if self.kind == "urllib3":
+            self.client.clear()
+        else:
+            self.client.close()
+
+
+class Async:
+    """httpx.AsyncClient; every call runs to completion on ``loop``."""
+
+    def __init__(self, kind: str, base: str, cert: str) -> None:
+        import httpx
+
+        self.kind, self.base = kind, base
+        self.client = httpx.AsyncClient(verify=cert, timeout=TIMEOUT)
+
+    async def get(self, path: str) -> tuple[str, str]:
+        r = await self.client.get(self.base + path)
+        return r.text, r.headers["X-Conn"]
+
+    async def two_at_once(self, first: str, second: str) -> list[tuple[str, str]]:
+        async with self.client.stream("GET", self.base + first) as r1, \
+                self.client.stream("GET", self.base + second) as r2:
+            return [((await r1.aread()).decode(), r1.headers["X-Conn"]),
+                    ((await r2.aread()).decode(), r2.headers["X-Conn"])]
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+CLIENTS = ("requests", "urllib3", "httpx", "httpx-async")
+
+
+def make(kind: str, base: str, cert: str) -> Any:
+    return Async(kind, base, cert) if kind.endswith("-async") else Sync(kind, base, cert)
+
+
+def run_on(loop: "asyncio.AbstractEventLoop | None", value: Any) -> Any:
+    """``value`` itself for a sync client, the result of the awaitable for an async one."""
+    if loop is not None and asyncio.iscoroutine(value):
+        return loop.run_until_complete(value)
+    return value
