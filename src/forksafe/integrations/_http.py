@@ -18,6 +18,7 @@ import os
 import queue
 import sys
 import threading
+from types import FrameType
 from typing import Any, Callable, Optional
 
 from .._fork import state
@@ -95,7 +96,7 @@ def client_ownership(default_label: str, kind: str = "client") -> Ownership:
     """
     user = user_frame(2)
     label = default_label
-    frame = sys._getframe(1)
+    frame: Optional[FrameType] = sys._getframe(1)
     while frame is not None and frame is not user:
         root = str(frame.f_globals.get("__name__", "")).partition(".")[0]
         if root and root != "forksafe":
@@ -117,7 +118,7 @@ def stamp(obj: Any) -> None:
     obj._forksafe_gen = state.generation
 
 
-def fresh_queue_state(q: "queue.Queue[Any]") -> None:
+def fresh_queue_state(q: queue.Queue[Any]) -> None:
     """Give a fork-copied queue new locks and no items; the parent's items are kept alive."""
     abandon(q.queue)  # the parent's pooled connections: never closed, never collected here
     q.mutex = threading.Lock()
@@ -125,4 +126,4 @@ def fresh_queue_state(q: "queue.Queue[Any]") -> None:
     q.not_full = threading.Condition(q.mutex)
     q.all_tasks_done = threading.Condition(q.mutex)
     q.unfinished_tasks = 0
-    q._init(q.maxsize)  # type: ignore[attr-defined]  # the subclass's own empty container
+    q._init(q.maxsize)  # the subclass's own empty container

@@ -64,9 +64,9 @@ def install() -> None:
         manager_cls = urllib3.poolmanager.PoolManager
         p = _patches
         # Objects made before install() belong to this generation (class-level defaults).
-        for cls in (pool_cls, manager_cls):
-            p.replace(cls, "_forksafe_gen", state.generation)
-            p.replace(cls, "_forksafe_own", None)
+        for owner in (pool_cls, manager_cls):
+            p.replace(owner, "_forksafe_gen", state.generation)
+            p.replace(owner, "_forksafe_own", None)
         p.replace(conn_cls, "_forksafe_origin", "<unknown>")
         p.wrap(conn_cls, "_new_conn", _leasing_new_conn)
         p.wrap(conn_cls, "close", _releasing_close)
@@ -134,7 +134,7 @@ def _pool_init(original: Callable[..., None]) -> Callable[..., None]:
     return __init__
 
 
-def _settle_queue(q: "queue.Queue[Any]") -> None:
+def _settle_queue(q: queue.Queue[Any]) -> None:
     if getattr(q, "_forksafe_gen", state.generation) != state.generation:
         fresh_queue_state(q)
         q._forksafe_gen = state.generation  # type: ignore[attr-defined]
@@ -202,7 +202,7 @@ def _renew_pool(pool: Any, *, claim: bool) -> None:
         if isinstance(q, queue.Queue):
             fresh_queue_state(q)
             for _ in range(q.maxsize):
-                q._put(None)  # type: ignore[attr-defined]  # urllib3's "room for one more" marker
+                q._put(None)  # urllib3's "room for one more" marker
             q._forksafe_gen = state.generation  # type: ignore[attr-defined]
         elif q is not None:  # a QueueCls that is not a queue.Queue: replace it whole
             abandon(q)

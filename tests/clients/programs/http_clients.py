@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from typing import Any, Callable, Iterator
 
 TIMEOUT = 3.0  # a read that would hang on a shared socket fails instead (bounded controls)
@@ -21,15 +22,15 @@ class Sync:
         if kind == "requests":
             import requests
 
-            self.client: Any = requests.Session()
+            self.client: Any = requests.Session()  # MADE
         elif kind == "urllib3":
             import urllib3
 
-            self.client = urllib3.PoolManager(ca_certs=cert, timeout=TIMEOUT, retries=False, maxsize=4)
+            self.client = urllib3.PoolManager(ca_certs=cert, timeout=TIMEOUT, maxsize=4)  # MADE
         elif kind == "httpx":
             import httpx
 
-            self.client = httpx.Client(verify=cert, timeout=TIMEOUT)
+            self.client = httpx.Client(verify=cert, timeout=TIMEOUT)  # MADE
         else:
             raise ValueError(f"unknown client {kind!r}")
 
@@ -74,7 +75,7 @@ class Async:
         import httpx
 
         self.kind, self.base = kind, base
-        self.client = httpx.AsyncClient(verify=cert, timeout=TIMEOUT)
+        self.client = httpx.AsyncClient(verify=cert, timeout=TIMEOUT)  # MADE
 
     async def get(self, path: str) -> tuple[str, str]:
         r = await self.client.get(self.base + path)
@@ -97,7 +98,19 @@ def make(kind: str, base: str, cert: str) -> Any:
     return Async(kind, base, cert) if kind.endswith("-async") else Sync(kind, base, cert)
 
 
-def run_on(loop: "asyncio.AbstractEventLoop | None", value: Any) -> Any:
+def made_at(kind: str) -> str:
+    """``file:line`` of the line that makes ``kind``'s client (marked ``# MADE``)."""
+    needle = {"requests": "requests.Session()", "urllib3": "urllib3.PoolManager(",
+              "httpx": "httpx.Client(", "httpx-async": "httpx.AsyncClient("}[kind]
+    path = os.path.abspath(__file__)
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            if needle in line and line.rstrip().endswith("# MADE"):
+                return f"{path}:{number}"
+    raise LookupError(kind)
+
+
+def run_on(loop: asyncio.AbstractEventLoop | None, value: Any) -> Any:
     """``value`` itself for a sync client, the result of the awaitable for an async one."""
     if loop is not None and asyncio.iscoroutine(value):
         return loop.run_until_complete(value)

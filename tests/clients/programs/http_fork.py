@@ -32,7 +32,7 @@ import warnings
 from typing import Any
 
 from harness.forking import fork_children
-from http_clients import make, run_on
+from http_clients import made_at, make, run_on
 
 CHILDREN = 8
 REQUESTS = 100
@@ -47,9 +47,8 @@ def main() -> None:
         forksafe.integrations.urllib3.install()
         forksafe.integrations.httpx.install()
     loop = asyncio.new_event_loop() if kind.endswith("-async") else None
-    client = make(kind, base, cert)  # the line strict and warn modes must name
-    made_at = f"{os.path.abspath(__file__)}:{sys._getframe().f_lineno - 1}"
-    summary: dict[str, Any] = {"client": kind, "scenario": scenario, "made_at": made_at}
+    client = make(kind, base, cert)
+    summary: dict[str, Any] = {"client": kind, "scenario": scenario, "made_at": made_at(kind)}
 
     tag = uuid.uuid4().hex[:8]
     before = run_on(loop, client.two_at_once(f"/echo?t=p1-{tag}", f"/echo?t=p2-{tag}"))
@@ -60,7 +59,7 @@ def main() -> None:
     holder = _hold_pool_lock(client) if scenario == "held-lock" else None
     if scenario in ("children", "held-lock"):
         outcome = fork_children(lambda i: _child_run(client, i, kind), CHILDREN,
-                                timeout=10.0 if holder else 30.0)
+                                timeout=6.0 if holder else 30.0)
         summary["children_ok"] = len(outcome.children) - len(outcome.failed)
         summary["children_hung"] = outcome.hung
         summary["child_errors"] = [c.error[-600:] or c.report for c in outcome.failed][:3]
