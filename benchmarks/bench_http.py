@@ -4,10 +4,10 @@ Run: ``python benchmarks/bench_http.py [--rounds N] [--requests N]``. It starts 
 server of the tests (harness/http_servers.py: HTTP/1.1 keep-alive, its own process).
 
 * **Per request**: a GET on one keep-alive connection with ``requests.Session`` and
-  ``httpx.Client``. Every round makes a fresh client of each variant (raw: integrations
-  uninstalled; forksafe: installed), warms it, then times ``--requests`` GETs; variants run in a
-  shuffled order each round so machine noise hits all alike. We report the medians of the
-  per-round means and the median of the per-round ratios with its interquartile range.
+  ``httpx.Client``, raw (integrations uninstalled) against forksafe (installed): blocks of
+  ``--requests`` GETs, raw and forksafe in a random order in each of ``--rounds`` pairs. We
+  report the median per-request times and the median of the per-pair ratios with its
+  interquartile range.
 * **forksafe's own work per request**, measured without the network: urllib3's
   ``_get_conn`` + ``_put_conn`` pair and httpcore's pool check, installed against raw.
 * **At fork** with 100 live client connections (a requests Session holding 100 idle keep-alive
@@ -29,11 +29,11 @@ from typing import Any, Callable
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 # Everything but forksafe first: stdlib and library at-fork hooks must not fall between the marks.
-import httpcore  # noqa: E402,F401
-import httpx  # noqa: E402
-import requests  # noqa: E402
-import urllib3  # noqa: E402
-from harness.http_servers import start_http_servers  # noqa: E402
+import httpcore
+import httpx
+import requests
+import urllib3
+from harness.http_servers import start_http_servers
 
 _marks: dict[str, int] = {}
 os.register_at_fork(after_in_child=lambda: _marks.__setitem__("start", time.perf_counter_ns()))
@@ -62,35 +62,42 @@ def _httpx_client(url: str) -> tuple[Callable[[], Any], Callable[[], None]]:
 CLIENTS = {"requests": _requests_client, "httpx": _httpx_client}
 
 
-def _time_round(make: Callable[[str], Any], url: str, installed: bool, n: int) -> float:
-    _set_installed(installed)
-    get, close = make(url)
-    try:
-        for _ in range(max(20, n // 20)):  # warm: connection open, caches filled
-            get()
-        t0 = time.perf_counter()
-        for _ in range(n):
-            get()
-        return (time.perf_counter() - t0) / n * 1e6
-    finally:
-        close()
-        _set_installed(False)
+def _timed(get: Callable[[], Any], n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        get()
+    return (time.perf_counter() - t0) / n * 1e6
 
 
 def bench_requests(url: str, rounds: int, n: int) -> list[tuple[str, float, float, float, float, float]]:
-    keys = [(name, inst) for name in CLIENTS for inst in (False, True)]
-    samples: dict[tuple[str, bool], list[float]] = {k: [] for k in keys}
-    for _ in range(rounds):
-        order = list(keys)
-        random.shuffle(order)
-        for name, inst in order:
-            samples[(name, inst)].append(_time_round(CLIENTS[name], url, inst, n))
+    """Per client: one raw and one forksafe client, alive together; each round times a block of
+    ``n`` GETs on each, in a random order, switching the integrations on or off before each block
+    (so the raw block runs the libraries' own methods). Fine-grained pairs make the ratio robust
+    to the slow drifts of a shared machine."""
     rows = []
-    for name in CLIENTS:
-        raw, safe = samples[(name, False)], samples[(name, True)]
+    for name, make in CLIENTS.items():
+        _set_installed(False)
+        raw_get, raw_close = make(url)
+        _set_installed(True)
+        safe_get, safe_close = make(url)
+        variants = {False: raw_get, True: safe_get}
+        for inst, get in variants.items():  # warm: connection open, caches filled
+            _set_installed(inst)
+            _timed(get, 50)
+        samples: dict[bool, list[float]] = {False: [], True: []}
+        for _ in range(rounds):
+            for inst in random.sample([False, True], 2):
+                _set_installed(inst)
+                samples[inst].append(_timed(variants[inst], n))
+        _set_installed(True)
+        safe_close()
+        _set_installed(False)
+        raw_close()
+        raw, safe = samples[False], samples[True]
         ratios = sorted(s / r for r, s in zip(raw, safe))
         q1, _, q3 = statistics.quantiles(ratios, n=4)
-        rows.append((name, statistics.median(raw), statistics.median(safe), statistics.median(ratios), q1, q3))
+        rows.append((name, statistics.median(raw), statistics.median(safe), statistics.median(ratios),
+                     q1, q3))
     return rows
 
 
@@ -163,8 +170,8 @@ def bench_fork(url: str, connections: int, forks: int, installed: bool) -> tuple
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=200, help="pairs of blocks per client")
+    parser.add_argument("--requests", type=int, default=50, help="GETs per block")
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--forks", type=int, default=60)
     opts = parser.parse_args()
@@ -172,12 +179,12 @@ def main() -> None:
     try:
         url = servers.http_url + "/echo?t=bench"
         rows = bench_requests(url, opts.rounds, opts.requests)
-        own = bench_own_work(opts.rounds)
+        own = bench_own_work(15)
         forks = {inst: bench_fork(url, opts.connections, opts.forks, inst) for inst in (False, True)}
     finally:
         servers.stop()
-    print(f"\nGET on a loopback keep-alive connection, median of {opts.rounds} interleaved rounds "
-          f"x {opts.requests} requests (us per request)")
+    print(f"\nGET on a loopback keep-alive connection, {opts.rounds} interleaved pairs of blocks "
+          f"of {opts.requests} requests (median us per request; ratio: median of per-pair ratios)")
     print(f"{'client':<10} {'raw':>8} {'forksafe':>9} {'ratio':>7}  {'ratio IQR':>15}")
     for name, raw, safe, ratio, q1, q3 in rows:
         print(f"{name:<10} {raw:8.1f} {safe:9.1f} {ratio:6.3f}x  [{q1:.3f}, {q3:.3f}]")

@@ -24,7 +24,8 @@ PROGRAMS = os.path.join(HERE, "programs")
 PROGRAM = os.path.join(PROGRAMS, "http_fork.py")
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SYNC_CLIENTS = ["requests", "urllib3", "httpx"]
-CLIENTS = SYNC_CLIENTS + ["httpx-async"]
+CLIENTS = SYNC_CLIENTS + ["httpx-async", "aiohttp"]
+REOPENING_CLIENTS = SYNC_CLIENTS + ["httpx-async"]  # a child gets its own connection through them
 TRANSPORTS = ["http", "tls"]
 MODES = ["explicit", "run"]
 

@@ -37,6 +37,10 @@ def test_children_get_their_own_connections(http_servers: Any, client: str, tran
     assert all_children_ok(s), explain(s)
     assert s["child_conns_disjoint"], "a child was served on one of the parent's connections\n" + explain(s)
     assert s["parent_ok"] and s["parent_same_conns"], "the parent's keep-alive connections\n" + explain(s)
+    if client == "aiohttp":  # a session bound to the parent's loop: refused, with the line that made it
+        refused = s["inherited_use"]
+        assert len(refused) == 8, explain(s)  # one message per child (each names its own pid)
+        assert all(r.startswith("ForkedConnectionError: ") and s["made_at"] in r for r in refused), explain(s)
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

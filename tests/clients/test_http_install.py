@@ -17,6 +17,10 @@ TARGETS = {
         "httpcore._backends.sync.SyncBackend", "httpcore._backends.sync.SyncStream",
         "httpcore._backends.anyio.AnyIOBackend", "httpcore._backends.anyio.AnyIOStream",
     ],
+    "forksafe.integrations.aiohttp": [
+        "aiohttp.ClientSession", "aiohttp.connector.BaseConnector", "aiohttp.connector.TCPConnector",
+        "aiohttp.client_proto.ResponseHandler",
+    ],
 }
 
 

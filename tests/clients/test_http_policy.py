@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from http_kit import CLIENTS, explain, http_servers, run_program
+from http_kit import CLIENTS, REOPENING_CLIENTS, explain, http_servers, run_program
 
 __all__ = ["http_servers"]
 
@@ -25,7 +25,7 @@ def test_raise_names_the_line_that_made_the_client(http_servers: Any, client: st
     assert child["body"] == "" and s["parent_ok"], explain(s)
 
 
-@pytest.mark.parametrize("client", CLIENTS)
+@pytest.mark.parametrize("client", REOPENING_CLIENTS)
 def test_warn_names_the_line_and_reconnects(http_servers: Any, client: str) -> None:
     s = run_program(http_servers, client, "http", "policy", "run", env={"FORKSAFE_ON_FORK": "warn"})
     child = s["child"]
@@ -34,4 +34,13 @@ def test_warn_names_the_line_and_reconnects(http_servers: Any, client: str) -> N
     where, _, message = child["warnings"][0].partition(": ")
     assert where.rsplit(":", 1)[0].endswith("http_clients.py"), explain(s)  # the user's file
     assert s["made_at"] in message, explain(s)
+    assert s["parent_ok"] and s["parent_same_conns"], explain(s)
+
+
+def test_aiohttp_session_is_refused_under_every_policy(http_servers: Any) -> None:
+    """No policy can reopen a session bound to the parent's event loop: even under ``warn`` (and
+    the default ``reconnect``) the child is told, with the line that made it, to make its own."""
+    s = run_program(http_servers, "aiohttp", "http", "policy", "run", env={"FORKSAFE_ON_FORK": "warn"})
+    assert s["child"]["error"].startswith("ForkedConnectionError: "), explain(s)
+    assert s["made_at"] in s["child"]["error"] and "inside the coroutine" in s["child"]["error"], explain(s)
     assert s["parent_ok"] and s["parent_same_conns"], explain(s)

@@ -29,5 +29,11 @@ def test_strace_child_sends_nothing_on_parent_connections(http_servers: Any, cli
 def test_control_raw_child_writes_on_parent_tls_session(http_servers: Any, client: str,
                                                         tmp_path: Any) -> None:
     s = run_program(http_servers, client, "tls", "trace", "raw", trace_dir=str(tmp_path))
+    if client == "aiohttp":
+        # aiohttp refuses the parent's session in the child's loop, so nothing is written; the
+        # child's close removes the parent's sockets from the epoll instance they share instead,
+        # and the parent's next request on its keep-alive connections hangs.
+        assert not s["parent_ok"], "the raw parent survived: the control shows no bug\n" + explain(s)
+        return
     sent = sent_on_parent_sessions(str(tmp_path), s["child_pid"], http_servers.tls_port)
     assert sent, "strace saw the raw child send nothing: the control no longer shows the bug\n" + explain(s)

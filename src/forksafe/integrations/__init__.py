@@ -19,4 +19,5 @@ __all__ = ["CLIENTS"]
 CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "urllib3": ("forksafe.integrations.urllib3", ("urllib3",)),  # and requests, botocore, elasticsearch
     "httpx": ("forksafe.integrations.httpx", ("httpcore",)),  # httpx Client and AsyncClient
+    "aiohttp": ("forksafe.integrations.aiohttp", ("aiohttp",)),
 }

@@ -42,9 +42,10 @@ class Patches:
         setattr(owner, name, value)
 
     def wrap(self, owner: Any, name: str, make: Callable[[Any], Any]) -> None:
-        """Replace ``owner.name`` with ``make(original)``; the original is also kept on the
-        wrapper as ``__wrapped__`` for tracebacks and introspection."""
-        original = owner.__dict__[name]
+        """Replace ``owner.name`` with ``make(original)`` (the original may be inherited from a
+        base class: the wrapper is set on ``owner`` only, and removed again by :meth:`restore`).
+        The original is also kept on the wrapper as ``__wrapped__`` for introspection."""
+        original = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
         wrapper = make(original)
         try:
             wrapper.__wrapped__ = original

@@ -91,17 +91,57 @@ class Async:
         await self.client.aclose()
 
 
-CLIENTS = ("requests", "urllib3", "httpx", "httpx-async")
+class AioHTTP(Async):
+    """aiohttp.ClientSession: it must be made on the running loop it will belong to."""
+
+    def __init__(self, kind: str, base: str, cert: str) -> None:
+        import ssl
+
+        import aiohttp
+
+        self.kind, self.base = kind, base
+        connector = aiohttp.TCPConnector(ssl=ssl.create_default_context(cafile=cert))
+        timeout = aiohttp.ClientTimeout(total=TIMEOUT)
+        self.client = aiohttp.ClientSession(connector=connector, timeout=timeout)  # MADE
+
+    @classmethod
+    async def create(cls, base: str, cert: str) -> AioHTTP:
+        return cls("aiohttp", base, cert)
+
+    async def get(self, path: str) -> tuple[str, str]:
+        async with self.client.get(self.base + path) as r:
+            return await r.text(), r.headers["X-Conn"]
+
+    async def two_at_once(self, first: str, second: str) -> list[tuple[str, str]]:
+        # aiohttp hands a connection back once a small body has arrived, read or not: two requests
+        # in flight together are what makes it open two.
+        return list(await asyncio.gather(self.get(first), self.get(second)))
+
+    async def close(self) -> None:
+        await self.client.close()
 
 
-def make(kind: str, base: str, cert: str) -> Any:
+CLIENTS = ("requests", "urllib3", "httpx", "httpx-async", "aiohttp")
+
+
+def is_async(kind: str) -> bool:
+    return kind.endswith("-async") or kind == "aiohttp"
+
+
+def make(kind: str, base: str, cert: str, loop: asyncio.AbstractEventLoop | None = None) -> Any:
+    """The client; an aiohttp session is made on ``loop`` (or the running loop)."""
+    if kind == "aiohttp":
+        if loop is None:
+            return AioHTTP(kind, base, cert)
+        return loop.run_until_complete(AioHTTP.create(base, cert))
     return Async(kind, base, cert) if kind.endswith("-async") else Sync(kind, base, cert)
 
 
 def made_at(kind: str) -> str:
     """``file:line`` of the line that makes ``kind``'s client (marked ``# MADE``)."""
     needle = {"requests": "requests.Session()", "urllib3": "urllib3.PoolManager(",
-              "httpx": "httpx.Client(", "httpx-async": "httpx.AsyncClient("}[kind]
+              "httpx": "httpx.Client(", "httpx-async": "httpx.AsyncClient(",
+              "aiohttp": "aiohttp.ClientSession("}[kind]
     path = os.path.abspath(__file__)
     with open(path) as f:
         for number, line in enumerate(f, 1):

@@ -32,7 +32,7 @@ import warnings
 from typing import Any
 
 from harness.forking import fork_children
-from http_clients import made_at, make, run_on
+from http_clients import is_async, made_at, make, run_on
 
 CHILDREN = 8
 REQUESTS = 100
@@ -41,13 +41,15 @@ REQUESTS = 100
 def main() -> None:
     kind, base, cert, scenario = sys.argv[1:5]
     if "--install" in sys.argv:
+        import forksafe.integrations.aiohttp
         import forksafe.integrations.httpx
         import forksafe.integrations.urllib3
 
         forksafe.integrations.urllib3.install()
         forksafe.integrations.httpx.install()
-    loop = asyncio.new_event_loop() if kind.endswith("-async") else None
-    client = make(kind, base, cert)
+        forksafe.integrations.aiohttp.install()
+    loop = asyncio.new_event_loop() if is_async(kind) else None
+    client = make(kind, base, cert, loop)
     summary: dict[str, Any] = {"client": kind, "scenario": scenario, "made_at": made_at(kind)}
 
     tag = uuid.uuid4().hex[:8]
@@ -58,19 +60,22 @@ def main() -> None:
 
     holder = _hold_pool_lock(client) if scenario == "held-lock" else None
     if scenario in ("children", "held-lock"):
-        outcome = fork_children(lambda i: _child_run(client, i, kind), CHILDREN,
-                                timeout=6.0 if holder else 30.0)
+        outcome = fork_children(lambda i: _child_run(client, i, kind, base, cert), CHILDREN,
+                                timeout=6.0 if holder else 30.0,
+                                exit_mode="shutdown" if kind == "aiohttp" else "os_exit")
         summary["children_ok"] = len(outcome.children) - len(outcome.failed)
         summary["children_hung"] = outcome.hung
         summary["child_errors"] = [c.error[-600:] or c.report for c in outcome.failed][:3]
         child_conns = {conn for c in outcome.children if isinstance(c.report, dict)
                        for conn in c.report.get("conns", [])}
         summary["child_conns_disjoint"] = not (child_conns & set(parent_conns))
+        summary["inherited_use"] = sorted({c.report.get("inherited_use", "") for c in outcome.children
+                                           if isinstance(c.report, dict)})
     elif scenario == "policy":
         outcome = fork_children(lambda i: _child_policy(client, kind), 1, timeout=20.0)
         summary["child"] = outcome.children[0].report or outcome.children[0].error[-800:]
     elif scenario == "trace":
-        outcome = fork_children(lambda i: _child_trace(client, kind), 1, timeout=20.0,
+        outcome = fork_children(lambda i: _child_trace(client, kind, base, cert), 1, timeout=20.0,
                                 exit_mode="shutdown")
         summary["child_pid"] = outcome.children[0].pid
         summary["child_ok"] = outcome.ok
@@ -90,8 +95,10 @@ def main() -> None:
     print(json.dumps(summary))
 
 
-def _child_run(client: Any, index: int, kind: str) -> dict[str, Any]:
+def _child_run(client: Any, index: int, kind: str, base: str, cert: str) -> dict[str, Any]:
     """100 requests, each with a token only this child can expect; stop at the first wrong one."""
+    if kind == "aiohttp":
+        return asyncio.run(_child_aiohttp(client, index, base, cert))
 
     async def run_async() -> dict[str, Any]:
         conns: set[str] = set()
@@ -104,7 +111,7 @@ def _child_run(client: Any, index: int, kind: str) -> dict[str, Any]:
         await client.close()
         return {"ok": REQUESTS, "conns": sorted(conns)}
 
-    if kind.endswith("-async"):
+    if is_async(kind):
         return asyncio.run(run_async())  # each child runs its own event loop
     conns: set[str] = set()
     for i in range(REQUESTS):
@@ -117,11 +124,34 @@ def _child_run(client: Any, index: int, kind: str) -> dict[str, Any]:
     return {"ok": REQUESTS, "conns": sorted(conns)}
 
 
+async def _child_aiohttp(inherited: Any, index: int, base: str, cert: str) -> dict[str, Any]:
+    """An aiohttp child cannot use the parent's session (it belongs to the parent's loop): it
+    tries, makes its own, uses it, then closes both, as a worker's shutdown code would."""
+    try:
+        await inherited.get("/echo?t=inherited")
+        refused = ""
+    except Exception as exc:
+        refused = f"{type(exc).__name__}: {exc}"
+    own = make("aiohttp", base, cert)
+    conns: set[str] = set()
+    try:
+        for i in range(REQUESTS):
+            token = f"c{index}-{i}-{os.getpid()}"
+            body, conn = await own.get(f"/echo?t={token}")
+            if body != token:
+                raise AssertionError(f"child {index} request {i}: sent {token!r}, got {body!r}")
+            conns.add(conn)
+    finally:
+        await own.close()
+        await inherited.close()
+    return {"ok": REQUESTS, "conns": sorted(conns), "inherited_use": refused}
+
+
 def _child_policy(client: Any, kind: str) -> dict[str, Any]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            if kind.endswith("-async"):
+            if is_async(kind):
                 body, _ = asyncio.run(client.get("/echo?t=policy"))
             else:
                 body, _ = client.get("/echo?t=policy")
@@ -133,13 +163,17 @@ def _child_policy(client: Any, kind: str) -> dict[str, Any]:
             "warnings": [f"{w.filename}:{w.lineno}: {w.message}" for w in found]}
 
 
-def _child_trace(client: Any, kind: str) -> bool:
+def _child_trace(client: Any, kind: str, base: str, cert: str) -> bool:
+    if kind == "aiohttp":  # it cannot use the parent's session: its own, then close both
+        asyncio.run(_child_aiohttp(client, 0, base, cert))
+        return True
+
     async def run_async() -> None:
         for i in range(3):
             await client.get(f"/echo?t=trace{i}")
         await client.close()
 
-    if kind.endswith("-async"):
+    if is_async(kind):
         asyncio.run(run_async())
     else:
         for i in range(3):
