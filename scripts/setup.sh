@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PKGS="mariadb-server postgresql redis-server libmariadb-dev pkg-config strace"
+PKGS="mariadb-server postgresql redis-server libmariadb-dev pkg-config strace openssl"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -17,4 +17,7 @@ __all__ = ["CLIENTS"]
 # install replaced) and is also the explicit, one-call way in for programs that do not use
 # zero-code mode (``forksafe.integrations.urllib3.install()``).
 CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "urllib3": ("forksafe.integrations.urllib3", ("urllib3",)),  # and requests, botocore, elasticsearch
+    "httpx": ("forksafe.integrations.httpx", ("httpcore",)),  # httpx Client and AsyncClient
+    "aiohttp": ("forksafe.integrations.aiohttp", ("aiohttp",)),
 }
