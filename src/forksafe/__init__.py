@@ -29,6 +29,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._async import connect_async
     from ._patch import is_patched, patch, patched_names, unpatch
     from .pool import Pool
 
@@ -38,6 +39,7 @@ logging.getLogger("forksafe").addHandler(logging.NullHandler())
 # Imported on first use (PEP 562): every interpreter that imports forksafe (spawn workers, each
 # process under ``forksafe run``) pays only for what it uses.
 _LAZY = {
+    "connect_async": "._async",
     "Pool": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
     "patched_names": "._patch",
 }
@@ -69,6 +71,7 @@ __all__ = [
     "__version__",
     "check_pid",
     "connect",
+    "connect_async",
     "get_on_fork",
     "is_patched",
     "patch",
