@@ -17,4 +17,8 @@ __all__ = ["CLIENTS"]
 # install replaced) and is also the explicit, one-call way in for programs that do not use
 # zero-code mode (``forksafe.integrations.urllib3.install()``).
 CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "asyncpg": ("forksafe.integrations.asyncpg", ("asyncpg",)),
+    "aiomysql": ("forksafe.integrations.aiomysql", ("aiomysql",)),
+    "psycopg-async": ("forksafe.integrations.psycopg_async", ("psycopg",)),
+    "psycopg_pool-async": ("forksafe.integrations.psycopg_pool_async", ("psycopg_pool",)),
 }

@@ -97,4 +97,5 @@ print(json.dumps({
     "parent_ok": parent_ok,
     "parent_error": parent_error,
     "parent_pid": parent_pid,
+    "handle_type": f"{type(handle).__module__}.{type(handle).__qualname__}",  # type() sees through proxies
 }))
