@@ -275,16 +275,9 @@ def _clients_loaded() -> None:
     from .integrations import CLIENTS
 
     for module_name, triggers in CLIENTS.values():
-        if module_name not in _installed and any(_imported(t) for t in triggers):
+        if module_name not in _installed and any(t in sys.modules for t in triggers):
             importlib.import_module(module_name).install()
             _installed.add(module_name)
-
-
-def _imported(name: str) -> bool:
-    """Imported and done executing: psycopg finishes in the middle of psycopg_pool's own import,
-    when ``psycopg_pool`` is in ``sys.modules`` but has none of its names yet."""
-    module = sys.modules.get(name)
-    return module is not None and not getattr(getattr(module, "__spec__", None), "_initializing", False)
 
 
 def _clients_uninstall() -> None:

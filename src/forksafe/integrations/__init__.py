@@ -20,5 +20,5 @@ CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "asyncpg": ("forksafe.integrations.asyncpg", ("asyncpg",)),
     "aiomysql": ("forksafe.integrations.aiomysql", ("aiomysql",)),
     "psycopg-async": ("forksafe.integrations.psycopg_async", ("psycopg",)),
-    "psycopg_pool-async": ("forksafe.integrations.psycopg_pool_async", ("psycopg_pool",)),
+    "psycopg_pool-async": ("forksafe.integrations.psycopg_pool_async", ("psycopg_pool.pool_async",)),
 }

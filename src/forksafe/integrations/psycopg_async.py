@@ -59,7 +59,7 @@ def _patch_connect() -> None:
 
 
 def _patch_pool() -> None:
-    from psycopg_pool import AsyncConnectionPool
+    from psycopg_pool.pool_async import AsyncConnectionPool  # psycopg_pool itself may be half-imported
 
     def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
         if opening_raw():
@@ -70,8 +70,8 @@ def _patch_pool() -> None:
 
 
 def install() -> None:
-    """Patch ``AsyncConnection.connect``, and ``AsyncConnectionPool`` once psycopg_pool is
-    imported (zero-code mode calls ``forksafe.integrations.psycopg_pool_async.install()`` then:
+    """Patch ``AsyncConnection.connect``, and ``AsyncConnectionPool`` if its module is imported
+    (else zero-code mode calls ``forksafe.integrations.psycopg_pool_async.install()`` when it is:
     psycopg finishes importing in the middle of psycopg_pool's own import)."""
     if _replaced:
         return
@@ -79,7 +79,7 @@ def install() -> None:
 
     ensure_funnels("zero-code", only="psycopg")
     _patch_connect()
-    pool_module = sys.modules.get("psycopg_pool")
+    pool_module = sys.modules.get("psycopg_pool.pool_async")
     if pool_module is not None and hasattr(pool_module, "AsyncConnectionPool"):
         install_pool()
 
@@ -87,7 +87,7 @@ def install() -> None:
 def install_pool() -> None:
     if _pool_replaced:
         return
-    import psycopg_pool  # noqa: F401
+    import psycopg_pool.pool_async  # noqa: F401
 
     ensure_funnels("zero-code", only="psycopg")
     _patch_pool()

@@ -1,6 +1,7 @@
 """psycopg_pool's ``AsyncConnectionPool`` under zero-code mode (the work is in
-:mod:`forksafe.integrations.psycopg_async`; this module is its own entry in ``CLIENTS`` because
-psycopg_pool finishes importing after psycopg, which triggers the other)."""
+:mod:`forksafe.integrations.psycopg_async`; this module is its own entry in ``CLIENTS`` triggered
+by ``psycopg_pool.pool_async``: psycopg, which triggers the other, finishes importing in the
+middle of psycopg_pool's own import, before the pool class exists)."""
 
 from __future__ import annotations
 

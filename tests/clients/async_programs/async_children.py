@@ -29,7 +29,7 @@ queries = int(sys.argv[4]) if len(sys.argv) > 4 else 100
 child_action = sys.argv[5] if len(sys.argv) > 5 else "use"
 server = json.loads(os.environ["FORKSAFE_ASYNC_SERVER"])
 client = CLIENTS[client_name]
-QUERY_TIMEOUT = 10.0
+QUERY_TIMEOUT = 5.0
 
 loop = asyncio.new_event_loop()  # the parent keeps its loop, as a long-lived parent does
 asyncio.set_event_loop(loop)
