@@ -48,7 +48,7 @@ def run_program(program: str, args: Sequence[str], server: Optional[dict[str, An
     cmd = [*launcher, os.path.join(PROGRAMS, program), *args]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert lines, f"{program} printed no result (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr[-3000:]}"
+    assert lines, f"{program} printed nothing (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr[-3000:]}"
     result: dict[str, Any] = json.loads(lines[-1])
     result["stderr"] = proc.stderr
     return result

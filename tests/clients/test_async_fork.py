@@ -16,7 +16,7 @@ ids = [c.name for c in CLIENT_LIST]
 
 
 def _all_ok(result: dict[str, Any], n: int = 8, queries: int = 100) -> None:
-    assert result["ok"] == n, f"{result['ok']}/{n} children ok: {result['errors'][:3]}\n{result['stderr'][-2000:]}"
+    assert result["ok"] == n, f"{result['ok']}/{n} ok: {result['errors'][:3]}\n{result['stderr'][-2000:]}"
     assert all(r["done"] == queries for r in result["reports"]), result["reports"]
     assert result["parent_ok"], result["parent_error"]
 
@@ -47,7 +47,8 @@ def test_zero_code_children_get_their_own(client: Any, request: pytest.FixtureRe
 def test_strict_mode_names_the_line(client: Any, request: pytest.FixtureRequest) -> None:
     server = server_params(request, client)
     explicit = children(client, server, "forksafe-raise", n=2, queries=1)
-    zero_code = children(client, server, "raw", n=2, queries=1, launcher=[*FORKSAFE_RUN, "--on-fork", "raise"])
+    strict_run = [*FORKSAFE_RUN, "--on-fork", "raise"]
+    zero_code = children(client, server, "raw", n=2, queries=1, launcher=strict_run)
     for result, raw in ((explicit, False), (zero_code, True)):
         assert result["ok"] == 0, result
         assert result["parent_ok"], result["parent_error"]
