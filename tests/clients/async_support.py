@@ -100,3 +100,28 @@ def sent_on_parent_sessions(trace_dir: str, child_pids: Sequence[int], port: int
     assert parent_ports, "strace saw no parent traffic: the trace is not exercising anything"
     return [line for pid in kids for line in calls.get(pid, [])
             if (m := to_server.search(line)) and m.group(1) in parent_ports]
+
+
+def calls_on_inherited_fds(trace_dir: str, child_pids: Sequence[int], port: int) -> list[str]:
+    """The children's system calls on any descriptor number the parent used to reach the server,
+    whatever it points at now (``/dev/null`` after the quarantine, the socket without it).
+
+    The parent makes all its connections before forking, so these numbers are the inherited
+    ones; a child's own new sockets get other numbers. This sees a close through the driver even
+    when the quarantine makes it harmless: each safety layer is checked on its own.
+    """
+    fd_on_server = re.compile(rf"^\w+\((\d+)<TCP:\[127\.0\.0\.1:\d+->127\.0\.0\.1:{port}\]>")
+    any_fd = re.compile(r"^\w+\((\d+)<")
+    kids = set(child_pids)
+    inherited: set[str] = set()
+    child_lines: list[str] = []
+    for name in os.listdir(trace_dir):
+        pid = int(name.rsplit(".", 1)[1])
+        with open(os.path.join(trace_dir, name)) as f:
+            lines = f.read().splitlines()
+        if pid in kids:
+            child_lines += lines
+        else:
+            inherited.update(m.group(1) for line in lines for m in [fd_on_server.match(line)] if m)
+    assert inherited, "strace saw no parent traffic: the trace is not exercising anything"
+    return [line for line in child_lines if (m := any_fd.match(line)) and m.group(1) in inherited]

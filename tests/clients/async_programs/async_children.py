@@ -6,7 +6,8 @@ usage: async_children.py CLIENT MODE [CHILDREN] [QUERIES] [CHILD_ACTION]
   CLIENT: a name from async_clients.CLIENTS (asyncpg-conn, asyncpg-pool, psycopg-conn, ...)
   MODE: raw (the driver's own calls; run it under `forksafe run` for zero-code) | forksafe
         (forksafe.connect_async) | forksafe-raise | forksafe-warn (on_fork= given)
-  CHILD_ACTION: use (default: queries, then close) | close (close only, before any use)
+  CHILD_ACTION: use (default: queries, then close) | close (close only, before any use) |
+        exit (leave it alone and end through a full interpreter shutdown: finalisers, GC)
 Server parameters come from $FORKSAFE_ASYNC_SERVER (JSON: dsn and mysql keyword arguments).
 """
 
@@ -59,6 +60,8 @@ parent_pid = os.getpid()
 def child(index):
     async def work():
         done = 0
+        if child_action == "exit":
+            return 0
         try:
             if child_action == "use":
                 for i in range(queries):
@@ -75,7 +78,8 @@ def child(index):
                                        if "forksafe" in type(w.message).__module__]}
 
 
-outcome = fork_children(child, children, timeout=60.0)
+outcome = fork_children(child, children, timeout=60.0,
+                        exit_mode="shutdown" if child_action == "exit" else "os_exit")
 parent_ok, parent_error = True, ""
 try:
     loop.run_until_complete(one_round(handle, "parent-after"))
