@@ -28,6 +28,7 @@ TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_type
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._async import connect_async
     from ._audit.record import report_forks
     from ._patch import is_patched, patch, patched_names, unpatch
     from ._types import DBAPIConnection, DBAPICursor
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 # Imported on first use (PEP 562): every interpreter that imports forksafe (spawn workers, each
 # process under ``forksafe run``) pays only for what it uses.
 _LAZY = {
+    "connect_async": "._async",
     "Pool": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
     "patched_names": "._patch", "DBAPIConnection": "._types", "DBAPICursor": "._types",
     "report_forks": "._audit.record",
@@ -72,6 +74,7 @@ __all__ = [
     "__version__",
     "check_pid",
     "connect",
+    "connect_async",
     "get_on_fork",
     "is_patched",
     "patch",

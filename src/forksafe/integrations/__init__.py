@@ -20,4 +20,8 @@ CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "urllib3": ("forksafe.integrations.urllib3", ("urllib3",)),  # and requests, botocore, elasticsearch
     "httpx": ("forksafe.integrations.httpx", ("httpcore",)),  # httpx Client and AsyncClient
     "aiohttp": ("forksafe.integrations.aiohttp", ("aiohttp",)),
+    "asyncpg": ("forksafe.integrations.asyncpg", ("asyncpg",)),
+    "aiomysql": ("forksafe.integrations.aiomysql", ("aiomysql",)),
+    "psycopg-async": ("forksafe.integrations.psycopg_async", ("psycopg",)),
+    "psycopg_pool-async": ("forksafe.integrations.psycopg_pool_async", ("psycopg_pool.pool_async",)),
 }
