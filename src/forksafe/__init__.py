@@ -9,25 +9,36 @@ whatever the child does. See README.md and docs/.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Callable, Optional
+import logging
+from typing import TYPE_CHECKING, Any
 
+from ._connect import connect
 from ._fork import check_pid
-from ._origin import capture
-from .connection import Connection, Cursor
+from ._policy import get_on_fork, set_on_fork
+from ._proxy import Connection, Cursor
 from .drivers import DriverAdapter, register_driver
-from .errors import ConnectionClosedError, ForkedConnectionError, ForkSafeError, ForkSafetyWarning
-from .policy import get_on_fork, set_on_fork, validate
-from .recipe import Recipe
+from .errors import (
+    ConnectionClosedError,
+    ForkedConnectionError,
+    ForkSafeError,
+    ForkSafetyWarning,
+    PoolClosed,
+    PoolError,
+    PoolReturnError,
+    PoolTimeout,
+)
 
 if TYPE_CHECKING:
     from ._patch import is_patched, patch, patched_names, unpatch
-    from .pool import Pool, PoolClosed, PoolError, PoolReturnError, PoolTimeout
+    from .pool import Pool
+
+# A library logs, the application decides where it goes (no "No handlers" fallback to stderr).
+logging.getLogger("forksafe").addHandler(logging.NullHandler())
 
 # Imported on first use (PEP 562): every interpreter that imports forksafe (spawn workers, each
 # process under ``forksafe run``) pays only for what it uses.
 _LAZY = {
-    "Pool": ".pool", "PoolClosed": ".pool", "PoolError": ".pool", "PoolReturnError": ".pool",
-    "PoolTimeout": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
+    "Pool": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
     "patched_names": "._patch",
 }
 
@@ -67,27 +78,3 @@ __all__ = [
     "unpatch",
 ]
 
-
-def connect(connect_fn: Callable[..., Any], *args: Any, on_fork: Optional[str] = None, **kwargs: Any) -> Any:
-    """Return a fork-safe DB-API connection that calls ``connect_fn(*args, **kwargs)`` when needed.
-
-    Each process that uses it gets its own driver connection, opened at first use. ``on_fork``
-    (``reconnect``, ``raise`` or ``warn``) overrides the process-wide policy for this connection.
-    Keyword arguments other than ``on_fork`` go to ``connect_fn`` untouched.
-
-    For psycopg2 the result is a real ``psycopg2.extensions.connection`` subclass (its C
-    functions accept nothing else) opened at once; for every other driver it is a
-    :class:`Connection` proxy.
-    """
-    if not callable(connect_fn):
-        raise TypeError(
-            "forksafe.connect needs the driver's connect function first, for example "
-            f"forksafe.connect(psycopg2.connect, dsn); got {type(connect_fn).__name__} instead"
-        )
-    policy = validate(on_fork) if on_fork is not None else None
-    recipe = Recipe(connect_fn, args, kwargs)
-    origin = capture(2)
-    adapter = recipe.adapter
-    if adapter is not None and adapter.build is not None:
-        return adapter.build(recipe, origin, policy)
-    return Connection(recipe, on_fork=policy, origin=origin)

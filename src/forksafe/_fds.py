@@ -37,7 +37,7 @@ def snapshot() -> Optional[frozenset[int]]:
     return frozenset(alive)
 
 
-def opened_since(before: Optional[frozenset[int]]) -> tuple[list[int], list[str]]:
+def opened_since(before: Optional[frozenset[int]], conn: object = None) -> tuple[list[int], list[str]]:
     """Sockets and files opened since ``before``: (descriptors, paths of the regular files)."""
     after = snapshot()
     if before is None or after is None:

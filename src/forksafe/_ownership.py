@@ -75,7 +75,6 @@ class Ownership:
             assert lock is not None
             return lock
 
-    @property
     def effective_policy(self) -> OnFork:
         return self.policy or get_on_fork()
 

@@ -41,8 +41,9 @@ import threading
 from types import ModuleType
 from typing import Any, Callable, Optional, Sequence
 
+from ._policy import OnFork, validate
+from ._tracking import wants_driver_object
 from .drivers import all_adapters
-from .policy import OnFork, validate
 
 __all__ = ["is_patched", "patch", "patched_names", "unpatch"]
 
@@ -128,7 +129,7 @@ def _resolve_original(owner: Any, name: str) -> _Original:
 
 def _bypass() -> bool:
     """True when the wrapper must call the driver directly (see the module docstring)."""
-    if getattr(_local, "depth", 0):
+    if getattr(_local, "depth", 0) or wants_driver_object():
         return True
     caller = sys._getframe(2).f_globals.get("__name__", "")
     return isinstance(caller, str) and caller.startswith("forksafe.") and caller != __name__

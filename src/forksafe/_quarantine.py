@@ -190,7 +190,7 @@ def _register(lease: Lease) -> int:
     global _next_key
     with _registry_lock:
         _next_key += 1
-        key = _next_key
+        key = lease.key = _next_key
         _leases[key] = weakref.ref(lease)
         if lease.refresh is not None:
             _moving[key] = _leases[key]

@@ -1,9 +1,9 @@
 """``forksafe.Pool``: a thread-safe connection pool that stays correct across ``fork()``.
 
 **What it hands out.** The driver's own connection object, not a proxy: psycopg2's C functions
-refuse anything else (EVIDENCE section 5), and a proxy would tax every call the user makes. Each
-connection is opened through :func:`forksafe.connection.open_tracked`, so it carries a
-:class:`~forksafe._fork.Lease`: in every forked child the at-fork hook points its descriptors at
+refuse anything else (docs/evidence.md, "Proxies and C type checks"), and a proxy would tax every call the user makes. Each
+connection is opened through ``forksafe._tracking.open_leased``, so it carries a
+:class:`~forksafe._quarantine.Lease`: in every forked child the at-fork hook points its descriptors at
 ``/dev/null`` before any Python code of the child runs, whether the connection was idle or lent
 out at that moment.
 
@@ -36,10 +36,10 @@ from collections import deque
 from typing import Any, Callable, Optional, Union
 
 from ._fork import state as _state
-from ._pool_errors import PoolClosed, PoolError, PoolReturnError, PoolTimeout
-from ._pool_open import Slot, close_slot, open_slot
-from .drivers import adapter_for_connection
-from .recipe import Recipe
+from ._pool_slots import Slot, close_slot, open_slot
+from ._recipe import Recipe
+from .drivers import adapter_for_connection, adapter_for_function
+from .errors import PoolClosed, PoolError, PoolReturnError, PoolTimeout
 
 __all__ = ["Pool", "PoolClosed", "PoolError", "PoolReturnError", "PoolTimeout"]
 
@@ -127,7 +127,7 @@ class Pool:
             "reconnect_timeout": reconnect_timeout, "name": name,
         }
         self.name = name if name is not None else f"pool-{_counter}"
-        self._recipe = Recipe(factory)
+        self._recipe = Recipe(factory, adapter=adapter_for_function(factory))
         self.min_size = min_size
         self.max_size = max_size
         self.timeout = float(timeout)

@@ -32,7 +32,7 @@ import types
 from types import TracebackType
 from typing import Optional
 
-from .policy import CHOICES, ENV_VAR, set_on_fork, validate
+from ._policy import CHOICES, ENV_VAR, set_on_fork, validate
 
 BOOTSTRAP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bootstrap")
 PATCH_ENV = "FORKSAFE_PATCH"

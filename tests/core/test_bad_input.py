@@ -3,12 +3,14 @@ cause is fixed works. Passwords never appear in a repr, a warning or an error of
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import warnings
 from typing import Any
 
 import pytest
+from harness.drivers import DRIVERS, DriverSpec
 from harness.forking import fork_children
 from harness.servers import PASSWORD, free_port, start_postgresql
 
@@ -52,29 +54,37 @@ def test_mysqldb_wrong_password_is_the_drivers_own_error(mariadb: Any) -> None:
     assert "not-the-password" not in repr(conn)
 
 
-def test_closed_connection_used_again(postgresql: Any, mariadb: Any) -> None:
-    import psycopg
-    import psycopg2
-    import pymysql
+def _outcome(action: Any) -> Any:
+    """What an action did: None, or the type of what it raised."""
+    try:
+        action()
+    except Exception as exc:
+        return type(exc)
+    return None
 
-    conn = forksafe.connect(pymysql.connect, **mariadb.mysql_kwargs)
-    conn.cursor().execute("SELECT 1")
-    conn.close()
-    conn.close()  # closing twice is fine, as for the drivers
-    with pytest.raises(forksafe.ConnectionClosedError, match=r"closed with close\(\); make a new one"):
-        conn.cursor()
-    assert conn.closed
 
-    never_opened = forksafe.connect(psycopg.connect, postgresql.pg_dsn)
-    never_opened.close()
-    with pytest.raises(forksafe.ConnectionClosedError):
-        never_opened.cursor()
+@pytest.mark.parametrize("spec", DRIVERS, ids=lambda s: s.name)
+def test_closed_connection_behaves_as_the_drivers_own(spec: DriverSpec, server_for: Any) -> None:
+    """Closing twice does what the driver does; use after close raises an error that is the driver's
+    own InterfaceError (so its Error) and forksafe's ConnectionClosedError, naming what to do."""
+    args, kwargs = spec.connect_args(server_for(spec))
+    raw = spec.connect_fn(*args, **kwargs)
+    raw.close()
+    driver_second_close = _outcome(raw.close)
 
-    native = forksafe.connect(psycopg2.connect, postgresql.pg_dsn)
-    native.close()
-    with pytest.raises(psycopg2.InterfaceError, match="connection already closed"):
-        native.cursor()
-    assert native.closed
+    dbapi = importlib.import_module(spec.module)
+    for used_first in (True, False):
+        conn = forksafe.connect(spec.connect_fn, *args, **kwargs)
+        if used_first:
+            conn.cursor().execute("SELECT 1")
+        conn.close()
+        if used_first:
+            assert _outcome(conn.close) is driver_second_close
+        with pytest.raises(dbapi.InterfaceError, match=r"closed with close\(\); make a new one") as failure:
+            conn.cursor()
+        assert isinstance(failure.value, forksafe.ConnectionClosedError)
+        assert isinstance(failure.value, dbapi.Error)
+        assert conn.closed
 
 
 def test_server_down_at_first_use_then_up() -> None:

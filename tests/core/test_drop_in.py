@@ -15,8 +15,8 @@ from harness.drivers import SERVER_DRIVERS, DriverSpec, unique_table
 from harness.forking import fork_children
 
 import forksafe
-from forksafe.connection import Connection
-from forksafe.recipe import Recipe
+from forksafe import Connection
+from forksafe._recipe import Recipe
 
 pytestmark = pytest.mark.fork
 

@@ -18,7 +18,7 @@ from harness.drivers import DRIVERS, SERVER_DRIVERS, DriverSpec, unique_table
 from harness.forking import fork_children
 
 import forksafe
-from forksafe.connection import Connection
+from forksafe import Connection
 
 pytestmark = pytest.mark.fork
 
@@ -303,7 +303,7 @@ def test_lock_held_at_fork_does_not_deadlock_child(postgresql: Any) -> None:
     conn = forksafe.connect(psycopg.connect, postgresql.pg_dsn)
     assert isinstance(conn, Connection)
     conn.cursor()  # opens, and makes the per-connection lock
-    lock = conn._fs_lock
+    lock = conn._fs_own.lock()
     assert lock is not None
     lock.acquire()
     try:

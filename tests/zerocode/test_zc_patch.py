@@ -25,7 +25,7 @@ from harness.forking import fork_children
 
 import forksafe
 from forksafe._patch import is_patched, patched_names
-from forksafe.connection import Connection
+from forksafe import Connection
 from forksafe.drivers import all_adapters
 
 FAMILIES = {a.name: a.modules for a in all_adapters()}

@@ -1,4 +1,7 @@
-"""The driver registry: built-in adapters plus whatever users add with :func:`register_driver`."""
+"""The driver registry: the built-in adapters plus whatever users add with :func:`register_driver`.
+
+Pure driver knowledge: nothing here imports the rest of forksafe, nor any driver.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import threading
 from typing import Any, Callable, Optional
 
 from .base import DriverAdapter
+from .builtin import BUILTIN
 
 __all__ = [
     "DriverAdapter", "adapter_for_connection", "adapter_for_function", "all_adapters", "register_driver",
@@ -21,30 +25,31 @@ def _top(module: Optional[str]) -> str:
     return (module or "").split(".", 1)[0]
 
 
-def register_driver(
-    name: str,
-    *,
-    modules: tuple[str, ...],
-    connect_functions: tuple[str, ...] = (),
-    fds: Optional[Callable[[Any], list[int]]] = None,
-    in_transaction: Optional[Callable[[Any], Optional[bool]]] = None,
-    is_closed: Optional[Callable[[Any], bool]] = None,
-    ping: Optional[Callable[[Any], None]] = None,
-    build: Optional[Callable[..., Any]] = None,
-) -> DriverAdapter:
-    """Teach forksafe about a driver it has no adapter for (or replace a built-in one).
-
-    Only ``name`` and ``modules`` are required; every function sharpens what the general mechanism
-    already does. See ``docs/drivers.md``.
-    """
-    adapter = DriverAdapter(name, tuple(modules), tuple(connect_functions), fds, in_transaction,
-                            is_closed, ping, build)
+def _add(adapter: DriverAdapter) -> DriverAdapter:
     with _lock:
-        _adapters[:] = [a for a in _adapters if a.name != name]
+        _adapters[:] = [a for a in _adapters if a.name != adapter.name]
         _adapters.append(adapter)
         for module in adapter.modules:
             _by_module[module] = adapter
     return adapter
+
+
+def register_driver(name: str, *, modules: tuple[str, ...], **knowledge: Any) -> DriverAdapter:
+    """Teach forksafe about a driver it has no adapter for (or replace a built-in one).
+
+    Only ``name`` and ``modules`` are required; every other field of :class:`DriverAdapter`
+    (``fds``, ``in_transaction``, ``session_methods``, ...) sharpens what the general mechanism
+    already does. See ``docs/drivers.md``.
+    """
+    unknown = set(knowledge) - set(DriverAdapter._fields)
+    if unknown:
+        raise TypeError(
+            f"register_driver() got unknown field(s) {', '.join(sorted(unknown))}; the fields are: "
+            f"{', '.join(DriverAdapter._fields[2:])}"
+        )
+    if "connect_functions" in knowledge:
+        knowledge["connect_functions"] = tuple(knowledge["connect_functions"])
+    return _add(DriverAdapter(name, tuple(modules), **knowledge))
 
 
 def _unwrap(fn: Any) -> Any:
@@ -73,6 +78,5 @@ def all_adapters() -> list[DriverAdapter]:
     return list(_adapters)
 
 
-from . import builtin as _builtin  # noqa: E402  (registers the built-in adapters)
-
-_builtin.register_all(register_driver)
+for _adapter in BUILTIN:
+    _add(_adapter)

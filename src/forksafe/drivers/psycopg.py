@@ -1,9 +1,14 @@
 """psycopg 3. Its functions take any object that behaves like a connection, so the generic proxy
-serves (``isinstance`` checks pass through ``__class__``)."""
+serves (``isinstance`` checks pass through ``__class__``). Loaders and dumpers registered on the
+connection (``conn.adapters.register_loader``) live in the Python object: they are copied to the
+child's new connection."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import sys
+from typing import Any, Callable, Optional
+
+from .base import Args, DriverAdapter, Kwargs
 
 
 def fds(conn: Any) -> list[int]:
@@ -25,3 +30,30 @@ def is_closed(conn: Any) -> bool:
 
 def ping(conn: Any) -> None:
     conn.execute("")
+
+
+def snapshot(conn: Any) -> Any:
+    return conn.adapters
+
+
+def restore(conn: Any, adapters: Any) -> None:
+    adapt = sys.modules.get("psycopg.adapt")
+    adapters_map = getattr(adapt, "AdaptersMap", None)
+    if adapters_map is not None and adapters is not None:
+        conn._adapters = adapters_map(adapters)  # a copy of the parent's map, as psycopg itself makes
+
+
+def connection_class(connect_fn: Callable[..., Any], args: Args, kwargs: Kwargs) -> Optional[type]:
+    owner = getattr(connect_fn, "__self__", None)  # psycopg.connect is Connection.connect
+    if isinstance(owner, type):
+        return owner
+    cls = getattr(sys.modules.get("psycopg"), "Connection", None)
+    return cls if isinstance(cls, type) else None
+
+
+ADAPTER = DriverAdapter(
+    "psycopg", ("psycopg",), ("psycopg.connect",), dbapi_module="psycopg",
+    fds=fds, in_transaction=in_transaction, is_closed=is_closed, ping=ping,
+    session_methods=("set_autocommit", "set_isolation_level", "set_read_only", "set_deferrable"),
+    snapshot=snapshot, restore=restore, connection_class=connection_class,
+)

@@ -1,8 +1,11 @@
-"""PyMySQL. Pure Python; the socket is ``conn._sock``."""
+"""PyMySQL. Pure Python; the socket is ``conn._sock``. ``ping()`` reconnects by default, so the
+socket can change under the lease: it is re-read before every fork."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
+
+from .base import Args, DriverAdapter, Kwargs
 
 SERVER_STATUS_IN_TRANS = 1
 
@@ -23,3 +26,16 @@ def is_closed(conn: Any) -> bool:
 
 def ping(conn: Any) -> None:
     conn.ping(reconnect=False)
+
+
+def connection_class(connect_fn: Callable[..., Any], args: Args, kwargs: Kwargs) -> Optional[type]:
+    return connect_fn if isinstance(connect_fn, type) else None  # pymysql.connect is the class
+
+
+ADAPTER = DriverAdapter(
+    "pymysql", ("pymysql",), ("pymysql.connect", "pymysql.Connect"), dbapi_module="pymysql",
+    fds=fds, may_reconnect=True, in_transaction=in_transaction, is_closed=is_closed, ping=ping,
+    session_methods=("autocommit", "select_db", "set_charset", "set_character_set"),
+    connection_class=connection_class,
+    secret_positions=(2,),  # Connection(host, user, password, database, ...) in PyMySQL < 1.1
+)

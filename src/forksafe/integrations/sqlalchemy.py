@@ -13,7 +13,7 @@ that for you, in the child's at-fork hook, before any of the child's code runs:
 * **Inherited DBAPI connections are quarantined.** Connections made through ``forksafe.patch()``
   are forksafe connections and quarantine themselves. For the others (engines created before
   patching, a ``creator=`` function, a driver that is not patched) each new DBAPI connection's
-  descriptors are leased (``forksafe._fork.Lease``) on the pool's ``connect`` event, so in a
+  descriptors are leased (``forksafe._quarantine.Lease``) on the pool's ``connect`` event, so in a
   child they point at ``/dev/null`` and nothing the child does (an inherited checked-out
   connection being returned, a rollback on reset, a destructor) reaches the parent's session.
   ``make_fork_safe`` disposes the engine once, in the calling process, so connections the pool
@@ -36,8 +36,9 @@ import warnings
 import weakref
 from typing import Any, TypeVar
 
-from .._fork import Lease, on_child
-from ..connection import Connection as _ForkSafeProxy
+from .._fork import on_child
+from .._quarantine import Lease
+from .._proxy import Connection as _ForkSafeProxy
 from ..drivers import adapter_for_connection
 from ..errors import ForkSafetyWarning
 

@@ -1,7 +1,7 @@
 """Opening and closing the pool's connections: leasing, retry with back-off, closing safely.
 
 Kept apart from ``pool.py`` because none of it is on the hot path: it runs once per connection
-(0.6 to 11 ms of connect time, EVIDENCE section 3), so clarity beats speed here.
+(0.6 to 11 ms of connect time, docs/evidence.md "Connect times"), so clarity beats speed here.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ import random
 import time
 from typing import Any, Callable, Optional
 
-from ._fork import Lease, state
-from .connection import Connection, open_tracked
-from .drivers import DriverAdapter, adapter_for_connection
-from .recipe import Recipe
+from ._fork import state
+from ._proxy import Connection
+from ._quarantine import Lease
+from ._recipe import Recipe
+from ._tracking import open_leased
+from .drivers import DriverAdapter
 
 __all__ = ["Slot", "close_slot", "open_slot"]
 
@@ -60,6 +62,7 @@ def open_slot(
     reconnect_timeout: float,
     configure: Optional[Callable[[Any], None]],
     on_error: Callable[[BaseException], None],
+    origin: str = "",
 ) -> tuple[Slot, Optional[DriverAdapter]]:
     """Open one leased connection, retrying a failing factory with back-off.
 
@@ -72,7 +75,7 @@ def open_slot(
     delay = FIRST_DELAY
     while True:
         try:
-            raw, lease = open_tracked(recipe)
+            raw, lease, adapter = open_leased(recipe, origin, driver_object=True)
         except Exception as exc:
             on_error(exc)
             now = time.monotonic()
@@ -92,7 +95,7 @@ def open_slot(
         if max_lifetime is not None:
             # +-5% jitter so connections opened together do not all expire together.
             expires = time.monotonic() + max_lifetime * random.uniform(0.95, 1.05)
-        return Slot(raw, lease, expires), adapter_for_connection(raw)
+        return Slot(raw, lease, expires), adapter
 
 
 def close_slot(conn: Any, lease: Lease) -> None:

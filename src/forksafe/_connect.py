@@ -1,0 +1,48 @@
+"""``forksafe.connect``: pick the connection that fits the driver, from the recipe."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from ._origin import capture
+from ._policy import OnFork, validate
+from ._proxy import Connection
+from ._recipe import Recipe
+from .drivers import adapter_for_function
+
+__all__ = ["connect", "rebuild"]
+
+
+def connect(connect_fn: Callable[..., Any], *args: Any, on_fork: Optional[str] = None, **kwargs: Any) -> Any:
+    """Return a fork-safe DB-API connection that calls ``connect_fn(*args, **kwargs)`` when needed.
+
+    Each process that uses it gets its own driver connection, opened at first use. ``on_fork``
+    (``reconnect``, ``raise`` or ``warn``) overrides the process-wide policy for this connection.
+    Keyword arguments other than ``on_fork`` go to ``connect_fn`` untouched.
+
+    For psycopg2 the result is a real ``psycopg2.extensions.connection`` subclass (its C
+    functions accept nothing else) opened at once; for every other driver it is a
+    :class:`Connection` proxy that opens nothing until used.
+    """
+    if not callable(connect_fn):
+        raise TypeError(
+            "forksafe.connect needs the driver's connect function first, for example "
+            f"forksafe.connect(psycopg2.connect, dsn); got {type(connect_fn).__name__} instead"
+        )
+    policy = validate(on_fork) if on_fork is not None else None
+    return _make(Recipe(connect_fn, args, kwargs, adapter_for_function(connect_fn)), policy, capture(2))
+
+
+def _make(recipe: Recipe, policy: Optional[OnFork], origin: str) -> Any:
+    adapter = recipe.adapter
+    if adapter is not None and adapter.native_class:
+        from ._native import build
+
+        return build(recipe, origin, policy)
+    return Connection(recipe, on_fork=policy, origin=origin)
+
+
+def rebuild(connect_fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+            on_fork: Optional[OnFork]) -> Any:
+    """Unpickling: the receiving process makes its own connection from the recipe."""
+    return _make(Recipe(connect_fn, args, kwargs, adapter_for_function(connect_fn)), on_fork, capture(2))
