@@ -17,4 +17,5 @@ __all__ = ["CLIENTS"]
 # install replaced) and is also the explicit, one-call way in for programs that do not use
 # zero-code mode (``forksafe.integrations.urllib3.install()``).
 CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "redis": ("forksafe.integrations.redis", ("redis",)),
 }

@@ -169,6 +169,8 @@ def _patch_sync(redis_connection: Any) -> None:
     orig_connect = vars(conn_cls)["connect_check_health"]
     orig_send = vars(conn_cls)["send_packed_command"]
     orig_disconnect = vars(conn_cls)["disconnect"]
+    orig_can_read = vars(conn_cls)["can_read"]
+    orig_read = vars(conn_cls)["read_response"]
 
     def connect_check_health(self: Any, *args: Any, **kwargs: Any) -> Any:
         if self._sock is not None and _sync_inherited(self):
@@ -183,6 +185,19 @@ def _patch_sync(redis_connection: Any) -> None:
             _claim(self._forksafe_own)
             _sync_drop_inherited(self)
         return orig_send(self, command, check_health)
+
+    def can_read(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._forksafe_gen != state.generation and self._sock is not None and _sync_inherited(self):
+            _claim(self._forksafe_own)
+            _sync_drop_inherited(self)  # the library connects afresh (a PubSub resubscribes)
+        return orig_can_read(self, *args, **kwargs)
+
+    def read_response(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._forksafe_gen != state.generation and self._sock is not None and _sync_inherited(self):
+            _claim(self._forksafe_own)
+            _sync_drop_inherited(self)
+            self.connect()  # a reply read without a command first (PubSub): resubscribes
+        return orig_read(self, *args, **kwargs)
 
     def disconnect(self: Any, *args: Any, **kwargs: Any) -> Any:
         if _sync_inherited(self):
@@ -214,6 +229,8 @@ def _patch_sync(redis_connection: Any) -> None:
     _replace(conn_cls, "connect_check_health", connect_check_health)
     _replace(conn_cls, "send_packed_command", send_packed_command)
     _replace(conn_cls, "disconnect", disconnect)
+    _replace(conn_cls, "can_read", can_read)
+    _replace(conn_cls, "read_response", read_response)
     _replace(pool_cls, "__init__", __init__)
     _replace(pool_cls, "_checkpid", _checkpid)
     _replace(pool_cls, "make_connection", make_connection)
@@ -355,6 +372,9 @@ def _patch_async(aconn: Any) -> None:
         return True
 
     async def connect_check_health(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not is_connected(self):  # (drops inherited streams) what connects now belongs here:
+            self._forksafe_gen = state.generation  # its handshake must not look inherited
+            self._forksafe_loop = _running_loop()
         result = await orig_connect(self, *args, **kwargs)
         _async_connected(self)
         return result
