@@ -27,11 +27,15 @@ RAW_BREAKS = ["sync-single", "async-pool", "async-single"]
 RUN = [sys.executable, "-m", "forksafe", "run", sys.executable]
 
 
+def run_with(policy: str) -> tuple[str, ...]:
+    return (sys.executable, "-m", "forksafe", "run", "--on-fork", policy, sys.executable)
+
+
 def run_program(program: str, args: list[str], redis_url: str, *, prefix: tuple[str, ...] = (),
                 env: dict[str, str] | None = None, timeout: float = 120) -> dict[str, Any]:
     environment = dict(os.environ, FS_REDIS_URL=redis_url, **(env or {}))
-    environment["PYTHONPATH"] = os.pathsep.join(
-        [os.path.join(ROOT, "src"), ROOT] + ([environment["PYTHONPATH"]] if environment.get("PYTHONPATH") else []))
+    extra = [environment["PYTHONPATH"]] if environment.get("PYTHONPATH") else []
+    environment["PYTHONPATH"] = os.pathsep.join([os.path.join(ROOT, "src"), ROOT, *extra])
     proc = subprocess.run([*prefix, sys.executable, program, *args] if not prefix else
                           [*prefix, program, *args], env=environment, capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
@@ -95,7 +99,7 @@ def _creation_line(needle: str) -> str:
                                            ("async-pool", "redis.asyncio.Redis.from_url(")])
 def test_raise_names_the_creation_line(client: str, needle: str, redis_server: Any) -> None:
     result = run_program(FORK_PROGRAM, [client, "raw"], redis_server.url,
-                         prefix=(sys.executable, "-m", "forksafe", "run", "--on-fork", "raise", sys.executable),
+                         prefix=run_with("raise"),
                          env={"FS_CHILDREN": "2", "FS_REQUESTS": "3"})
     assert result["children_ok"] == 0, result
     line = _creation_line(needle)
@@ -106,7 +110,7 @@ def test_raise_names_the_creation_line(client: str, needle: str, redis_server: A
 
 def test_warn_names_the_creation_line(redis_server: Any) -> None:
     result = run_program(FORK_PROGRAM, ["async-single", "raw"], redis_server.url,
-                         prefix=(sys.executable, "-m", "forksafe", "run", "--on-fork", "warn", sys.executable),
+                         prefix=run_with("warn"),
                          env={"FS_CHILDREN": "2", "FS_REQUESTS": "3"})
     assert result["children_ok"] == 2 and result["parent_ok"], result
     warnings = [w for w in result["stderr"].splitlines() if "ForkSafetyWarning" in w]

@@ -18,4 +18,6 @@ __all__ = ["CLIENTS"]
 # zero-code mode (``forksafe.integrations.urllib3.install()``).
 CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "redis": ("forksafe.integrations.redis", ("redis",)),
+    "grpc": ("forksafe.integrations.unsafe_grpc", ("grpc",)),
+    "confluent_kafka": ("forksafe.integrations.unsafe_kafka", ("confluent_kafka",)),
 }

@@ -166,7 +166,8 @@ def _patch_sync(redis_connection: Any) -> None:
     conn_cls = redis_connection.AbstractConnection
     pool_cls = redis_connection.ConnectionPool
 
-    orig_connect = vars(conn_cls)["connect_check_health"]
+    connect_name = _connect_method(conn_cls)
+    orig_connect = vars(conn_cls)[connect_name]
     orig_send = vars(conn_cls)["send_packed_command"]
     orig_disconnect = vars(conn_cls)["disconnect"]
     orig_can_read = vars(conn_cls)["can_read"]
@@ -226,7 +227,7 @@ def _patch_sync(redis_connection: Any) -> None:
         _tag(conn, _pool_ownership(self))
         return conn
 
-    _replace(conn_cls, "connect_check_health", connect_check_health)
+    _replace(conn_cls, connect_name, connect_check_health)
     _replace(conn_cls, "send_packed_command", send_packed_command)
     _replace(conn_cls, "disconnect", disconnect)
     _replace(conn_cls, "can_read", can_read)
@@ -247,6 +248,11 @@ def _patch_sync(redis_connection: Any) -> None:
     for cls in (conn_cls, pool_cls):
         _default(cls, "_forksafe_gen", None)
         _default(cls, "_forksafe_own", None)
+
+
+def _connect_method(cls: type) -> str:
+    """redis-py 6+ connects in ``connect_check_health`` (``connect`` retries it); 5.x in ``connect``."""
+    return "connect_check_health" if "connect_check_health" in vars(cls) else "connect"
 
 
 def _tag(conn: Any, own: Ownership) -> None:
@@ -357,7 +363,8 @@ def _patch_async(aconn: Any) -> None:
     pool_cls = aconn.ConnectionPool
 
     orig_is_connected = vars(conn_cls)["is_connected"]
-    orig_connect = vars(conn_cls)["connect_check_health"]
+    connect_name = _connect_method(conn_cls)
+    orig_connect = vars(conn_cls)[connect_name]
     orig_disconnect = vars(conn_cls)["disconnect"]
     orig_close = vars(conn_cls)["_close"]
     is_connected_get = orig_is_connected.fget
@@ -419,7 +426,7 @@ def _patch_async(aconn: Any) -> None:
         return conn
 
     _replace(conn_cls, "is_connected", property(is_connected, doc=orig_is_connected.__doc__))
-    _replace(conn_cls, "connect_check_health", connect_check_health)
+    _replace(conn_cls, connect_name, connect_check_health)
     _replace(conn_cls, "disconnect", disconnect)
     _replace(conn_cls, "_close", _close)
     _replace(pool_cls, "__init__", __init__)
