@@ -24,4 +24,7 @@ CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "aiomysql": ("forksafe.integrations.aiomysql", ("aiomysql",)),
     "psycopg-async": ("forksafe.integrations.psycopg_async", ("psycopg",)),
     "psycopg_pool-async": ("forksafe.integrations.psycopg_pool_async", ("psycopg_pool.pool_async",)),
+    "redis": ("forksafe.integrations.redis", ("redis",)),
+    "grpc": ("forksafe.integrations.unsafe_grpc", ("grpc",)),
+    "confluent_kafka": ("forksafe.integrations.unsafe_kafka", ("confluent_kafka",)),
 }
