@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from typing import Literal
 
     OnFork = Literal["reconnect", "raise", "warn"]
+else:
+    OnFork = str  # importable at run time too, for modules that name it outside annotations
 
 CHOICES: tuple[OnFork, ...] = ("reconnect", "raise", "warn")
 ENV_VAR = "FORKSAFE_ON_FORK"
