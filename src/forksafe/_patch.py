@@ -33,6 +33,7 @@ handles start empty there, instead of holding the parent's connections.
 from __future__ import annotations
 
 import importlib
+import logging
 import importlib.machinery
 import importlib.util
 import os
@@ -275,9 +276,22 @@ def _clients_loaded() -> None:
     from .integrations import CLIENTS
 
     for module_name, triggers in CLIENTS.values():
-        if module_name not in _installed and any(t in sys.modules for t in triggers):
-            importlib.import_module(module_name).install()
+        if module_name not in _installed and any(_imported(t) for t in triggers):
             _installed.add(module_name)
+            try:
+                importlib.import_module(module_name).install()
+            except Exception:  # zero-code must never turn a working program into a failing one
+                _installed.discard(module_name)
+                logging.getLogger("forksafe.patch").warning(
+                    "forksafe could not make %s fork-safe; it runs as without forksafe", module_name,
+                    exc_info=True)
+
+
+def _imported(name: str) -> bool:
+    """The module finished importing (not blocked with ``sys.modules[name] = None``, not mid-import)."""
+    module = sys.modules.get(name)
+    spec = getattr(module, "__spec__", None)
+    return module is not None and not getattr(spec, "_initializing", False)
 
 
 def _clients_uninstall() -> None:
