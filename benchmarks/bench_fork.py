@@ -6,8 +6,9 @@ private MariaDB (harness/servers.py).
 Timing the at-fork hook alone understates the cost (the parent's before-fork step, the pages the
 child's hook makes the kernel copy), so this times what a forking server pays: ``fork()``, the
 child's ``os._exit(0)``, the parent's ``waitpid``. Two worker processes are alike in everything
-but forksafe: each imports MySQLdb, holds ~40 MB of Python objects and 100 live MySQLdb
-connections, one raw and one through ``forksafe.connect``. The parent of the benchmark
+but forksafe: each imports MySQLdb, holds 100 live MySQLdb connections (one raw, one through
+``forksafe.connect``) and is topped up with Python objects to the same 45 MB resident, since the
+cost of a fork grows with the pages the process maps. The parent of the benchmark
 alternates them round by round (each does a batch of forks per round; the median of the batch
 is its figure), so the machine's noise hits both alike; each pair's ratio is the median over its
 rounds. Several pairs of fresh processes, started in alternated order, give the spread. A
@@ -30,16 +31,17 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-BALLAST_MB = 40
+BALLAST_MB = 45  # both workers are topped up to the same size: MySQLdb and 100 connections take ~42
 
 
 def _ballast() -> list[object]:
-    """Ordinary Python objects (lists, strings, floats) until the process is ~BALLAST_MB resident."""
+    """Ordinary Python objects (lists, strings, floats) until the process is BALLAST_MB resident,
+    so that the raw and the forksafe worker fork processes of the same size."""
     rows: list[object] = []
     i = 0
     while _rss_mb() < BALLAST_MB:
-        rows.extend([f"row {j}", float(j), (j, str(j))] for j in range(i, i + 10000))
-        i += 10000
+        rows.extend([f"row {j}", float(j), (j, str(j))] for j in range(i, i + 500))
+        i += 500
     return rows
 
 
