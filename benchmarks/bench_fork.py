@@ -31,6 +31,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from _report import figure  # noqa: E402
+
 BALLAST_MB = 45  # both workers are topped up to the same size: MySQLdb and 100 connections take ~42
 
 
@@ -107,9 +109,10 @@ def worker(kind: str, connections: int, mysql: dict[str, object]) -> None:
         elif command[0] == "floor":
             socks = [c.fileno() for c in conns] if kind == "raw" else []
             fds = socks or [os.dup(0) for _ in range(connections)]
+            count = int(command[1])
             result = {
-                "dup2_us": statistics.median(_floor_in_child(fds, False) for _ in range(int(command[1]))),
-                "fstat_dup2_us": statistics.median(_floor_in_child(fds, True) for _ in range(int(command[1]))),
+                "dup2_us": statistics.median(_floor_in_child(fds, False) for _ in range(count)),
+                "fstat_dup2_us": statistics.median(_floor_in_child(fds, True) for _ in range(count)),
             }
             print(json.dumps(result), flush=True)
         else:
@@ -199,18 +202,26 @@ def main(argv: list[str]) -> int:
         finally:
             floor_worker.stop()
 
-    print(f"\nfork + child exit + wait, {args.connections} live MySQLdb connections, ~{BALLAST_MB} MB of objects;"
-          f" {args.pairs} pairs of processes x {args.rounds} alternated rounds x {args.forks} forks")
+    print(f"\nfork + child exit + wait, {args.connections} live MySQLdb connections, {BALLAST_MB} MB "
+          f"resident; {args.pairs} pairs x {args.rounds} alternated rounds x {args.forks} forks")
     print(f"{'pair':<20} {'A (us)':>9} {'B (us)':>9} {'B/A':>7} {'RSS MB':>7}")
     for name, a, b, ratio, rss in rows + control:
         print(f"{name:<20} {a:9.0f} {b:9.0f} {ratio:6.3f}x {rss:7.1f}")
     ratios = [r[3] for r in rows]
     noise = [r[3] for r in control]
-    print(f"forksafe / raw: median {statistics.median(ratios):.3f}x, range {min(ratios):.3f}-{max(ratios):.3f}x"
-          f" over {len(ratios)} pairs (target 1.03x); raw / raw: {', '.join(f'{n:.3f}x' for n in noise)}")
-    print(f"\nfloor in a fresh child, {args.connections} descriptors (us; fork + exit + wait {fork_us:.0f} us):")
-    print(f"  dup2 only: {floor['dup2_us']:.1f} ({100 * floor['dup2_us'] / fork_us:.1f}% of a fork); "
-          f"fstat + dup2: {floor['fstat_dup2_us']:.1f} ({100 * floor['fstat_dup2_us'] / fork_us:.1f}%)")
+    median = statistics.median(ratios)
+    print(f"forksafe / raw: median {median:.3f}x, range {min(ratios):.3f}-{max(ratios):.3f}x over "
+          f"{len(ratios)} pairs (target 1.03x); raw / raw: {', '.join(f'{n:.3f}x' for n in noise)}")
+    dup2, both = floor["dup2_us"], floor["fstat_dup2_us"]
+    print(f"\nfloor in a fresh child, {args.connections} descriptors (us; fork + exit + wait {fork_us:.0f}):")
+    print(f"  dup2 only: {dup2:.1f} ({100 * dup2 / fork_us:.1f}% of a fork); "
+          f"fstat + dup2: {both:.1f} ({100 * both / fork_us:.1f}%)")
+    figure(f"fork: {args.connections} MySQLdb connections, forksafe / raw", median,
+           f"{min(ratios):.3f}-{max(ratios):.3f} (range of {len(ratios)} pairs)", "<= 1.03x")
+    figure("fork: raw / raw (the method's noise)", statistics.median(noise),
+           f"{min(noise):.3f}-{max(noise):.3f} (range)", "1.00x")
+    figure(f"fork: floor, {args.connections} x (fstat + dup2) in a child / fork", 1 + both / fork_us,
+           f"dup2 alone {1 + dup2 / fork_us:.3f}x", "<= 1.03x")
     return 0
 
 

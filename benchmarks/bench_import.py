@@ -19,6 +19,9 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _report import figure  # noqa: E402
+
 ENV = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
 ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 COMPARED = ("logging", "typing", "re", "threading", "weakref", "array")
@@ -69,9 +72,12 @@ def main(argv: list[str]) -> int:
         diffs.append(f - b)
     lo, hi = _quartiles(diffs)
     print(f"\nimport forksafe, {args.rounds} alternated pairs of processes (ms, start to exit)")
-    print(f"  bare interpreter: {statistics.median(bare):.1f}; with import forksafe: {statistics.median(full):.1f}")
+    print(f"  bare interpreter: {statistics.median(bare):.1f}; "
+          f"with import forksafe: {statistics.median(full):.1f}")
     print(f"  import forksafe costs {statistics.median(diffs):.1f} ms over a bare interpreter "
           f"(quartiles {lo:.1f} to {hi:.1f}; target 10 ms)")
+    figure("import forksafe over a bare interpreter", statistics.median(diffs),
+           f"{lo:.1f}-{hi:.1f} (quartiles)", "<= 10 ms", unit="ms")
     inside = {m: statistics.median(_inside(m) for _ in range(max(5, args.rounds // 4)))
               for m in ("forksafe", *COMPARED)}
     print("\nsingle import inside a fresh interpreter, median (ms):")

@@ -27,6 +27,7 @@ import psycopg2
 from harness.servers import start_postgresql
 
 import forksafe
+from _report import figure
 
 
 class Floor:
@@ -273,6 +274,15 @@ def main(argv: list[str]) -> int:
         print(f"{name:42s} {med:9.2f} {statistics.median(ratios):8.2f} {q[0]:5.2f}-{q[2]:<6.2f} "
               f"{med / fs:18.1f}x")
     print("targets: forksafe getconn/putconn <= 1.30x floor, with pool.connection() <= 1.80x floor")
+    for name, target in (("forksafe getconn/putconn (psycopg2)", "<= 1.30x"),
+                         ("forksafe getconn/putconn (psycopg)", "<= 1.30x"),
+                         ("forksafe with connection() (psycopg2)", "<= 1.80x"),
+                         ("forksafe with connection() (psycopg)", "<= 1.80x"),
+                         ("floor with connection() (API shape)", "(reference)")):
+        ratios = [v / f for v, f in zip(times[name], floor)]
+        q = statistics.quantiles(ratios, n=4)
+        figure(f"pool: {name} / floor", statistics.median(ratios), f"{q[0]:.2f}-{q[2]:.2f} (quartiles)",
+               target)
     print("\ncheckout + SELECT 1 + return (default: autocommit off, so the transaction is committed)")
     print(f"{'pool':42s} {'us/query':>9s} {'round trips':>12s} {'(autocommit)':>13s}")
     for name, values in qtimes.items():
