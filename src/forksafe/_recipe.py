@@ -7,7 +7,7 @@ never holds a socket, and its repr never shows a secret.
 
 from __future__ import annotations
 
-from .drivers import DriverAdapter
+from .drivers import DriverAdapter, unwrap
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class Recipe:
         if guess is None:
             return None
         try:
-            return guess(self.connect_fn, self.args, self.kwargs)
+            return guess(unwrap(self.connect_fn), self.args, self.kwargs)
         except Exception:
             return None
 
