@@ -27,7 +27,8 @@ with reconnect, auto-reconnect) get a new socket behind the lease's back. Their 
 the recorded socket, it asks the driver object (kept alive across the fork, see below) for its
 current descriptors and cuts those. The check is the ``fstat`` the child makes anyway, so a
 moving lease costs nothing more until its socket really moved; checking in the parent before
-every fork cost one more ``fstat`` per connection per fork (docs/benchmarks.md, "fork").
+every fork cost one more ``fstat`` per connection per fork (docs/benchmarks.md, "The cost at
+fork time").
 
 **Kept alive across the child's thread clean-up.** CPython frees the other threads' states in
 the child before any at-fork hook runs (3.9 to 3.13); a connection held only by a
@@ -203,7 +204,8 @@ def _own_registry() -> None:
 
     Not done in the child's at-fork step: after fork, every object the child creates or even
     reads is a page the kernel must copy, and on the fork path that cost is paid by every fork
-    (docs/benchmarks.md, "fork"). The parent's registry is kept as it is, never decref'd.
+    (docs/benchmarks.md, "The cost at fork time"). The parent's registry is kept as it is, never
+    decref'd.
     """
     global _leases, _table, _files, _registry_lock, _registry_gen, _inherited, _kept
     if _registry_gen == state.generation:
@@ -308,9 +310,9 @@ def _quarantine_in_child() -> None:
 
     After fork, every page the child writes is copied first, and Python writes to every object
     it reads (reference counts): on this path a page touched costs more than a system call
-    (docs/benchmarks.md, "fork"). So the step reads the parent's table and two values settled
-    before the fork (/dev/null's descriptor, validated there; whether DEBUG logging is on), and
-    creates nothing it does not need: the registry starts afresh at first use
+    (docs/benchmarks.md, "The cost at fork time"). So the step reads the parent's table and two
+    values settled before the fork (/dev/null's descriptor, validated there; whether DEBUG logging
+    is on), and creates nothing it does not need: the registry starts afresh at first use
     (``_own_registry``), the parent's owners stay referenced by ``_kept``.
     """
     table, files = _table, _files
