@@ -82,12 +82,34 @@ def _floor_in_child(fds: list[int], with_fstat: bool) -> float:
     return int(out) / 1000
 
 
+_marks: dict[str, int] = {}
+
+
+def _hook_in_child() -> float:
+    """forksafe's at-fork work in the child alone (between hooks registered just before and just
+    after forksafe's own), in us: the diagnosis, not the figure (which is fork + exit + wait)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(w, str(_marks["after"] - _marks["before"]).encode())
+        os._exit(0)
+    os.close(w)
+    out = os.read(r, 64)
+    os.close(r)
+    os.waitpid(pid, 0)
+    return int(out) / 1000
+
+
 def worker(kind: str, connections: int, mysql: dict[str, object]) -> None:
     """One benchmark process: set up, then answer each "round N" line on stdin with a median."""
     import MySQLdb
 
     if kind == "forksafe":
+        # Child hooks run in registration order: these two bracket forksafe's.
+        os.register_at_fork(after_in_child=lambda: _marks.__setitem__("before", time.perf_counter_ns()))
         import forksafe
+
+        os.register_at_fork(after_in_child=lambda: _marks.__setitem__("after", time.perf_counter_ns()))
 
         conns = [forksafe.connect(MySQLdb.connect, **mysql) for _ in range(connections)]
     else:
@@ -106,6 +128,9 @@ def worker(kind: str, connections: int, mysql: dict[str, object]) -> None:
         if command[0] == "round":
             times = [_fork_exit_wait() for _ in range(int(command[1]))]
             print(json.dumps({"median_us": statistics.median(times)}), flush=True)
+        elif command[0] == "hook":
+            hook_us = statistics.median(_hook_in_child() for _ in range(int(command[1])))
+            print(json.dumps({"hook_us": hook_us}), flush=True)
         elif command[0] == "floor":
             socks = [c.fileno() for c in conns] if kind == "raw" else []
             fds = socks or [os.dup(0) for _ in range(connections)]
@@ -201,6 +226,14 @@ def main(argv: list[str]) -> int:
             fork_us = floor_worker.ask(f"round {args.forks}")["median_us"]
         finally:
             floor_worker.stop()
+        hooks = {}
+        for n in sorted({0, 1, args.connections}):
+            hook_worker = Worker("forksafe", n, mysql)
+            try:
+                hook_worker.ask("")
+                hooks[n] = hook_worker.ask(f"hook {3 * args.forks}")["hook_us"]
+            finally:
+                hook_worker.stop()
 
     print(f"\nfork + child exit + wait, {args.connections} live MySQLdb connections, {BALLAST_MB} MB "
           f"resident; {args.pairs} pairs x {args.rounds} alternated rounds x {args.forks} forks")
@@ -216,6 +249,8 @@ def main(argv: list[str]) -> int:
     print(f"\nfloor in a fresh child, {args.connections} descriptors (us; fork + exit + wait {fork_us:.0f}):")
     print(f"  dup2 only: {dup2:.1f} ({100 * dup2 / fork_us:.1f}% of a fork); "
           f"fstat + dup2: {both:.1f} ({100 * both / fork_us:.1f}%)")
+    print("forksafe's at-fork work in the child alone (us): "
+          + ", ".join(f"{n} connections {us:.0f}" for n, us in hooks.items()))
     figure(f"fork: {args.connections} MySQLdb connections, forksafe / raw", median,
            f"{min(ratios):.3f}-{max(ratios):.3f} (range of {len(ratios)} pairs)", "<= 1.03x")
     figure("fork: raw / raw (the method's noise)", statistics.median(noise),
