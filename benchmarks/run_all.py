@@ -141,7 +141,8 @@ def main(argv: list[str]) -> int:
     results: list[tuple[str, int, float]] = []
     try:
         _emit(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, "
-              f"{os.cpu_count()} CPUs; benchmarks: {', '.join(short_name(p) for p in chosen)}\n", log)
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (others' work on a shared "
+              f"machine); benchmarks: {', '.join(short_name(p) for p in chosen)}\n", log)
         for path in chosen:
             extra = ["--rounds", str(args.rounds)] if args.rounds and takes_option(path, "--rounds") else []
             title = f" {path.relative_to(ROOT)} {' '.join(extra)} "
@@ -157,6 +158,7 @@ def main(argv: list[str]) -> int:
             for name, code, seconds in results:
                 status = "ok" if code == 0 else ("killed: timeout" if code == -9 else f"FAILED (exit {code})")
                 _emit(f"{name:<24} {seconds:8.1f} s  {status}\n", log)
+        _emit(f"load average at the end: {os.getloadavg()[0]:.1f}\n", log)
         if _figures:
             _emit(f"\n{' every figure with a target ':=^100}\n", log)
             for f in _figures:
