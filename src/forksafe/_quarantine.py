@@ -44,12 +44,10 @@ drains under the lock. Stale entries are harmless in the meantime (the identity 
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives; importing threading itself costs ~3 ms (docs/benchmarks.md)
 import os
 import stat
-import threading
 import weakref
-from array import array
-from collections import namedtuple
 
 from . import _fork
 from ._fork import state
@@ -57,6 +55,7 @@ from ._log import DEBUG, get_logger
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
+    from array import array
     from typing import Callable, Iterable, Optional
 
 __all__ = ["Lease", "LeaseInfo", "abandon", "inherited_leases"]
@@ -64,15 +63,19 @@ __all__ = ["Lease", "LeaseInfo", "abandon", "inherited_leases"]
 _log = get_logger("forksafe.quarantine")
 
 
-class LeaseInfo(namedtuple("LeaseInfo", "label kind origin made_pid")):
+class LeaseInfo:
     """What the audit and the log say about a lease: never a descriptor, never a secret."""
 
-    __slots__ = ()
+    __slots__ = ("kind", "label", "made_pid", "origin")
 
-    label: str  # "MySQLdb", "urllib3", ...
-    kind: str  # "connection", "pool", "client"
-    origin: str  # file:line of the user's code that made it
-    made_pid: int
+    def __init__(self, label: str, kind: str, origin: str, made_pid: int) -> None:
+        self.label = label  # "MySQLdb", "urllib3", ...
+        self.kind = kind  # "connection", "pool", "client"
+        self.origin = origin  # file:line of the user's code that made it
+        self.made_pid = made_pid
+
+    def __repr__(self) -> str:
+        return f"LeaseInfo({self.label!r}, {self.kind!r}, {self.origin!r}, {self.made_pid})"
 
 
 # -- /dev/null, validated ------------------------------------------------------------------------
@@ -185,10 +188,10 @@ class Lease:
 # milliseconds anyway); the hook reads that buffer and nothing else, unless a moving lease's socket
 # moved (``key`` is that lease's, 0 for a lease that cannot move).
 
-_registry_lock = threading.Lock()
+_registry_lock = _thread.allocate_lock()
 _registry_gen = state.generation  # the process generation the registry below belongs to
 _leases: dict[int, weakref.ref[Lease]] = {}  # key -> lease, every live one of this process
-_table: array[int] = array("q")
+_table: array[int] | tuple[()] = ()  # an array("q") once a lease exists
 _files: frozenset[str] = frozenset()
 _dead: list[int] = []
 _next_key = 0
@@ -215,9 +218,9 @@ def _own_registry() -> None:
             return
         _retired.append((_leases, _table, _kept))  # _kept: the parent's owners, alive for good
         _inherited = _leases
-        _leases, _table, _files, _kept = {}, array("q"), frozenset(), []
+        _leases, _table, _files, _kept = {}, (), frozenset(), []
         _dead.clear()
-        _registry_lock = threading.Lock()
+        _registry_lock = _thread.allocate_lock()
         _registry_gen = state.generation
 
 
@@ -244,7 +247,9 @@ def _compact_and_rebuild() -> None:
     while _dead:
         key = _dead.pop()
         _leases.pop(key, None)
-    table: array[int] = array("q")
+    from array import array  # here, at the first lease: it imports collections.abc (~2.5 ms)
+
+    table = array("q")
     files: set[str] = set()
     for key, ref in list(_leases.items()):
         lease = ref()
