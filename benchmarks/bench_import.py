@@ -19,15 +19,24 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _report import figure  # noqa: E402
+
 ENV = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
 ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 COMPARED = ("logging", "typing", "re", "threading", "weakref", "array")
 
 
-def _run(code: str) -> float:
+def _run(code: str) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one interpreter running ``code``, from start to exit; the CPU time
+    (the process's own, from wait4) does not count the time it waited for a CPU."""
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=ENV, check=True)
-    return (time.perf_counter() - t0) * 1000
+    proc = subprocess.Popen([sys.executable, "-c", code], env=ENV)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"python -c {code!r} exited with {proc.returncode}")
+    return (time.perf_counter() - t0) * 1000, (usage.ru_utime + usage.ru_stime) * 1000
 
 
 def _inside(module: str) -> float:
@@ -57,6 +66,7 @@ def main(argv: list[str]) -> int:
     bare: list[float] = []
     full: list[float] = []
     diffs: list[float] = []
+    cpu_diffs: list[float] = []
     for i in range(args.rounds):
         if i % 2:
             b = _run("pass")
@@ -64,14 +74,23 @@ def main(argv: list[str]) -> int:
         else:
             f = _run("import forksafe")
             b = _run("pass")
-        bare.append(b)
-        full.append(f)
-        diffs.append(f - b)
+        bare.append(b[0])
+        full.append(f[0])
+        diffs.append(f[0] - b[0])
+        cpu_diffs.append(f[1] - b[1])
     lo, hi = _quartiles(diffs)
+    clo, chi = _quartiles(cpu_diffs)
     print(f"\nimport forksafe, {args.rounds} alternated pairs of processes (ms, start to exit)")
-    print(f"  bare interpreter: {statistics.median(bare):.1f}; with import forksafe: {statistics.median(full):.1f}")
+    print(f"  bare interpreter: {statistics.median(bare):.1f}; "
+          f"with import forksafe: {statistics.median(full):.1f}")
     print(f"  import forksafe costs {statistics.median(diffs):.1f} ms over a bare interpreter "
           f"(quartiles {lo:.1f} to {hi:.1f}; target 10 ms)")
+    print(f"  in CPU time (user + system, from wait4): {statistics.median(cpu_diffs):.1f} ms more "
+          f"(quartiles {clo:.1f} to {chi:.1f})")
+    figure("import forksafe over a bare interpreter, wall", statistics.median(diffs),
+           f"{lo:.1f}-{hi:.1f} (quartiles)", "<= 10 ms", unit="ms")
+    figure("import forksafe over a bare interpreter, CPU", statistics.median(cpu_diffs),
+           f"{clo:.1f}-{chi:.1f} (quartiles)", "<= 10 ms", unit="ms")
     inside = {m: statistics.median(_inside(m) for _ in range(max(5, args.rounds // 4)))
               for m in ("forksafe", *COMPARED)}
     print("\nsingle import inside a fresh interpreter, median (ms):")

@@ -27,6 +27,7 @@ import psycopg2
 from harness.servers import start_postgresql
 
 import forksafe
+from _report import figure
 
 
 class Floor:
@@ -43,6 +44,27 @@ class Floor:
     def putconn(self, conn: Any) -> None:
         with self._lock:
             self._idle.append(conn)
+
+    def connection(self) -> FloorLend:
+        return FloorLend(self)
+
+
+class FloorLend:
+    """``with floor.connection()``: the shape of the API over the floor (a method making a class
+    context manager), and nothing else: what ``with pool.connection()`` costs before any pool logic."""
+
+    __slots__ = ("_conn", "_floor")
+
+    def __init__(self, floor: Floor) -> None:
+        self._floor = floor
+        self._conn: Any = None
+
+    def __enter__(self) -> Any:
+        self._conn = self._floor.getconn()
+        return self._conn
+
+    def __exit__(self, *exc: object) -> None:
+        self._floor.putconn(self._conn)
 
 
 class BurstProxy:
@@ -129,6 +151,12 @@ def build(dsn: str, autocommit: bool) -> dict[str, tuple[Callable[[], None], Cal
         floor.putconn(c)
 
     cases["floor deque+Lock"] = (lambda: floor.putconn(floor.getconn()), floor_q, lambda: None)
+
+    def floor_with() -> None:
+        with floor.connection():
+            pass
+
+    cases["floor with connection() (API shape)"] = (floor_with, floor_q, lambda: None)
 
     for label, fn in (("psycopg2", pg2), ("psycopg", pg3)):
         pool = forksafe.Pool(fn, max_size=1)
@@ -232,15 +260,29 @@ def main(argv: list[str]) -> int:
     finally:
         pg.stop()
 
-    floor = statistics.median(times["floor deque+Lock"])
-    print(f"\ncheckout + return, no query: medians of {args.rounds} interleaved rounds of {args.pairs}")
-    print(f"{'pool':42s} {'us/pair':>9s} {'x floor':>8s} {'forksafe faster by':>19s}")
+    floor = times["floor deque+Lock"]
+    print(f"\ncheckout + return, no query: medians of {args.rounds} interleaved rounds of {args.pairs};"
+          " x floor: median of the rounds' ratios [quartiles]")
+    print(f"{'pool':42s} {'us/pair':>9s} {'x floor':>8s} {'quartiles':>12s} {'forksafe faster by':>19s}")
     fs = statistics.median(times["forksafe getconn/putconn (psycopg2)"])
     for name, values in times.items():
         if not values:
             continue
         med = statistics.median(values)
-        print(f"{name:42s} {med:9.2f} {med / floor:8.2f} {med / fs:18.1f}x")
+        ratios = [v / f for v, f in zip(values, floor)]  # the same round: the same machine weather
+        q = statistics.quantiles(ratios, n=4)
+        print(f"{name:42s} {med:9.2f} {statistics.median(ratios):8.2f} {q[0]:5.2f}-{q[2]:<6.2f} "
+              f"{med / fs:18.1f}x")
+    print("targets: forksafe getconn/putconn <= 1.30x floor, with pool.connection() <= 1.80x floor")
+    for name, target in (("forksafe getconn/putconn (psycopg2)", "<= 1.30x"),
+                         ("forksafe getconn/putconn (psycopg)", "<= 1.30x"),
+                         ("forksafe with connection() (psycopg2)", "<= 1.80x"),
+                         ("forksafe with connection() (psycopg)", "<= 1.80x"),
+                         ("floor with connection() (API shape)", "(reference)")):
+        ratios = [v / f for v, f in zip(times[name], floor)]
+        q = statistics.quantiles(ratios, n=4)
+        figure(f"pool: {name} / floor", statistics.median(ratios), f"{q[0]:.2f}-{q[2]:.2f} (quartiles)",
+               target)
     print("\ncheckout + SELECT 1 + return (default: autocommit off, so the transaction is committed)")
     print(f"{'pool':42s} {'us/query':>9s} {'round trips':>12s} {'(autocommit)':>13s}")
     for name, values in qtimes.items():

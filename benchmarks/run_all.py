@@ -3,7 +3,9 @@
 Each ``benchmarks/bench_*.py`` is a script of its own (it starts the servers it needs and prints its
 tables); this runs them one after another, never in parallel, because they measure time on a
 shared machine and would disturb each other. Output streams as it comes, under a header per
-benchmark, and a summary at the end says which ran, for how long, and whether they succeeded.
+benchmark, and a summary at the end says which ran, for how long, and whether they succeeded,
+then lists every headline figure (the ``@figure`` lines the benchmarks print, see ``_report.py``):
+each ratio with its spread and its target, in one table.
 
     python benchmarks/run_all.py                  # everything, default rounds
     python benchmarks/run_all.py --rounds 5       # passed to each benchmark that takes --rounds
@@ -17,6 +19,7 @@ children (servers included) on timeout or Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -97,7 +100,19 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
             continue
 
 
+_figures: list[dict[str, object]] = []
+FIGURE_PREFIX = "@figure "  # as printed by benchmarks/_report.py
+
+
 def _emit(text: str, log: Optional[IO[str]]) -> None:
+    if text.startswith(FIGURE_PREFIX):
+        try:
+            _figures.append(json.loads(text[len(FIGURE_PREFIX):]))
+        except ValueError:
+            pass
+        if log is not None:
+            log.write(text)
+        return  # shown once, in the closing table
     sys.stdout.write(text)
     sys.stdout.flush()
     if log is not None:
@@ -126,7 +141,8 @@ def main(argv: list[str]) -> int:
     results: list[tuple[str, int, float]] = []
     try:
         _emit(f"python {sys.version.split()[0]} on {os.uname().sysname} {os.uname().machine}, "
-              f"{os.cpu_count()} CPUs; benchmarks: {', '.join(short_name(p) for p in chosen)}\n", log)
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (others' work on a shared "
+              f"machine); benchmarks: {', '.join(short_name(p) for p in chosen)}\n", log)
         for path in chosen:
             extra = ["--rounds", str(args.rounds)] if args.rounds and takes_option(path, "--rounds") else []
             title = f" {path.relative_to(ROOT)} {' '.join(extra)} "
@@ -142,6 +158,12 @@ def main(argv: list[str]) -> int:
             for name, code, seconds in results:
                 status = "ok" if code == 0 else ("killed: timeout" if code == -9 else f"FAILED (exit {code})")
                 _emit(f"{name:<24} {seconds:8.1f} s  {status}\n", log)
+        _emit(f"load average at the end: {os.getloadavg()[0]:.1f}\n", log)
+        if _figures:
+            _emit(f"\n{' every figure with a target ':=^100}\n", log)
+            for f in _figures:
+                value = f"{f['value']:.3f}x" if f["unit"] == "x" else f"{f['value']:.1f} {f['unit']}"
+                _emit(f"{f['name']:<62} {value:>9}  {f['spread']!s:<34} target {f['target']}\n", log)
         if log is not None:
             log.close()
     return 0 if all(code == 0 for _, code, _ in results) else 1

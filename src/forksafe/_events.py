@@ -14,7 +14,6 @@ the program: observability must not become a new way to fail.
 from __future__ import annotations
 
 import os
-from collections import namedtuple
 
 from ._log import get_logger
 
@@ -29,7 +28,7 @@ __all__ = ["ForkEvent", "publish", "subscribe"]
 _log = get_logger("forksafe.events")
 
 
-class ForkEvent(namedtuple("ForkEvent", "action kind label origin made_pid pid")):
+class ForkEvent:
     """One decision forksafe made about an object that crossed a fork.
 
     ``action``: ``"reconnected"`` (the child got its own connection), ``"warned"`` (the same,
@@ -42,14 +41,25 @@ class ForkEvent(namedtuple("ForkEvent", "action kind label origin made_pid pid")
     ``made_pid``: the process that made it; ``pid``: the process that acted on it.
     """
 
-    __slots__ = ()
+    __slots__ = ("action", "kind", "label", "made_pid", "origin", "pid")
 
-    action: str
-    kind: str
-    label: str
-    origin: str
-    made_pid: int
-    pid: int
+    def __init__(self, action: str, kind: str, label: str, origin: str, made_pid: int, pid: int) -> None:
+        self.action = action
+        self.kind = kind
+        self.label = label
+        self.origin = origin
+        self.made_pid = made_pid
+        self.pid = pid
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ForkEvent) and all(
+            getattr(self, name) == getattr(other, name) for name in ForkEvent.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"ForkEvent(action={self.action!r}, kind={self.kind!r}, label={self.label!r}, "
+                f"origin={self.origin!r}, made_pid={self.made_pid}, pid={self.pid})")
 _listeners: list[Listener] = []
 
 

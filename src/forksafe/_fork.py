@@ -20,9 +20,9 @@ generation under it (``_ownership.Ownership.lock``).
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives; importing threading itself costs ~3 ms (docs/benchmarks.md)
 import atexit
 import os
-import threading
 
 from ._log import get_logger
 
@@ -47,7 +47,7 @@ class _State:
     def __init__(self) -> None:
         self.generation = 0
         self.pid = os.getpid()
-        self.lock = threading.Lock()
+        self.lock = _thread.allocate_lock()
 
 
 state = _State()
@@ -94,7 +94,7 @@ def _after_fork_in_parent() -> None:
 def _after_fork_in_child() -> None:
     state.generation += 1
     state.pid = os.getpid()
-    state.lock = threading.Lock()
+    state.lock = _thread.allocate_lock()
     _run(_child, "after-fork (child)")
 
 

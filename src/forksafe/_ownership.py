@@ -24,9 +24,8 @@ eight threads racing on an inherited connection open one session, not eight.
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives; importing threading itself costs ~3 ms (docs/benchmarks.md)
 import os
-import threading
-import warnings
 
 from . import _events
 from ._fork import state
@@ -37,6 +36,7 @@ from .errors import ForkedConnectionError, ForkSafetyWarning
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
+    from threading import RLock
     from types import CodeType
     from typing import Optional
 
@@ -63,10 +63,10 @@ class Ownership:
         self.made_pid = os.getpid()
         self.gen = -1  # generation of the process that last claimed the object; -1: none yet
         self.warned_gen = -1
-        self._lock: Optional[threading.RLock] = None
+        self._lock: Optional[RLock] = None
         self._lock_gen = -1
 
-    def lock(self) -> threading.RLock:
+    def lock(self) -> RLock:
         """This object's lock for the current generation: the same one for every caller."""
         if self._lock_gen == state.generation:
             lock = self._lock
@@ -74,7 +74,7 @@ class Ownership:
             return lock
         with state.lock:
             if self._lock_gen != state.generation:
-                self._lock = threading.RLock()  # written before the generation: readers see it whole
+                self._lock = _thread.RLock()  # written before the generation: readers see it whole
                 self._lock_gen = state.generation
             lock = self._lock
             assert lock is not None
@@ -155,6 +155,8 @@ class Ownership:
 
 def _warn_at_user_line(message: str) -> None:
     """Issue the warning at the user's frame, however deep in forksafe or a framework we are."""
+    import warnings  # here: only the warn policy needs it
+
     frame = user_frame(2)
     if frame is None:
         warnings.warn(message, ForkSafetyWarning, stacklevel=3)

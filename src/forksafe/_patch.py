@@ -40,11 +40,14 @@ import os
 import sys
 import threading
 from types import ModuleType
-from typing import Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
-from ._policy import OnFork, validate
+from ._policy import validate
 from ._tracking import wants_driver_object
 from .drivers import all_adapters
+
+if TYPE_CHECKING:
+    from ._policy import OnFork  # a type alias, defined for the type checker only
 
 __all__ = ["is_patched", "patch", "patched_names", "unpatch"]
 

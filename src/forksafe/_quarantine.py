@@ -27,13 +27,14 @@ with reconnect, auto-reconnect) get a new socket behind the lease's back. Their 
 the recorded socket, it asks the driver object (kept alive across the fork, see below) for its
 current descriptors and cuts those. The check is the ``fstat`` the child makes anyway, so a
 moving lease costs nothing more until its socket really moved; checking in the parent before
-every fork cost one more ``fstat`` per connection per fork (docs/benchmarks.md, "fork").
+every fork cost one more ``fstat`` per connection per fork (docs/benchmarks.md, "The cost at
+fork time").
 
 **Kept alive across the child's thread clean-up.** CPython frees the other threads' states in
 the child before any at-fork hook runs (3.9 to 3.13); a connection held only by a
 ``threading.local`` of another thread would be destroyed there, on the live shared socket. So
-the parent takes a strong reference to every lease's owner just before the fork, and the child
-drops them only after the quarantine.
+the parent takes a strong reference to every lease (and so its owner) just before the fork, and
+the child keeps those for good: they are the parent's objects, whose destructors must not run here.
 
 **No deadlock under GC.** A lease is dropped from finalisers (``__del__`` of an unclosed
 connection, run by the garbage collector at any allocation). The finaliser path takes no lock
@@ -43,12 +44,10 @@ drains under the lock. Stale entries are harmless in the meantime (the identity 
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives; importing threading itself costs ~3 ms (docs/benchmarks.md)
 import os
 import stat
-import threading
 import weakref
-from array import array
-from collections import namedtuple
 
 from . import _fork
 from ._fork import state
@@ -56,6 +55,7 @@ from ._log import DEBUG, get_logger
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
+    from array import array
     from typing import Callable, Iterable, Optional
 
 __all__ = ["Lease", "LeaseInfo", "abandon", "inherited_leases"]
@@ -63,15 +63,19 @@ __all__ = ["Lease", "LeaseInfo", "abandon", "inherited_leases"]
 _log = get_logger("forksafe.quarantine")
 
 
-class LeaseInfo(namedtuple("LeaseInfo", "label kind origin made_pid")):
+class LeaseInfo:
     """What the audit and the log say about a lease: never a descriptor, never a secret."""
 
-    __slots__ = ()
+    __slots__ = ("kind", "label", "made_pid", "origin")
 
-    label: str  # "MySQLdb", "urllib3", ...
-    kind: str  # "connection", "pool", "client"
-    origin: str  # file:line of the user's code that made it
-    made_pid: int
+    def __init__(self, label: str, kind: str, origin: str, made_pid: int) -> None:
+        self.label = label  # "MySQLdb", "urllib3", ...
+        self.kind = kind  # "connection", "pool", "client"
+        self.origin = origin  # file:line of the user's code that made it
+        self.made_pid = made_pid
+
+    def __repr__(self) -> str:
+        return f"LeaseInfo({self.label!r}, {self.kind!r}, {self.origin!r}, {self.made_pid})"
 
 
 # -- /dev/null, validated ------------------------------------------------------------------------
@@ -184,19 +188,45 @@ class Lease:
 # milliseconds anyway); the hook reads that buffer and nothing else, unless a moving lease's socket
 # moved (``key`` is that lease's, 0 for a lease that cannot move).
 
-_registry_lock = threading.Lock()
+_registry_lock = _thread.allocate_lock()
+_registry_gen = state.generation  # the process generation the registry below belongs to
 _leases: dict[int, weakref.ref[Lease]] = {}  # key -> lease, every live one of this process
-_table: array[int] = array("q")
+_table: array[int] | tuple[()] = ()  # an array("q") once a lease exists
 _files: frozenset[str] = frozenset()
 _dead: list[int] = []
 _next_key = 0
 _kept: list[object] = []  # strong references across the fork (see the module docstring)
+_child_target = -1  # /dev/null's descriptor, validated just before the fork; -1: none needed
+_child_debug = False  # DEBUG logging was on at the fork
 _inherited: dict[int, weakref.ref[Lease]] = {}  # the parent's registry, as this child got it
 _retired: list[object] = []  # older generations' registries: never decref'd in the child
 
 
+def _own_registry() -> None:
+    """Start this process's registry afresh if it is still the parent's (first use in a child).
+
+    Not done in the child's at-fork step: after fork, every object the child creates or even
+    reads is a page the kernel must copy, and on the fork path that cost is paid by every fork
+    (docs/benchmarks.md, "The cost at fork time"). The parent's registry is kept as it is, never
+    decref'd.
+    """
+    global _leases, _table, _files, _registry_lock, _registry_gen, _inherited, _kept
+    if _registry_gen == state.generation:
+        return
+    with state.lock:  # made anew in the child: a parent thread may have held the registry lock
+        if _registry_gen == state.generation:
+            return
+        _retired.append((_leases, _table, _kept))  # _kept: the parent's owners, alive for good
+        _inherited = _leases
+        _leases, _table, _files, _kept = {}, (), frozenset(), []
+        _dead.clear()
+        _registry_lock = _thread.allocate_lock()
+        _registry_gen = state.generation
+
+
 def _register(lease: Lease) -> int:
     global _next_key
+    _own_registry()
     with _registry_lock:
         _next_key += 1
         key = lease.key = _next_key
@@ -206,6 +236,7 @@ def _register(lease: Lease) -> int:
 
 
 def _changed(lease: Lease) -> None:
+    _own_registry()
     with _registry_lock:
         _compact_and_rebuild()
 
@@ -216,7 +247,9 @@ def _compact_and_rebuild() -> None:
     while _dead:
         key = _dead.pop()
         _leases.pop(key, None)
-    table: array[int] = array("q")
+    from array import array  # here, at the first lease: it imports collections.abc (~2.5 ms)
+
+    table = array("q")
     files: set[str] = set()
     for key, ref in list(_leases.items()):
         lease = ref()
@@ -263,9 +296,13 @@ def _cut_files(names: frozenset[str], target: int) -> None:
 # -- the fork steps ------------------------------------------------------------------------------
 
 def _before_fork() -> None:
-    """In the parent: keep every owner alive across the fork (see the module docstring)."""
-    global _kept
+    """In the parent: keep every owner alive across the fork (see the module docstring), and
+    settle here what the child's step would otherwise look up (see ``_quarantine_in_child``)."""
+    global _kept, _child_target, _child_debug
+    _own_registry()
     _kept = [ref() for ref in list(_leases.values())]
+    _child_target = _devnull() if (_table or _files) else -1
+    _child_debug = _log.isEnabledFor(DEBUG)
 
 
 def _after_fork_in_parent() -> None:
@@ -274,45 +311,45 @@ def _after_fork_in_parent() -> None:
 
 
 def _quarantine_in_child() -> None:
-    """The child's first step: one fstat and one dup2 per leased descriptor, then start afresh."""
-    global _leases, _table, _files, _registry_lock, _inherited, _kept
+    """The child's first step: one fstat and one dup2 per leased descriptor, and nothing else.
+
+    After fork, every page the child writes is copied first, and Python writes to every object
+    it reads (reference counts): on this path a page touched costs more than a system call
+    (docs/benchmarks.md, "The cost at fork time"). So the step reads the parent's table and two
+    values settled before the fork (/dev/null's descriptor, validated there; whether DEBUG logging
+    is on), and creates nothing it does not need: the registry starts afresh at first use
+    (``_own_registry``), the parent's owners stay referenced by ``_kept``.
+    """
     table, files = _table, _files
-    # Start the child's registry afresh; keep the parent's alive untouched (no decrefs, no COW).
-    _retired.append((_leases, table))
-    _inherited = _leases
-    _leases, _table, _files = {}, array("q"), frozenset()
-    _dead.clear()
-    _registry_lock = threading.Lock()  # a parent thread may have held the old one at fork
-    if table or files:
-        target = _devnull()
-        fstat, dup2 = os.fstat, os.dup2
-        moved = []
-        it = iter(table)
-        for fd, dev, ino, moving_key in zip(it, it, it, it):
-            if fd == target:
+    if not table and not files:
+        return
+    target = _child_target if _child_target >= 0 else _devnull()
+    fstat, dup2 = os.fstat, os.dup2
+    moved = []
+    it = iter(table)
+    for fd, dev, ino, moving_key in zip(it, it, it, it):
+        if fd == target:
+            continue
+        try:
+            st = fstat(fd)
+            if st.st_ino == ino and st.st_dev == dev:
+                dup2(target, fd, False)  # not inheritable
                 continue
-            try:
-                st = fstat(fd)
-                if st.st_ino == ino and st.st_dev == dev:
-                    dup2(target, fd, inheritable=False)
-                    continue
-            except OSError:
-                pass
-            if moving_key:
-                moved.append(moving_key)
-        for key in moved:
-            _follow(key, target)
-        if files:
-            _cut_files(files, target)
-        if _log.isEnabledFor(DEBUG):
-            _log.debug("process %d: quarantined %d inherited descriptors", os.getpid(), len(table) // 4)
-    abandon(*_kept)  # owners freed now would run their destructors mid-hook; let them be
-    _kept = []
+        except OSError:
+            pass
+        if moving_key:
+            moved.append(moving_key)
+    for key in moved:
+        _follow(key, target)
+    if files:
+        _cut_files(files, target)
+    if _child_debug:
+        _log.debug("process %d: quarantined %d inherited descriptors", os.getpid(), len(table) // 4)
 
 
 def _follow(key: int, target: int) -> None:
     """In the child: a moving lease's socket is not the recorded one; cut the driver's current one."""
-    ref = _inherited.get(key)
+    ref = _leases.get(key)  # still the parent's registry (see _own_registry)
     lease = ref() if ref is not None else None
     if lease is None or lease.refresh is None or lease.owner is None:
         return
@@ -344,6 +381,7 @@ _abandoned: list[object] = []
 
 def inherited_leases() -> list[LeaseInfo]:
     """What this process inherited at its last fork (for the audit report); read lazily."""
+    _own_registry()
     found = []
     for ref in list(_inherited.values()):
         lease = ref()

@@ -8,8 +8,8 @@ finds what the connect call opened. Listing /proc/self/fd costs ~20 us, against 
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives; importing threading itself costs ~3 ms (docs/benchmarks.md)
 import os
-import threading
 
 from . import _fds
 from ._quarantine import Lease, LeaseInfo
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["open_leased", "wants_driver_object"]
 
-_local = threading.local()
+_local = _thread._local()  # threading.local
 
 
 def wants_driver_object() -> bool:

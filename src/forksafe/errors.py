@@ -9,8 +9,8 @@ too, so ``except MySQLdb.Error:`` keeps catching it.
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives; importing threading itself costs ~3 ms (docs/benchmarks.md)
 import sys
-import threading
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class PoolReturnError(PoolError, ValueError):
 
 
 _closed_classes: dict[str, type[ConnectionClosedError]] = {}
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 
 
 def closed_error(dbapi_module: Optional[str], message: str) -> ConnectionClosedError:

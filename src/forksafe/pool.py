@@ -2,11 +2,10 @@
 
 **What it hands out.** The driver's own connection object, not a proxy: psycopg2's C functions
 refuse anything else (docs/evidence.md, "Proxies and C type checks"), and a proxy would tax every
-call the user makes. Each
-connection is opened through ``forksafe._tracking.open_leased``, so it carries a
-:class:`~forksafe._quarantine.Lease`: in every forked child the at-fork hook points its descriptors at
-``/dev/null`` before any Python code of the child runs, whether the connection was idle or lent
-out at that moment.
+call the user makes. Each connection is opened through ``forksafe._tracking.open_leased``, so it
+carries a :class:`~forksafe._quarantine.Lease`: in every forked child the at-fork hook points its
+descriptors at ``/dev/null`` before any Python code of the child runs, whether the connection was
+idle or lent out at that moment.
 
 **Fork.** The pool remembers the fork generation its state belongs to. The first call in a child
 sees a newer generation and starts over with an empty pool, a new lock and no waiters (a lock a
@@ -18,9 +17,9 @@ parent thread held at fork. A connection lent out in the parent and used in the 
 reaching the parent's session; handing it back to the pool in the child drops it quietly.
 
 **Hot path.** ``getconn``/``putconn`` are an int comparison (the generation: no system call), one
-lock, a deque and a dict lookup. The clock is read only when ``max_lifetime``/``max_idle`` are
-set. Transactions are ended only when the driver says one is open (a local check, no I/O), so an
-idle connection costs no round trip on return.
+lock, a deque and a dict lookup, and on return one local driver call (the adapter's
+``reusable``: open and outside a transaction, no I/O), so an idle connection costs no round trip
+on return. The clock is read only when ``max_lifetime``/``max_idle`` are set.
 
 **Waiting.** A thread that finds every connection in use queues a private lock; a returned
 connection is handed straight to the first waiter (first come, first served), and a freed slot
@@ -157,8 +156,8 @@ class Pool(Generic[C]):
         self._in_tx: Optional[Callable[[C], Optional[bool]]] = None
         self._is_closed: Optional[Callable[[C], bool]] = None
         self._adapter_known = False
-        # (in_transaction, is_closed) when putconn may take its fast path; see putconn.
-        self._quick: Optional[tuple[Callable[[C], Optional[bool]], Callable[[C], bool]]] = None
+        # The adapter's reusable(conn), when putconn may take its fast path; see putconn.
+        self._reusable: Optional[Callable[[C], bool]] = None
         # Connections of ancestor processes: kept alive, never closed (see module docstring).
         self._inherited: dict[int, Slot[C]] = {}
         self._new_generation()
@@ -236,12 +235,12 @@ class Pool(Generic[C]):
         slot = self._slots.get(id(conn))
         if slot is None or not slot.out or slot.conn is not conn:
             return self._bad_return(conn, slot)
-        quick = self._quick
-        if quick is not None:
-            # The common case, decided locally: the driver says the connection is open and no
+        reusable = self._reusable
+        if reusable is not None:
+            # The common case, decided locally by one driver call: the connection is open and no
             # transaction is in progress, and there is no reset hook or clock to consult.
             try:
-                clean = quick[0](conn) is False and not quick[1](conn)
+                clean = reusable(conn)
             except Exception:
                 clean = False
             if clean:
@@ -410,9 +409,8 @@ class Pool(Generic[C]):
             if adapter is not None:
                 self._in_tx = adapter.in_transaction
                 self._is_closed = adapter.is_closed
-            if (self._in_tx is not None and self._is_closed is not None and self._reset is None
-                    and not self._aging):
-                self._quick = (self._in_tx, self._is_closed)
+                if self._reset is None and not self._aging:
+                    self._reusable = adapter.reusable
             self._adapter_known = True
         slot.out = True
         with self._lock:

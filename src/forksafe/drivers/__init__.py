@@ -5,8 +5,8 @@ Pure driver knowledge: nothing here imports the rest of forksafe, nor any driver
 
 from __future__ import annotations
 
-import functools
-import threading
+import _thread  # threading's own primitives; importing threading itself costs ~3 ms (docs/benchmarks.md)
+import sys
 
 from .base import DriverAdapter
 from .builtin import BUILTIN
@@ -20,7 +20,7 @@ __all__ = [
     "unwrap",
 ]
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 _by_module: dict[str, DriverAdapter] = {}
 _adapters: list[DriverAdapter] = []
 
@@ -52,8 +52,9 @@ def register_driver(name: str, *, modules: tuple[str, ...], **knowledge: Any) ->
 
 def unwrap(fn: Any) -> Any:
     """The function under ``functools.partial`` and ``__wrapped__`` layers (zero-code wrappers)."""
+    functools = sys.modules.get("functools")  # not imported here (~2 ms): no partial exists without it
     while True:
-        if isinstance(fn, functools.partial):
+        if functools is not None and isinstance(fn, functools.partial):
             fn = fn.func
         elif hasattr(fn, "__wrapped__"):
             fn = fn.__wrapped__

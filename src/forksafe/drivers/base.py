@@ -34,6 +34,9 @@ class DriverAdapter:
     auto-reconnect): its lease is re-checked before every fork.
     ``in_transaction(conn)``: whether a transaction is open, known locally (no I/O); None if unknown.
     ``is_closed(conn)``: whether the driver already knows the connection is dead (no I/O).
+    ``reusable(conn)``: the connection is open and outside any transaction, known locally (no
+    I/O): a pool may take it back as it is. One call where the pool would otherwise make two
+    (``in_transaction`` and ``is_closed``) on every return.
     ``ping(conn)``: raise if the server cannot be reached (one round trip at most).
     ``native_class``: the driver's own functions accept only its own class (C type checks), so
     forksafe hands out a subclass that reconnects in place rather than a proxy (psycopg2): the
@@ -68,6 +71,7 @@ class DriverAdapter:
     may_reconnect: bool = False
     in_transaction: Optional[Callable[[Any], Optional[bool]]] = None
     is_closed: Optional[Callable[[Any], bool]] = None
+    reusable: Optional[Callable[[Any], bool]] = None
     ping: Optional[Callable[[Any], None]] = None
     native_class: bool = False
     factory_keyword: str = ""

@@ -29,6 +29,10 @@ def in_transaction(conn: Any) -> Optional[bool]:
     return bool(conn.pgconn.transaction_status)  # 0 is IDLE
 
 
+def reusable(conn: Any) -> bool:
+    return not conn.pgconn.transaction_status  # 0, IDLE: libpq says so only on an open connection
+
+
 def is_closed(conn: Any) -> bool:
     return bool(conn.pgconn.status == _CONNECTION_BAD)
 
@@ -58,7 +62,7 @@ def connection_class(connect_fn: Callable[..., Any], args: Args, kwargs: Kwargs)
 
 ADAPTER = DriverAdapter(
     "psycopg", ("psycopg",), ("psycopg.connect",), dbapi_module="psycopg",
-    fds=fds, in_transaction=in_transaction, is_closed=is_closed, ping=ping,
+    fds=fds, in_transaction=in_transaction, is_closed=is_closed, reusable=reusable, ping=ping,
     session_methods=("set_autocommit", "set_isolation_level", "set_read_only", "set_deferrable"),
     snapshot=snapshot, restore=restore, connection_class=connection_class,
 )

@@ -34,6 +34,10 @@ def in_transaction(conn: Any) -> Optional[bool]:
     return bool(conn.get_transaction_status())  # 0 is TRANSACTION_STATUS_IDLE
 
 
+def reusable(conn: Any) -> bool:
+    return not conn.get_transaction_status()  # 0, IDLE: libpq says so only on an open connection
+
+
 def is_closed(conn: Any) -> bool:
     return bool(conn.closed)
 
@@ -75,7 +79,7 @@ def connection_class(connect_fn: Callable[..., Any], args: Args, kwargs: Kwargs)
 
 ADAPTER = DriverAdapter(
     "psycopg2", ("psycopg2",), ("psycopg2.connect",), dbapi_module="psycopg2",
-    fds=fds, in_transaction=in_transaction, is_closed=is_closed, ping=ping,
+    fds=fds, in_transaction=in_transaction, is_closed=is_closed, reusable=reusable, ping=ping,
     native_class=True, factory_keyword="connection_factory",
     unguarded=("string_types", "binary_types", "cursor_factory", "dsn", "closed", "async", "async_"),
     snapshot=snapshot, restore=restore, connection_class=connection_class,

@@ -24,6 +24,10 @@ def in_transaction(conn: Any) -> Optional[bool]:
     return None if status is None else bool(status & SERVER_STATUS_IN_TRANS)
 
 
+def reusable(conn: Any) -> bool:
+    return bool(conn.open) and not conn.server_status & SERVER_STATUS_IN_TRANS
+
+
 def is_closed(conn: Any) -> bool:
     return not conn.open
 
@@ -38,7 +42,8 @@ def connection_class(connect_fn: Callable[..., Any], args: Args, kwargs: Kwargs)
 
 ADAPTER = DriverAdapter(
     "pymysql", ("pymysql",), ("pymysql.connect", "pymysql.Connect"), dbapi_module="pymysql",
-    fds=fds, may_reconnect=True, in_transaction=in_transaction, is_closed=is_closed, ping=ping,
+    fds=fds, may_reconnect=True, in_transaction=in_transaction, is_closed=is_closed, reusable=reusable,
+    ping=ping,
     session_methods=("autocommit", "select_db", "set_charset", "set_character_set"),
     connection_class=connection_class,
     secret_positions=(2,),  # Connection(host, user, password, database, ...) in PyMySQL < 1.1

@@ -24,6 +24,10 @@ def in_transaction(conn: Any) -> Optional[bool]:
     return bool(conn.in_transaction)
 
 
+def reusable(conn: Any) -> bool:
+    return not conn.in_transaction  # a closed connection raises ProgrammingError: not reusable
+
+
 def ping(conn: Any) -> None:
     conn.execute("SELECT 1")
 
@@ -71,7 +75,7 @@ def connection_class(connect_fn: Callable[..., Any], args: Args, kwargs: Kwargs)
 
 ADAPTER = DriverAdapter(
     "sqlite3", ("sqlite3", "_sqlite3"), ("sqlite3.connect",), dbapi_module="sqlite3",
-    in_transaction=in_transaction, ping=ping,
+    in_transaction=in_transaction, reusable=reusable, ping=ping,
     session_methods=("set_authorizer", "set_progress_handler", "set_trace_callback", "enable_load_extension"),
     registration_methods=("create_function", "create_aggregate", "create_collation",
                           "create_window_function", "setlimit"),
