@@ -47,6 +47,12 @@ _MISSING = object()
 # Connection methods that return a cursor in some drivers (psycopg 3, sqlite3).
 _CURSOR_RETURNING = frozenset({"execute", "executemany", "executescript"})
 _OWN_NAMES = ("cursor", "commit", "rollback", "close", "closed", "forksafe_raw", "forksafe_recipe")
+# PEP 249's optional ``Connection.Error`` and friends: the driver module's exception classes, kept
+# as class attributes (MySQLdb, psycopg) or as C member descriptors (sqlite3), or absent
+# (mysql-connector). Either way answered from the class and the module, without opening.
+_DBAPI_ERRORS = frozenset({"Warning", "Error", "InterfaceError", "DatabaseError", "DataError",
+                           "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
+                           "NotSupportedError"})
 
 
 class Connection:
@@ -244,8 +250,18 @@ class Connection:
                 return attr  # exception classes, constants
             if callable(attr) and not hasattr(attr, "__set__"):
                 return _Unopened(self, name)
+            if name in _DBAPI_ERRORS:
+                return self._fs_dbapi_error(name)
             return _MISSING  # a property or slot: its value lives in the connection
+        if name in _DBAPI_ERRORS:
+            raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
         return _MISSING
+
+    def _fs_dbapi_error(self, name: str) -> Any:
+        adapter = self._fs_adapter
+        module = sys.modules.get(adapter.dbapi_module or "") if adapter is not None else None
+        error = getattr(module, name, None)
+        return error if isinstance(error, type) else _MISSING
 
     def _fs_connection_class(self) -> Optional[type]:
         cls = self._fs_class
