@@ -6,6 +6,7 @@ Kept apart from ``pool.py`` because none of it is on the hot path: it runs once 
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from typing import Any, Callable, Optional
@@ -14,6 +15,7 @@ from ._fork import state
 from ._proxy import Connection
 from ._quarantine import Lease
 from ._recipe import Recipe
+from ._redact import redact_text
 from ._tracking import open_leased
 from .drivers import DriverAdapter
 
@@ -23,6 +25,7 @@ __all__ = ["Slot", "close_slot", "open_slot"]
 # server restart costs little, doubles so a dead server is not hammered by every waiting thread.
 FIRST_DELAY = 0.05
 MAX_DELAY = 2.0
+_log = logging.getLogger("forksafe.pool")
 
 
 class Slot:
@@ -81,6 +84,8 @@ def open_slot(
             now = time.monotonic()
             if now + delay > give_up:
                 raise
+            _log.warning("pool: opening a %s connection failed (%s: %s); retrying in %.2f s", recipe.label,
+                         type(exc).__name__, redact_text(str(exc)), delay)
             time.sleep(delay * random.uniform(0.8, 1.2))
             delay = min(delay * 2, MAX_DELAY)
             continue

@@ -29,6 +29,7 @@ they would not survive a fork, and lazy work on the caller's thread needs none.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -43,6 +44,7 @@ from .errors import PoolClosed, PoolError, PoolReturnError, PoolTimeout
 
 __all__ = ["Pool", "PoolClosed", "PoolError", "PoolReturnError", "PoolTimeout"]
 
+_log = logging.getLogger("forksafe.pool")  # slow paths only: fork, discard (connect back-off: _pool_slots)
 _pools: weakref.WeakSet[Pool] = weakref.WeakSet()
 _counter = 0
 _PERMIT = object()  # handed to a waiter: "a slot is free, open a connection yourself"
@@ -176,6 +178,8 @@ class Pool:
             for key, slot in self._slots.items():
                 self._inherited[key] = slot
             self._forks_seen += 1
+            _log.debug("process %d: pool %r starts empty; %d connections of the parent kept, never closed",
+                       _state.pid, self.name, len(self._slots))
             self._new_generation()
 
     # -- lending -----------------------------------------------------------------------------------
@@ -427,6 +431,7 @@ class Pool:
                 self._discarded += 1
             slot.out = False
             self._pass_permit()
+        _log.debug("pool %r discarded a connection (broken, expired or failed its check)", self.name)
         close_slot(slot.conn, slot.lease)
 
     def _bad_return(self, conn: Any, slot: Optional[Slot]) -> None:
