@@ -280,7 +280,8 @@ def test_module_names_are_untouched_by_zero_code_mode(spec: DriverSpec) -> None:
             f"names = [n for n in {MODULE_NAMES!r} if hasattr(m, n)]\n"
             "before = {n: id(getattr(m, n)) for n in names}\nconnect = m.connect\nforksafe.patch()\n"
             "changed = [n for n in names if id(getattr(m, n)) != before[n]]\n"
-            "print(json.dumps({'names': names, 'changed': changed, 'connect_patched': m.connect is not connect}))\n")
+            "patched = m.connect is not connect\n"
+            "print(json.dumps({'names': names, 'changed': changed, 'connect_patched': patched}))\n")
     ran = subprocess.run([sys.executable, "-c", code], env=program_env(), capture_output=True, text=True,
                          timeout=60)
     assert ran.returncode == 0, ran.stderr
