@@ -28,7 +28,7 @@ PEP249_NAMES = ("cursor", "commit", "rollback", "close", "Warning", "Error", "In
                 "ProgrammingError", "NotSupportedError")
 
 
-def _introspections(conn: Any, spec: DriverSpec, driver_class: type) -> dict[str, Callable[[], Any]]:
+def _introspections(conn: Any, driver_class: type) -> dict[str, Callable[[], Any]]:
     """Everything that only looks at the connection (what docs/connect.md lists as not opening)."""
     checks: dict[str, Callable[[], Any]] = {
         "isinstance(conn, dict)": lambda: isinstance(conn, dict),
@@ -75,12 +75,13 @@ def test_introspection_opens_nothing(spec: DriverSpec, server_for: Any) -> None:
     made = open_descriptors()
     assert (made != before) == _opens_at_creation(spec)
     opened = []
-    for label, look in _introspections(conn, spec, _driver_class(spec, args, kwargs)).items():
+    for label, look in _introspections(conn, _driver_class(spec, args, kwargs)).items():
         look()
         if open_descriptors() != made:
             opened.append(label)
             made = open_descriptors()
     assert opened == [], f"these opened a connection: {opened}"
+    assert isinstance(conn, _driver_class(spec, args, kwargs)) and not isinstance(conn, dict)
     conn.cursor()  # control: the count does see a connection being opened
     assert _opens_at_creation(spec) or open_descriptors() != made
     conn.close()
@@ -103,7 +104,7 @@ def test_introspection_in_a_child_applies_no_policy(spec: DriverSpec, used_in_pa
         failures = []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            for label, look in _introspections(conn, spec, _driver_class(spec, args, kwargs)).items():
+            for label, look in _introspections(conn, _driver_class(spec, args, kwargs)).items():
                 try:
                     look()
                 except Exception as exc:
