@@ -129,8 +129,11 @@ class Ownership:
         policy = self.effective_policy()
         pid = os.getpid()
         if policy == "raise":
-            _log.warning("process %d: %s used after a fork; raising (on_fork='raise')", pid, self.describe())
-            _events.publish("raised", self.kind, self.label, self.origin, self.made_pid)
+            if self.warned_gen != state.generation:  # every use raises; the log and event say it once
+                self.warned_gen = state.generation
+                _log.warning("process %d: %s used after a fork; raising (on_fork='raise')", pid,
+                             self.describe())
+                _events.publish("raised", self.kind, self.label, self.origin, self.made_pid)
             raise ForkedConnectionError(
                 f"{self.describe()} was used in forked process {pid}. A {self.kind} must not cross a "
                 "fork: open it in the process that uses it (inside the worker function, a Pool "

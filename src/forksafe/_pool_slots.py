@@ -11,9 +11,11 @@ import time
 from typing import Generic
 
 from ._fork import state
+from ._log import get_logger
 from ._proxy import Connection
 from ._quarantine import Lease
 from ._recipe import Recipe
+from ._redact import redact_text
 from ._tracking import open_leased
 from ._types import C
 from .drivers import DriverAdapter
@@ -28,6 +30,7 @@ __all__ = ["Slot", "close_slot", "open_slot"]
 # server restart costs little, doubles so a dead server is not hammered by every waiting thread.
 FIRST_DELAY = 0.05
 MAX_DELAY = 2.0
+_log = get_logger("forksafe.pool")
 
 
 class Slot(Generic[C]):
@@ -86,6 +89,8 @@ def open_slot(
             now = time.monotonic()
             if now + delay > give_up:
                 raise
+            _log.warning("pool: opening a %s connection failed (%s: %s); retrying in %.2f s", recipe.label,
+                         type(exc).__name__, redact_text(str(exc)), delay)
             time.sleep(delay * random.uniform(0.8, 1.2))
             delay = min(delay * 2, MAX_DELAY)
             continue

@@ -9,14 +9,18 @@ the at-fork quarantine (``_quarantine``), so dropping it is safe; it is never cl
 the driver. What the user set on the connection (attributes, the adapter's session methods) is
 replayed on every new session (``_session``).
 
-**What opens a connection.** Anything that needs the server or the driver object's state:
-``cursor()``, ``execute``-style methods, ``commit()``/``rollback()`` once something was done,
-reading a driver attribute that is a property (``conn.autocommit``, ``conn.server_version``),
-calling a driver method. **What does not**: ``isinstance``/``type``/``__class__`` (the adapter
-knows the class the connect call returns), ``repr``, ``dir``, ``hasattr`` or ``getattr`` of a
-method or class attribute (a method is returned unopened and opens when called), attribute
-writes (recorded, applied at open), ``commit``/``rollback``/``close`` before any use (nothing
-to act on), pickling. For a driver without an adapter, reading any driver attribute opens.
+**What opens a connection** (docs/connect.md, "What opens a connection", lists the same, and
+tests/conformance/test_laziness.py checks it). Anything that needs the server or the driver
+object's state: ``cursor()``, calling a driver method (``conn.execute``, ``conn.ping()``), reading
+a driver attribute whose value lives in the connection (a property or C attribute such as
+``conn.autocommit``, or one the driver's ``__init__`` sets), entering ``with conn:``,
+``commit()``/``rollback()`` once something was done, ``forksafe_raw``. **What does not**:
+``isinstance``/``type``/``__class__`` (the adapter knows the class the connect call returns),
+``repr``, ``str``, ``dir``, ``hash``, ``hasattr`` or ``getattr`` of a method, a class attribute or
+a PEP 249 exception name (``conn.Error``), attribute writes (recorded, applied at open),
+``commit``/``rollback``/``close`` and leaving ``with`` before any use (nothing to act on),
+``closed``, pickling. For a driver without an adapter, reading any driver attribute opens. In a
+child, only what opens applies the on-fork policy.
 
 Why a hand-written proxy rather than ``wrapt.ObjectProxy``: the target changes per process and
 does not exist until first use, every DB-API entry point needs its own decision, and cursors
@@ -51,6 +55,12 @@ _MISSING = object()
 # Connection methods that return a cursor in some drivers (psycopg 3, sqlite3).
 _CURSOR_RETURNING = frozenset({"execute", "executemany", "executescript"})
 _OWN_NAMES = ("cursor", "commit", "rollback", "close", "closed", "forksafe_raw", "forksafe_recipe")
+# PEP 249's optional ``Connection.Error`` and friends: the driver module's exception classes, kept
+# as class attributes (MySQLdb, psycopg) or as C member descriptors (sqlite3), or absent
+# (mysql-connector). Either way answered from the class and the module, without opening.
+_DBAPI_ERRORS = frozenset({"Warning", "Error", "InterfaceError", "DatabaseError", "DataError",
+                           "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
+                           "NotSupportedError"})
 
 
 class Connection:
@@ -248,8 +258,18 @@ class Connection:
                 return attr  # exception classes, constants
             if callable(attr) and not hasattr(attr, "__set__"):
                 return _Unopened(self, name)
+            if name in _DBAPI_ERRORS:
+                return self._fs_dbapi_error(name)
             return _MISSING  # a property or slot: its value lives in the connection
+        if name in _DBAPI_ERRORS:
+            raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
         return _MISSING
+
+    def _fs_dbapi_error(self, name: str) -> Any:
+        adapter = self._fs_adapter
+        module = sys.modules.get(adapter.dbapi_module or "") if adapter is not None else None
+        error = getattr(module, name, None)
+        return error if isinstance(error, type) else _MISSING
 
     def _fs_connection_class(self) -> Optional[type]:
         cls: Optional[type] = self._fs_class

@@ -276,12 +276,13 @@ def _cut(fd: int, dev: int, ino: int, target: int) -> None:
         pass  # already closed: nothing can be sent through it
 
 
-def _cut_files(names: frozenset[str], target: int) -> None:
-    """Point every descriptor open on exactly one of ``names`` (regular files) at /dev/null."""
+def _cut_files(names: frozenset[str], target: int) -> int:
+    """Point every descriptor open on exactly one of ``names`` (regular files) at /dev/null; how many."""
     try:
         entries = os.listdir("/proc/self/fd")
     except OSError:
-        return
+        return 0
+    cut = 0
     for name in entries:
         fd = int(name)
         if fd == target:
@@ -289,8 +290,10 @@ def _cut_files(names: frozenset[str], target: int) -> None:
         try:
             if os.readlink(f"/proc/self/fd/{name}") in names and stat.S_ISREG(os.fstat(fd).st_mode):
                 os.dup2(target, fd, inheritable=False)
+                cut += 1
         except OSError:
             continue
+    return cut
 
 
 # -- the fork steps ------------------------------------------------------------------------------
@@ -341,10 +344,10 @@ def _quarantine_in_child() -> None:
             moved.append(moving_key)
     for key in moved:
         _follow(key, target)
-    if files:
-        _cut_files(files, target)
+    on_files = _cut_files(files, target) if files else 0
     if _child_debug:
-        _log.debug("process %d: quarantined %d inherited descriptors", os.getpid(), len(table) // 4)
+        _log.debug("process %d: quarantined %d inherited descriptors", os.getpid(),
+                   len(table) // 4 + on_files)
 
 
 def _follow(key: int, target: int) -> None:

@@ -35,7 +35,7 @@ import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, Union
 
-from ._fork import state as _state
+from ._log import get_logger as _state
 from ._pool_slots import Slot, close_slot, open_slot
 from ._recipe import Recipe
 from ._types import C, DBAPIConnection
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Pool", "PoolClosed", "PoolError", "PoolReturnError", "PoolTimeout"]
 
+_log = get_logger("forksafe.pool")  # slow paths only: fork, discard (connect back-off: _pool_slots)
 _pools: weakref.WeakSet[Pool[Any]] = weakref.WeakSet()
 _counter = 0
 _PERMIT = object()  # handed to a waiter: "a slot is free, open a connection yourself"
@@ -187,6 +188,8 @@ class Pool(Generic[C]):
             for key, slot in self._slots.items():
                 self._inherited[key] = slot
             self._forks_seen += 1
+            _log.debug("process %d: pool %r starts empty; %d connections of the parent kept, never closed",
+                       _state.pid, self.name, len(self._slots))
             self._new_generation()
 
     # -- lending -----------------------------------------------------------------------------------
@@ -444,6 +447,7 @@ class Pool(Generic[C]):
                 self._discarded += 1
             slot.out = False
             self._pass_permit()
+        _log.debug("pool %r discarded a connection (broken, expired or failed its check)", self.name)
         close_slot(slot.conn, slot.lease)
 
     def _bad_return(self, conn: C, slot: Optional[Slot[C]]) -> None:

@@ -261,3 +261,31 @@ def test_type_objects_and_constructors_work_through_forksafe(spec: DriverSpec, s
 
     raw, safe = _side_by_side(spec, server_for(spec), probe)
     assert safe == raw
+
+
+MODULE_NAMES = ("apilevel", "threadsafety", "paramstyle", *PEP249_ERRORS, *CONSTRUCTORS, *TYPE_OBJECTS)
+
+
+@pytest.mark.parametrize("spec", DRIVERS, ids=DRIVER_IDS)
+def test_module_names_are_untouched_by_zero_code_mode(spec: DriverSpec) -> None:
+    """Under ``forksafe.patch()`` the driver module still offers every PEP 249 name, the same
+    objects as before; only its connect function changed (the control that patching happened)."""
+    import json
+    import subprocess
+    import sys
+
+    from conf_kit import program_env
+
+    code = (f"import importlib, json, forksafe\nm = importlib.import_module({spec.module!r})\n"
+            f"names = [n for n in {MODULE_NAMES!r} if hasattr(m, n)]\n"
+            "before = {n: id(getattr(m, n)) for n in names}\nconnect = m.connect\nforksafe.patch()\n"
+            "changed = [n for n in names if id(getattr(m, n)) != before[n]]\n"
+            "patched = m.connect is not connect\n"
+            "print(json.dumps({'names': names, 'changed': changed, 'connect_patched': patched}))\n")
+    ran = subprocess.run([sys.executable, "-c", code], env=program_env(), capture_output=True, text=True,
+                         timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    found = json.loads(ran.stdout)
+    module = driver_module(spec)
+    assert found["names"] == [n for n in MODULE_NAMES if hasattr(module, n)]
+    assert found["changed"] == [] and found["connect_patched"]

@@ -157,11 +157,15 @@ def test_commit_and_rollback_before_use_in_child(spec: DriverSpec, which: str, s
     """The parent has an open transaction at fork; a child commits and rolls back before using the
     connection. With forksafe both are no-ops that open nothing (``warn``: no warning; ``raise``:
     the first use is reported, whatever it is) and the parent's rows stay uncommitted. Control:
-    the raw driver's child commits the parent's transaction."""
+    the raw driver's child commits the parent's transaction (SQLite: fails on a lock it thinks it
+    holds, POSIX locks being per process; a short busy timeout makes that quick)."""
     server = server_for(spec)
     table = unique_table()
-    conn = make_raw(spec, server) if which == "raw" else forksafe.connect(
-        spec.connect_fn, *spec.connect_args(server)[0], **spec.connect_args(server)[1])
+    args, kwargs = spec.connect_args(server)
+    if which == "raw":
+        conn = spec.connect_fn(*args, **dict(kwargs, timeout=1) if spec.server == "sqlite" else kwargs)
+    else:
+        conn = forksafe.connect(spec.connect_fn, *args, **kwargs)
     cur = conn.cursor()
     cur.execute(spec.create_table(table))
     conn.commit()
@@ -195,7 +199,8 @@ def test_commit_and_rollback_before_use_in_child(spec: DriverSpec, which: str, s
     committed = scalar(outsider, f"SELECT COUNT(*) FROM {table}")
     outsider.close()
     if which == "raw":
-        assert committed == 1, "control: the raw child's commit did not commit the parent's transaction"
+        child_commit = outcomes["reconnect"][0][0][0]
+        assert committed == 1 or child_commit != "ok", "control: the raw child's commit was a harmless no-op"
         return
     assert committed == 0, "a child's commit() committed the parent's transaction"
     assert outcomes["reconnect"] == [[["ok", None], ["ok", None]], 0, True]

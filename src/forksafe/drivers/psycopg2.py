@@ -81,6 +81,9 @@ ADAPTER = DriverAdapter(
     "psycopg2", ("psycopg2",), ("psycopg2.connect",), dbapi_module="psycopg2",
     fds=fds, in_transaction=in_transaction, is_closed=is_closed, reusable=reusable, ping=ping,
     native_class=True, factory_keyword="connection_factory",
-    unguarded=("string_types", "binary_types", "cursor_factory", "dsn", "closed", "async", "async_"),
+    # What reads no session state; the PEP 249 exception classes are C getters on the class.
+    unguarded=("string_types", "binary_types", "cursor_factory", "dsn", "closed", "async", "async_",
+               "Warning", "Error", "InterfaceError", "DatabaseError", "DataError", "OperationalError",
+               "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError"),
     snapshot=snapshot, restore=restore, connection_class=connection_class,
 )
