@@ -235,7 +235,7 @@ def _make_connection_class(base: Any, adapter: DriverAdapter) -> type:
 
 def _default_cursor(driver_base: Any) -> Any:
     module = sys.modules[driver_base.__module__]
-    return getattr(module, "cursor")
+    return module.cursor
 
 
 def _guard_attribute(attr: Any) -> Any:

@@ -77,7 +77,8 @@ def _reset_driver_pools() -> None:
         try:
             adapter.child_reset(_cut)
         except Exception:  # isolated: one driver's reset must not stop another's
-            _log.exception("forksafe: resetting %s's own pools in process %d failed", adapter.name, os.getpid())
+            _log.exception("forksafe: resetting %s's own pools in process %d failed", adapter.name,
+                           os.getpid())
 
 
 _fork.on_child(_reset_driver_pools)

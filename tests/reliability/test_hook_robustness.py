@@ -92,7 +92,8 @@ def test_daemon_that_closed_every_descriptor(mariadb: Any, tmp_path: Any) -> Non
 
 @pytest.mark.parametrize("mode", ["forksafe", "raw"])
 @pytest.mark.parametrize("driver", ["MySQLdb", "mysql.connector"])
-def test_thread_local_connection_survives_fork_from_another_thread(driver: str, mode: str, mariadb: Any) -> None:
+def test_thread_local_connection_survives_fork_from_another_thread(driver: str, mode: str,
+                                                                    mariadb: Any) -> None:
     spec = BY_NAME[driver]
     local = threading.local()
     local.conn = rs.connect(spec, mariadb) if mode == "forksafe" else rs.raw(spec, mariadb)

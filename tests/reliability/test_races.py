@@ -23,7 +23,7 @@ from typing import Any
 import pymysql
 import pytest
 import rel_support as rs
-from harness.drivers import BY_NAME, SERVER_DRIVERS, DriverSpec, unique_table
+from harness.drivers import SERVER_DRIVERS, DriverSpec, unique_table
 
 import forksafe
 
@@ -86,7 +86,10 @@ print(json.dumps({"iterations": k, "hits": hits}), flush=True)
 
 @pytest.mark.parametrize("driver", ["sqlite3", "psycopg2"])
 def test_gc_inside_the_registry_never_deadlocks(driver: str, request: Any, tmp_path: Any) -> None:
-    target = str(tmp_path / "gc.sqlite3") if driver == "sqlite3" else request.getfixturevalue("postgresql").pg_dsn
+    if driver == "sqlite3":
+        target = str(tmp_path / "gc.sqlite3")
+    else:
+        target = request.getfixturevalue("postgresql").pg_dsn
     ran = rs.run_program(GC_PROGRAM.replace("sys.argv[3]", "'4000'"), timeout=40, tmp_path=tmp_path,
                          argv_suffix=(driver, target))
     assert not ran.hung, f"deadlocked on forksafe's own lock: {ran.explain()}"
@@ -245,7 +248,7 @@ def test_untracked_driver_leases_its_socket_not_another_threads_file(mariadb: An
                 "own_session": rs.scalar(conn, "SELECT CONNECTION_ID()")}
 
     [report] = rs.in_child(child)
-    assert report["socket_cut"], "the connection's own socket was not leased: the child kept the parent's session"
+    assert report["socket_cut"], "the connection's own socket was not leased: the child kept the parent's"
     assert report["file_kept"] and report["file_readable"], "the other thread's file was leased and cut off"
     assert report["own_session"] != session
     assert rs.scalar(conn, "SELECT CONNECTION_ID()") == session

@@ -108,7 +108,8 @@ def test_strace_child_never_touches_inherited_descriptors(spec: DriverSpec, acti
     for name in os.listdir(trace):
         if name != f"t.{r['child']}":
             with open(trace / name) as f:
-                parent_calls += [line for line in f if (m := _CALL.match(line)) and int(m.group(2)) in r["fds"]]
+                parent_calls += [line for line in f
+                                 if (m := _CALL.match(line)) and int(m.group(2)) in r["fds"]]
     assert parent_calls, "the parent's own traffic on those descriptors was not traced: the trace is blind"
 
 

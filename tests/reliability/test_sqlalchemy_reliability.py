@@ -35,7 +35,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import StaticPool
 from forksafe.integrations.sqlalchemy import make_fork_safe
 
-extra = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}} if poolclass == "static" else {}
+extra = {}
+if poolclass == "static":
+    extra = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
 engine = create_engine("sqlite://", **extra)
 with engine.begin() as c:
     c.execute(text("CREATE TABLE t (x INTEGER)"))
@@ -195,7 +197,8 @@ else:
 
 @pytest.mark.parametrize("how", ["patch", "forksafe-run"])
 @pytest.mark.parametrize("where", ["parent", "child"])
-def test_importing_sqlalchemy_opens_no_connection(where: str, how: str, postgresql: Any, tmp_path: Any) -> None:
+def test_importing_sqlalchemy_opens_no_connection(where: str, how: str, postgresql: Any,
+                                                  tmp_path: Any) -> None:
     ran = rs.run_program(IMPORT_LATE, under_forksafe_run=how == "forksafe-run", timeout=60, tmp_path=tmp_path,
                          argv_suffix=(postgresql.pg_dsn, where, how))
     assert ran.returncode == 0, ran.explain()
@@ -245,8 +248,8 @@ print(json.dumps({"child": json.loads(os.read(r, 1000)), "parent": rows(),
 @pytest.mark.parametrize("how", ["python", "install", "forksafe-run"])
 def test_django_in_memory_sqlite_is_left_alone(how: str, tmp_path: Any) -> None:
     """The Django twin of case 12: an in-memory SQLite database survives into the child."""
-    ran = rs.run_program(DJANGO_MEMORY, under_forksafe_run=how == "forksafe-run", timeout=60, tmp_path=tmp_path,
-                         argv_suffix=(how,))
+    ran = rs.run_program(DJANGO_MEMORY, under_forksafe_run=how == "forksafe-run", timeout=60,
+                         tmp_path=tmp_path, argv_suffix=(how,))
     assert ran.returncode == 0, ran.explain()
     r = ran.result
     assert r["child"] == 2 and r["parent"] == 2, r

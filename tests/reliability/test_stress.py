@@ -110,8 +110,8 @@ def _step_fork(w: World) -> None:
         def worker(k: int) -> None:
             try:
                 start.wait(10)
-                for i, t in enumerate(chosen):
-                    t.conn.forksafe_raw  # first use, racing with the other threads
+                for t in chosen:
+                    assert t.conn.forksafe_raw is not None  # first use, racing with the other threads
                 with serial:
                     for i, t in enumerate(chosen):
                         token = uuid.uuid4().hex[:12]
@@ -136,7 +136,7 @@ def _step_fork(w: World) -> None:
         per_conn.setdefault(i, set()).add(session)
         w.acked.setdefault(table, set()).add(token)
     parents = {t.session for t in w.live if t.session is not None}
-    for i, sessions in per_conn.items():
+    for sessions in per_conn.values():
         assert len(sessions) == 1, f"one connection, several sessions in one child: {sessions}"
         assert not sessions & parents, f"a child used a session of the parent: {sessions}"
     child_sessions = [next(iter(s)) for s in per_conn.values()]
@@ -209,6 +209,7 @@ def test_random_schedule_keeps_every_invariant(postgresql: Any, mariadb: Any) ->
         finally:
             reader.close()
         missing = w.acked.get(table, set()) - present
-        assert not missing, f"seed {SEED}: {len(missing)} acknowledged writes lost, e.g. {sorted(missing)[:3]}"
-    print(f"stress: seed {SEED}, {steps} steps, {forks} forks, {sum(map(len, w.acked.values()))} writes checked")
-    assert steps >= 60 and forks >= 5, f"seed {SEED}: too short a run to mean much ({steps} steps, {forks} forks)"
+        assert not missing, f"seed {SEED}: {len(missing)} acknowledged writes lost: {sorted(missing)[:3]}"
+    writes = sum(map(len, w.acked.values()))
+    print(f"stress: seed {SEED}, {steps} steps, {forks} forks, {writes} writes checked")
+    assert steps >= 60 and forks >= 5, f"seed {SEED}: too short a run ({steps} steps, {forks} forks)"

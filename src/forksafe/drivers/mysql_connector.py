@@ -62,10 +62,10 @@ class _ChildPools(dict):  # type: ignore[type-arg]
         self._inherited = dict(inherited)
 
     def __contains__(self, name: object) -> bool:
-        if not dict.__contains__(self, name) and name in self._inherited:
-            old = self._inherited.pop(name)  # type: ignore[call-overload]
-            self[name] = type(old)(pool_name=name, pool_size=old.pool_size, pool_reset_session=old.reset_session,
-                                   **old._cnx_config)
+        if isinstance(name, str) and not dict.__contains__(self, name) and name in self._inherited:
+            old = self._inherited.pop(name)
+            self[name] = type(old)(pool_name=name, pool_size=old.pool_size,
+                                   pool_reset_session=old.reset_session, **old._cnx_config)
         return dict.__contains__(self, name)
 
 
@@ -80,8 +80,8 @@ def child_reset(cut: Callable[[int], None]) -> None:
             for fd in fds(cnx):
                 cut(fd)
     _retired.append(pools)
-    pooling._CONNECTION_POOLS = _ChildPools(pools)
-    pooling.CONNECTION_POOL_LOCK = threading.RLock()
+    setattr(pooling, "_CONNECTION_POOLS", _ChildPools(pools))  # noqa: B010  (a module found at run time)
+    setattr(pooling, "CONNECTION_POOL_LOCK", threading.RLock())  # noqa: B010
 
 
 ADAPTER = DriverAdapter(

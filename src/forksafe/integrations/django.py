@@ -44,8 +44,8 @@ from typing import Any
 from django.apps import AppConfig
 
 from .._fork import on_child
-from .._quarantine import Lease
 from .._proxy import Connection as _ForkSafeProxy
+from .._quarantine import Lease
 from ..drivers import adapter_for_connection
 from ..errors import ForkSafetyWarning
 

@@ -47,8 +47,8 @@ import weakref
 from typing import Any, TypeVar
 
 from .._fork import on_child
-from .._quarantine import Lease
 from .._proxy import Connection as _ForkSafeProxy
+from .._quarantine import Lease
 from ..drivers import adapter_for_connection
 from ..drivers import sqlite3 as _sqlite_knowledge
 from ..errors import ForkSafetyWarning
@@ -183,7 +183,7 @@ def _enable_auto() -> None:
     event.listen(Pool, "close", _release_connection)
     if _raw_connection is None:
         _raw_connection = Engine.raw_connection
-        Engine.raw_connection = _recording_raw_connection
+        Engine.raw_connection = _recording_raw_connection  # type: ignore[method-assign]
     # Engines made before patching: their pooled connections were made unpatched, so re-make them.
     # type(), not isinstance(): isinstance falls back to reading __class__, which is a property on
     # forksafe's lazy connections (and on other proxies) and may do anything.
@@ -212,7 +212,7 @@ def _disable_auto() -> None:
             return
         _auto = False
     if _raw_connection is not None:
-        Engine.raw_connection = _raw_connection
+        Engine.raw_connection = _raw_connection  # type: ignore[method-assign]
         _raw_connection = None
     for target, name, fn in ((Engine, "engine_connect", _track), (Pool, "connect", _lease_connection),
                              (Pool, "close", _release_connection)):
