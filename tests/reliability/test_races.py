@@ -6,7 +6,8 @@
   ``gc.get_count()``), and a ``gc.callbacks`` probe counts the collections that started while the
   registry lock was held: at least one must, and the program must not hang.
 * Case 6: eight threads of a forked child make their first use of the inherited connection at the
-  same moment (a barrier, ``sys.setswitchinterval(1e-6)``): one session per child, every commit kept.
+  same moment (a barrier, ``sys.setswitchinterval(1e-6)``, and forksafe's process-wide lock held
+  until every thread is inside the switch): one session per child, every commit kept.
 * Case 10: a driver forksafe has no adapter for connects while another thread closes a descriptor
   (whose number the driver's socket then reuses) and opens a file: the socket is leased, the other
   thread's file is not. Barriers put each step exactly where the race would.
@@ -18,6 +19,7 @@ import os
 import stat
 import sys
 import threading
+import time
 from typing import Any
 
 import pymysql
@@ -26,6 +28,7 @@ import rel_support as rs
 from harness.drivers import SERVER_DRIVERS, DriverSpec, unique_table
 
 import forksafe
+from forksafe import _fork
 
 pytestmark = pytest.mark.fork
 
@@ -137,9 +140,17 @@ def test_threads_racing_on_first_use_share_one_session(spec: DriverSpec, server_
             except Exception as e:
                 errors.append(repr(e))
 
+        # Forced interleaving: forksafe's process-wide lock is held while the threads start, so
+        # every one of them reaches the first-use switch, reads the connection's state there and
+        # waits; only then is the lock let go. A per-connection lock that is not one lock per
+        # generation, handed to every caller, lets each waiter open its own session.
+        gate = _fork.state.lock
+        gate.acquire()
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
         for t in threads:
             t.start()
+        time.sleep(0.3)
+        gate.release()
         for t in threads:
             t.join(20)
         assert not any(t.is_alive() for t in threads), "a thread hung"

@@ -30,7 +30,7 @@ import rel_support as rs
 from harness.drivers import DRIVERS, DriverSpec, unique_table
 from harness.forking import fork_children
 
-from forksafe import _fork, _quarantine
+from forksafe import _fork
 
 pytestmark = pytest.mark.fork
 
@@ -118,6 +118,8 @@ def test_strace_child_never_touches_inherited_descriptors(spec: DriverSpec, acti
 @contextlib.contextmanager
 def quarantine_switched_off() -> Iterator[None]:
     """For forks made inside: the at-fork quarantine step does nothing (everything else runs)."""
+    from forksafe import _quarantine
+
     index = _fork._child.index(_quarantine._quarantine_in_child)
     _fork._child[index] = lambda: None
     try:
