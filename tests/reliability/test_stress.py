@@ -34,8 +34,8 @@ from harness.forking import fork_children
 pytestmark = pytest.mark.fork
 
 SEED = int(os.environ.get("FS_STRESS_SEED", "20261201"))
-STEPS = 220
-BUDGET = 45.0
+STEPS = 500
+BUDGET = 40.0
 THREADS = 4
 SPECS = [BY_NAME["psycopg"], BY_NAME["pymysql"], BY_NAME["MySQLdb"]]
 
