@@ -18,6 +18,9 @@ struct (a few KB) and its /dev/null descriptor, once per inherited connection pe
 ``__init__`` resets is read back before and put back after (the adapter's
 ``snapshot``/``restore``). If the reconnect fails (the server is briefly unreachable), the
 object stays "not yet reconnected" and the next use tries again: a long-lived worker recovers.
+That needs one throwaway connection before the in-place one (psycopg2 never clears the "closed"
+flag a failed ``__init__`` sets), so a child's first use of an inherited psycopg2 connection
+costs two connects.
 
 Unlike the proxy it opens when it is made: a psycopg2 connection object that never connected
 has no typecaster tables and its C functions misbehave, so there is no safe "not yet opened"
@@ -134,7 +137,11 @@ def _make_connection_class(base: Any, adapter: DriverAdapter) -> type:
                 self._fs_saved = snapshot(self) if snapshot is not None else None
                 self._fs_saved_gen = state.generation
             dsn, args, kwargs = self._fs_init_args
-            base.__init__(self, dsn, *args, **kwargs)  # raises: still stale, the next use retries
+            # A failed __init__ leaves psycopg2's C "closed" flag set for good (nothing but tp_alloc
+            # clears it), so the object could never be used again: try the server on a throwaway
+            # connection first; if that fails, this object is untouched and the next use retries.
+            driver_base(dsn, *args, **kwargs).close()
+            base.__init__(self, dsn, *args, **kwargs)
             if restore is not None and self._fs_saved is not None:
                 restore(self, self._fs_saved)
             self._fs_lease = _new_lease(self)

@@ -33,9 +33,9 @@ handles start empty there, instead of holding the parent's connections.
 from __future__ import annotations
 
 import importlib
-import logging
 import importlib.machinery
 import importlib.util
+import logging
 import os
 import sys
 import threading

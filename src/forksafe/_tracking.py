@@ -11,10 +11,11 @@ from __future__ import annotations
 import _thread  # threading's own primitives; importing threading itself costs ~3 ms (docs/benchmarks.md)
 import os
 
-from . import _fds
+from . import _fds, _fork
+from ._log import get_logger
 from ._quarantine import Lease, LeaseInfo
 from ._recipe import Recipe
-from .drivers import DriverAdapter, adapter_for_connection
+from .drivers import DriverAdapter, adapter_for_connection, all_adapters
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["open_leased", "wants_driver_object"]
 
 _local = _thread._local()  # threading.local
+_log = get_logger("forksafe.fork")
 
 
 def wants_driver_object() -> bool:
@@ -60,3 +62,26 @@ def open_leased(recipe: Recipe, origin: str, kind: str = "connection", *,
         fds, paths = _fds.opened_since(before, raw)
     refresh = adapter.fds if adapter is not None and adapter.may_reconnect else None
     return raw, Lease(fds, paths=paths, info=info, owner=raw, refresh=refresh), adapter
+
+
+# -- driver-level pools ---------------------------------------------------------------------------
+# A driver that pools connections itself (mysql-connector's ``pool_name``) would hand a forked
+# child one of the parent's idle sessions. Each adapter's ``child_reset`` empties those pools in
+# the child, after the quarantine (registered before this step), cutting each pooled socket first.
+
+def _cut(fd: int) -> None:
+    Lease([fd]).quarantine()
+
+
+def _reset_driver_pools() -> None:
+    for adapter in all_adapters():
+        if adapter.child_reset is None:
+            continue
+        try:
+            adapter.child_reset(_cut)
+        except Exception:  # isolated: one driver's reset must not stop another's
+            _log.exception("forksafe: resetting %s's own pools in process %d failed", adapter.name,
+                           os.getpid())
+
+
+_fork.on_child(_reset_driver_pools)

@@ -6,7 +6,8 @@
   ``gc.get_count()``), and a ``gc.callbacks`` probe counts the collections that started while the
   registry lock was held: at least one must, and the program must not hang.
 * Case 6: eight threads of a forked child make their first use of the inherited connection at the
-  same moment (a barrier, ``sys.setswitchinterval(1e-6)``): one session per child, every commit kept.
+  same moment (a barrier, ``sys.setswitchinterval(1e-6)``, and forksafe's process-wide lock held
+  until every thread is inside the switch): one session per child, every commit kept.
 * Case 10: a driver forksafe has no adapter for connects while another thread closes a descriptor
   (whose number the driver's socket then reuses) and opens a file: the socket is leased, the other
   thread's file is not. Barriers put each step exactly where the race would.
@@ -18,14 +19,16 @@ import os
 import stat
 import sys
 import threading
+import time
 from typing import Any
 
 import pymysql
 import pytest
 import rel_support as rs
-from harness.drivers import BY_NAME, SERVER_DRIVERS, DriverSpec, unique_table
+from harness.drivers import SERVER_DRIVERS, DriverSpec, unique_table
 
 import forksafe
+from forksafe import _fork
 
 pytestmark = pytest.mark.fork
 
@@ -86,13 +89,17 @@ print(json.dumps({"iterations": k, "hits": hits}), flush=True)
 
 @pytest.mark.parametrize("driver", ["sqlite3", "psycopg2"])
 def test_gc_inside_the_registry_never_deadlocks(driver: str, request: Any, tmp_path: Any) -> None:
-    target = str(tmp_path / "gc.sqlite3") if driver == "sqlite3" else request.getfixturevalue("postgresql").pg_dsn
-    ran = rs.run_program(GC_PROGRAM.replace("sys.argv[3]", "'4000'"), timeout=40, tmp_path=tmp_path,
+    if driver == "sqlite3":
+        target = str(tmp_path / "gc.sqlite3")
+    else:
+        target = request.getfixturevalue("postgresql").pg_dsn
+    ran = rs.run_program(GC_PROGRAM.replace("sys.argv[3]", "'600'"), timeout=40, tmp_path=tmp_path,
                          argv_suffix=(driver, target))
     assert not ran.hung, f"deadlocked on forksafe's own lock: {ran.explain()}"
     assert ran.returncode == 0, ran.explain()
     result = ran.result
     assert result["hits"], f"the harness never collected inside the registry: {result}"
+    print(f"gc harness ({driver}): collections inside the registry lock at k={result['hits']}")
 
 
 # -- case 6: threads of a child racing on first use -----------------------------------------------
@@ -134,9 +141,17 @@ def test_threads_racing_on_first_use_share_one_session(spec: DriverSpec, server_
             except Exception as e:
                 errors.append(repr(e))
 
+        # Forced interleaving: forksafe's process-wide lock is held while the threads start, so
+        # every one of them reaches the first-use switch, reads the connection's state there and
+        # waits; only then is the lock let go. A per-connection lock that is not one lock per
+        # generation, handed to every caller, lets each waiter open its own session.
+        gate = _fork.state.lock
+        gate.acquire()
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
         for t in threads:
             t.start()
+        time.sleep(0.3)
+        gate.release()
         for t in threads:
             t.join(20)
         assert not any(t.is_alive() for t in threads), "a thread hung"
@@ -245,7 +260,7 @@ def test_untracked_driver_leases_its_socket_not_another_threads_file(mariadb: An
                 "own_session": rs.scalar(conn, "SELECT CONNECTION_ID()")}
 
     [report] = rs.in_child(child)
-    assert report["socket_cut"], "the connection's own socket was not leased: the child kept the parent's session"
+    assert report["socket_cut"], "the connection's own socket was not leased: the child kept the parent's"
     assert report["file_kept"] and report["file_readable"], "the other thread's file was leased and cut off"
     assert report["own_session"] != session
     assert rs.scalar(conn, "SELECT CONNECTION_ID()") == session

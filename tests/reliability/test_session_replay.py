@@ -27,7 +27,8 @@ def _set_autocommit(conn: Any) -> None:
 AUTOCOMMIT = {"MySQLdb": _autocommit_method, "pymysql": _autocommit_method, "psycopg": _set_autocommit}
 
 
-def _child_inserts_without_commit(conn: Any, spec: DriverSpec, server: Any, setup: Callable[[Any], None]) -> int:
+def _child_inserts_without_commit(conn: Any, spec: DriverSpec, server: Any,
+                                  setup: Callable[[Any], None]) -> int:
     table = unique_table("ac")
     cur = conn.cursor()
     cur.execute(spec.create_table(table))

@@ -9,7 +9,8 @@ inherited pool waits for worker threads that do not exist in the child.
 
 What this does, in the child's at-fork hook, before any of the child's code runs:
 
-* every initialised connection handle of the forking thread forgets its connection
+* every initialised connection handle of the forking thread forgets its connection (except an
+  in-memory SQLite database's, which lives in the process: the child keeps its copy)
   (``wrapper.connection = None`` and the transaction bookkeeping reset to a fresh handle's), so
   Django opens a new one at the next query, in the child;
 * every psycopg pool Django made is taken out of Django's pool registry, so the child's first
@@ -173,6 +174,8 @@ def _reset_handles(connections: Any) -> None:
     except Exception:  # settings not configured yet: nothing was opened
         return
     for wrapper in wrappers:
+        if _lives_in_process(wrapper):
+            continue  # in-memory SQLite: the child's copy of the database is this very connection
         if wrapper.connection is not None:
             _inherited.append(wrapper.connection)
         wrapper.connection = None
@@ -184,6 +187,16 @@ def _reset_handles(connections: Any) -> None:
                 setattr(wrapper, name, [])
         if hasattr(wrapper, _LEASE_ATTR):
             delattr(wrapper, _LEASE_ATTR)
+
+
+def _lives_in_process(wrapper: Any) -> bool:
+    """An in-memory SQLite database (Django's test database among them) lives in the process:
+    nothing is shared with the parent, and forgetting the connection would drop the database."""
+    check = getattr(wrapper, "is_in_memory_db", None)
+    try:
+        return bool(check()) if callable(check) else False
+    except Exception:
+        return False
 
 
 def _drop_pools(pools: dict[str, Any]) -> None:

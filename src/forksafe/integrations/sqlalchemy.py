@@ -20,9 +20,19 @@ that for you, in the child's at-fork hook, before any of the child's code runs:
   already held are re-made under that lease (a normal close in their own process: safe).
 
 Under ``forksafe.patch()`` (and ``forksafe run``) this applies to every engine automatically:
-engines that exist when SQLAlchemy is patched are found once with the garbage collector, later
-ones are recorded at their first ``connect()`` (a class-level ``engine_connect`` listener; adding
-to a weak set costs well under 1% of SQLAlchemy's checkout).
+engines that exist when SQLAlchemy is patched are found once with the garbage collector (by
+``type()``, which reads nothing from the objects: a lazy forksafe connection among them stays
+unopened), later ones are recorded at their first ``connect()`` (a class-level
+``engine_connect`` listener) or ``raw_connection()`` (``Engine.raw_connection`` records the
+engine, then calls SQLAlchemy's own), so an engine used only for raw DBAPI connections gets a new
+pool in the child too, and the pool's ``connect`` event runs for the child's sessions. Adding to a
+weak set costs well under 1% of SQLAlchemy's checkout.
+
+**Databases that live in the process are left alone.** An in-memory SQLite engine
+(``create_engine("sqlite://")``, ``StaticPool`` or not) has nothing shared with the parent: its
+database *is* the pool's connection, copied into the child by fork. Disposing it would hand the
+child (or, for ``make_fork_safe`` and a late ``patch()``, the parent) an empty database. Such
+engines are never disposed, in the parent or the child.
 
 The parent is never affected: its pool and connections stay as they were.
 """
@@ -40,6 +50,7 @@ from .._fork import on_child
 from .._proxy import Connection as _ForkSafeProxy
 from .._quarantine import Lease
 from ..drivers import adapter_for_connection
+from ..drivers import sqlite3 as _sqlite_knowledge
 from ..errors import ForkSafetyWarning
 
 __all__ = ["make_fork_safe"]
@@ -52,6 +63,7 @@ _explicit: weakref.WeakSet[Any] = weakref.WeakSet()
 _auto = False
 _hooked = False
 _inherited: list[Any] = []  # the parent's pools, kept alive (and never used) in a child
+_raw_connection: Any = None  # SQLAlchemy's own Engine.raw_connection while ours records engines
 
 
 def make_fork_safe(engine: E) -> E:
@@ -74,8 +86,19 @@ def make_fork_safe(engine: E) -> E:
     if not event.contains(target, "connect", _lease_connection):
         event.listen(target, "connect", _lease_connection)
         event.listen(target, "close", _release_connection)
-    target.dispose()  # connections made before now were not leased: re-make them (here, safely)
+    if not lives_in_process(target):
+        target.dispose()  # connections made before now were not leased: re-make them (here, safely)
     return engine
+
+
+def lives_in_process(engine: Any) -> bool:
+    """True for an engine whose database lives in the process (in-memory SQLite): nothing to share,
+    and disposing its pool would drop the database itself."""
+    url = getattr(engine, "url", None)
+    if url is None or url.get_backend_name() != "sqlite":
+        return False
+    uri = str(url.query.get("uri", "")).lower() in ("true", "1")
+    return _sqlite_knowledge.in_process((url.database or "",), {"uri": uri})
 
 
 def is_fork_safe(engine: Any) -> bool:
@@ -134,6 +157,8 @@ def _after_fork_in_child() -> None:
             continue
         seen.add(id(engine))
         try:
+            if lives_in_process(engine):
+                continue  # the child's copy of the database is the inherited pool's connection
             _inherited.append(engine.pool)
             engine.dispose(close=False)
         except Exception as e:  # one odd engine must not stop the others (nor forksafe's hook)
@@ -143,7 +168,7 @@ def _after_fork_in_child() -> None:
 
 def _enable_auto() -> None:
     """Called by ``forksafe.patch()`` once SQLAlchemy is imported."""
-    global _auto
+    global _auto, _raw_connection
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
     from sqlalchemy.pool import Pool
@@ -156,16 +181,28 @@ def _enable_auto() -> None:
     event.listen(Engine, "engine_connect", _track)
     event.listen(Pool, "connect", _lease_connection)
     event.listen(Pool, "close", _release_connection)
+    if _raw_connection is None:
+        _raw_connection = Engine.raw_connection
+        Engine.raw_connection = _recording_raw_connection  # type: ignore[method-assign]
     # Engines made before patching: their pooled connections were made unpatched, so re-make them.
+    # type(), not isinstance(): isinstance falls back to reading __class__, which is a property on
+    # forksafe's lazy connections (and on other proxies) and may do anything.
     for obj in gc.get_objects():
-        if isinstance(obj, Engine) and _base_engine(obj) is obj and obj not in _engines:
+        if issubclass(type(obj), Engine) and _base_engine(obj) is obj and obj not in _engines:
             _engines.add(obj)
-            obj.dispose()
+            if not lives_in_process(obj):
+                obj.dispose()
+
+
+def _recording_raw_connection(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """``Engine.raw_connection`` under patch: record the engine, then SQLAlchemy's own."""
+    _engines.add(_base_engine(self))
+    return _raw_connection(self, *args, **kwargs)
 
 
 def _disable_auto() -> None:
     """Called by ``forksafe.unpatch()``: engines made fork-safe explicitly stay so."""
-    global _auto
+    global _auto, _raw_connection
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
     from sqlalchemy.pool import Pool
@@ -174,6 +211,9 @@ def _disable_auto() -> None:
         if not _auto:
             return
         _auto = False
+    if _raw_connection is not None:
+        Engine.raw_connection = _raw_connection  # type: ignore[method-assign]
+        _raw_connection = None
     for target, name, fn in ((Engine, "engine_connect", _track), (Pool, "connect", _lease_connection),
                              (Pool, "close", _release_connection)):
         if event.contains(target, name, fn):
