@@ -405,7 +405,7 @@ class Analyzer:
                         text += " (" + " -> ".join(steps) + ")"
                     self._report(node, use_code, text, origin)
                 elif self.externals is not None and isinstance(node, ast.Call):
-                    self._scan_external_call(node, code, label, where, func, paths)
+                    self._scan_external_call(node, code, label, where, func, paths, entry)
 
     _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
 
@@ -479,7 +479,7 @@ class Analyzer:
         return self._parent_sets
 
     def _scan_external_call(self, node: ast.Call, code: codes.Code, label: str, where: str,
-                            func: FuncInfo, paths: Path) -> None:
+                            func: FuncInfo, paths: Path, entry: Entry) -> None:
         assert self.externals is not None
         for qual in self._external_targets(node, func):
             found = list(self.externals.inherited(qual))
@@ -488,6 +488,9 @@ class Analyzer:
                 if key in parent_sets:
                     found.append(replace(origin, steps=origin.steps + ("set by the parent before the fork",)))
             for origin in found:
+                if self._is_reset(origin.name, origin, entry) or (
+                        entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS):
+                    continue
                 steps = [f"{ast.unparse(node.func)}() called at line {node.lineno}"]
                 steps += self._path_steps(node, func, paths)[1:] if func is not None else []
                 self._report(node, code, self._message(label, origin, steps, where), origin)
