@@ -91,8 +91,11 @@ def _child_branch(test: ast.AST, pid: Optional[str], call: ast.Call,
     return None
 
 
-def fork_regions(body: list[ast.stmt], call: ast.Call) -> list[list[ast.stmt]]:
-    """The statements that run in the child after ``call`` (an ``os.fork()`` inside ``body``)."""
+def fork_regions(body: list[ast.stmt], call: ast.Call,
+                 after: Sequence[ast.stmt] = ()) -> list[list[ast.stmt]]:
+    """The statements that run in the child after ``call`` (an ``os.fork()`` inside ``body``);
+    ``after`` is what follows ``body``'s enclosing statement (``pid = os.fork()`` inside ``try:``, then
+    ``if pid == 0:`` after it)."""
     for i, stmt in enumerate(body):
         header: list[ast.AST] = []
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) and stmt.value is not None:
@@ -103,7 +106,7 @@ def fork_regions(body: list[ast.stmt], call: ast.Call) -> list[list[ast.stmt]]:
             if isinstance(stmt, ast.If):
                 branch = _child_branch(stmt.test, None, call, stmt)
                 return [branch] if branch is not None else [stmt.body, stmt.orelse]
-            rest = body[i + 1:]
+            rest = list(body[i + 1:]) + list(after)
             targets = stmt.targets if isinstance(stmt, ast.Assign) else \
                 [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
             pid = targets[0].id if targets and isinstance(targets[0], ast.Name) else None
@@ -116,7 +119,7 @@ def fork_regions(body: list[ast.stmt], call: ast.Call) -> list[list[ast.stmt]]:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         for block in _blocks(stmt):
-            found = fork_regions(block, call)
+            found = fork_regions(block, call, list(body[i + 1:]) + list(after))
             if found:
                 return found
     return []
