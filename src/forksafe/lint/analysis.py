@@ -535,16 +535,25 @@ class Analyzer:
         for setter, origin in self.taint.global_in_func:
             lazy.setdefault(origin.name, replace(origin, path=self.path))
             lazy_by_func.setdefault(id(setter), []).append(origin)
+        chained = self.externals is not None  # pass two: helpers of helpers in other modules
         for name, func in funcs.items():
-            reach = self.reach([func]) if (out.globals or lazy) else {id(func): (func, None, 0)}
+            reach = self.reach([func]) if (out.globals or lazy or chained) else {id(func): (func, None, 0)}
             made = self.taint.returns(func)
-            if made is not None and not made.path:
-                made = replace(made, path=self.path)
+            if made is not None and made.path and not made.fresh:
+                out.getters[name] = made  # returns another module's import-time connection
+            elif made is not None:
+                made = replace(made, path=made.path or self.path)
                 if made.name and made.name in out.globals:
                     out.getters[name] = made
                 else:
-                    out.factories[name] = made
+                    out.factories[name] = replace(made, fresh=True)
             used: list[Origin] = []
+            if chained:
+                for reached, _, _ in reach.values():
+                    for node in iter_scope(reached.body):
+                        if isinstance(node, ast.Call):
+                            for qual in self._external_targets(node, reached):
+                                used.extend(self.externals.inherited(qual)[:1])  # type: ignore[union-attr]
             for reached, _, _ in reach.values():
                 for node in iter_scope(reached.body):
                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \

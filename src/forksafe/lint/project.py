@@ -61,6 +61,16 @@ def module_name(path: str) -> tuple[str, bool]:
     return ".".join(parts), package
 
 
+def module_aliases(path: str, module: str, depth: int = 4) -> list[str]:
+    """Other names the module may be imported by: dotted suffixes of its path, for namespace packages
+    and scripts run from a sub-directory (``from model.models import x`` with no ``__init__.py``)."""
+    parts = os.path.splitext(os.path.abspath(path))[0].split(os.sep)[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    names = [".".join(parts[-n:]) for n in range(1, min(depth, len(parts)) + 1)]
+    return [n for n in names if n != module and all(p.isidentifier() for p in n.split("."))]
+
+
 def split_qualname(qual: str, modules: dict[str, object]) -> Optional[tuple[str, str]]:
     """``pkg.db.get_conn`` -> (``pkg.db``, ``get_conn``) for the longest module prefix we know."""
     parts = qual.split(".")

@@ -33,6 +33,7 @@ class Origin:
     path: str = ""  # another module's file, when made there
     steps: tuple[str, ...] = ()  # "conn.cursor() at line 12", "returned by get_db()"
     kind: str = ""  # the catalogue's kind of client ("PostgreSQL connection")
+    fresh: bool = False  # what a factory of another module returns: made anew by each call
 
     def describe(self) -> str:
         where = f"{self.path}:{self.line}" if self.path else f"line {self.line}"
