@@ -1,6 +1,5 @@
 """Request handlers, two modules away from the connection."""
 from flask import Blueprint
-
 from model.orders import Orders
 
 bp = Blueprint("pages", __name__)
@@ -8,4 +7,4 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/orders")
 def orders():
-    return str(Orders.count())  # expect: FS101 "uWSGI without lazy-apps" "Orders.count() called at line 11"
+    return str(Orders.count())  # expect: FS101 "uWSGI without lazy-apps" "Orders.count() called at line 10"

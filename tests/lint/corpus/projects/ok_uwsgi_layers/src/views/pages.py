@@ -1,6 +1,5 @@
 """Request handlers, two modules away from the connection."""
 from flask import Blueprint
-
 from model.orders import Orders
 
 bp = Blueprint("pages", __name__)
