@@ -93,6 +93,7 @@ class Analyzer:
         self.resets = self._resets()
         self._returns_in: dict[int, set[int]] = {}
         self._parent_sets: Optional[set[str]] = None
+        self._ext_uses: dict[int, list[Origin]] = {}
 
     # -- facts --------------------------------------------------------------------------------------
     def reach(self, start: list[FuncInfo]) -> Path:
@@ -376,6 +377,19 @@ class Analyzer:
                         quals.append(deco_qual)
         return quals
 
+    def _external_uses(self, func: FuncInfo) -> list[Origin]:
+        """Import-time connections of other modules that ``func``'s own calls reach (memoised)."""
+        key = id(func)
+        if key not in self._ext_uses:
+            found: list[Origin] = []
+            if self.externals is not None:
+                for node in iter_scope(func.body):
+                    if isinstance(node, ast.Call):
+                        for qual in self._external_targets(node, func):
+                            found.extend(self.externals.inherited(qual)[:1])
+            self._ext_uses[key] = found
+        return self._ext_uses[key]
+
     def _parent_lazy_sets(self) -> set[str]:
         """Lazily set globals of other modules that the parent side sets (by calling their setters)."""
         if self._parent_sets is None:
@@ -550,10 +564,7 @@ class Analyzer:
             used: list[Origin] = []
             if chained:
                 for reached, _, _ in reach.values():
-                    for node in iter_scope(reached.body):
-                        if isinstance(node, ast.Call):
-                            for qual in self._external_targets(node, reached):
-                                used.extend(self.externals.inherited(qual)[:1])  # type: ignore[union-attr]
+                    used.extend(self._external_uses(reached))
             for reached, _, _ in reach.values():
                 for node in iter_scope(reached.body):
                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
