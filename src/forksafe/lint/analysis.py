@@ -550,8 +550,11 @@ class Analyzer:
             lazy.setdefault(origin.name, replace(origin, path=self.path))
             lazy_by_func.setdefault(id(setter), []).append(origin)
         chained = self.externals is not None  # pass two: helpers of helpers in other modules
+        # connections this module imports from another (``from .extensions import db``)
+        imported = {n: o for n, o in self.taint.module.items() if o.path and not o.main_guard}
         for name, func in funcs.items():
-            reach = self.reach([func]) if (out.globals or lazy or chained) else {id(func): (func, None, 0)}
+            reach = self.reach([func]) if (out.globals or lazy or chained or imported) \
+                else {id(func): (func, None, 0)}
             made = self.taint.returns(func)
             if made is not None and made.path and not made.fresh:
                 out.getters[name] = made  # returns another module's import-time connection
@@ -562,6 +565,14 @@ class Analyzer:
                 else:
                     out.factories[name] = replace(made, fresh=True)
             used: list[Origin] = []
+            for reached, _, _ in reach.values() if imported else ():
+                for node in iter_scope(reached.body):
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in imported \
+                            and self.index.resolve(node.id, reached) is None:
+                        short = module.rsplit(".", 1)[-1]
+                        step = f"used in {short}.{reached.name}() at line {node.lineno}"
+                        used.append(replace(imported[node.id], steps=imported[node.id].steps + (step,)))
+                        break
             if chained:
                 for reached, _, _ in reach.values():
                     used.extend(self._external_uses(reached))

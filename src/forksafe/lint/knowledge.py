@@ -138,6 +138,12 @@ DERIVED_METHODS: frozenset[str] = frozenset(
      "get_default_database", "getconn", "connection", "acquire", "channel", "session",
      "get_conn", "execution_options", "get_bind"}
 )
+# Methods of a container of tracked objects (or a client whose attributes are handles) that give back
+# one of them; any other method's result (``db.session.execute(q).all()``) is data, not a handle.
+ELEMENT_METHODS: frozenset[str] = frozenset(
+    {"get", "pop", "popitem", "setdefault", "values", "items", "copy", "__getitem__", "get_database",
+     "get_collection", "get_default_database", "with_options", "find", "aggregate", "watch"}
+)
 # Methods that drop a holder's sockets: called in the child (SQLAlchemy's close=False recipe) or in the
 # parent before the fork (everything inherited is closed, children open their own).
 RESET_IN_CHILD: frozenset[str] = frozenset({"dispose"})  # only with close=False

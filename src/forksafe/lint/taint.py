@@ -279,7 +279,8 @@ class Taint:
                 if method is not None:
                     return self._returned_by(method, expr)
             base = self.value(func.value, env)
-            if base is not None and (func.attr in knowledge.DERIVED_METHODS or base.chainable):
+            if base is not None and (func.attr in knowledge.DERIVED_METHODS or (
+                    base.chainable and func.attr in knowledge.ELEMENT_METHODS)):
                 return self._derive(base, expr)
         return None
 
