@@ -529,8 +529,11 @@ class Analyzer:
     # -- what other modules see ------------------------------------------------------------------------
     def exports(self, module: str) -> Exports:
         out = Exports(module, self.path)
-        for name, origin in self.taint.module.items():
-            if not origin.main_guard and not origin.path and not self._is_reset(name, origin, None):
+        holders: dict[str, Origin] = {}  # ``from django.db import connection``: known by name anywhere,
+        for name, origin in self.taint.module.items():  # so not exported, but helpers using it are
+            if origin.what in knowledge.IMPORTED_HOLDERS:
+                holders[name] = replace(origin, path=self.path)
+            elif not origin.main_guard and not origin.path and not self._is_reset(name, origin, None):
                 out.globals[name] = replace(origin, path=self.path)
         for cls_name, cls in self.index.classes.items():
             if self.taint.class_attrs.get(id(cls)):
@@ -552,8 +555,9 @@ class Analyzer:
         chained = self.externals is not None  # pass two: helpers of helpers in other modules
         # connections this module imports from another (``from .extensions import db``)
         imported = {n: o for n, o in self.taint.module.items() if o.path and not o.main_guard}
+        touchable = {**holders, **out.globals}
         for name, func in funcs.items():
-            reach = self.reach([func]) if (out.globals or lazy or chained or imported) \
+            reach = self.reach([func]) if (touchable or lazy or chained or imported) \
                 else {id(func): (func, None, 0)}
             made = self.taint.returns(func)
             if made is not None and made.path and not made.fresh:
@@ -579,8 +583,8 @@ class Analyzer:
             for reached, _, _ in reach.values():
                 for node in iter_scope(reached.body):
                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
-                            and self.index.resolve(node.id, reached) is None and node.id in out.globals:
-                        origin = out.globals[node.id]
+                            and self.index.resolve(node.id, reached) is None and node.id in touchable:
+                        origin = touchable[node.id]
                         step = f"used in {module.rsplit('.', 1)[-1]}.{reached.name}() at line {node.lineno}"
                         used.append(replace(origin, steps=origin.steps + (step,)))
                         break

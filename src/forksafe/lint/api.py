@@ -16,6 +16,7 @@ from .project import FileResult, ProjectExports, module_aliases, module_name, sp
 from .scopes import import_aliases, top_level_imports
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
+_STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
 _GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
 _DEFAULT: Optional[Settings] = None
 
@@ -113,10 +114,12 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
     aliases = import_aliases(tree, module, package) if project else {}
     imports = frozenset(aliases.values()) | top_level_imports(tree) if project else frozenset()
+    starts = project and children and bool(_STARTS.search(data))
     if externals is None and not makes and not serving:
         # Nothing here makes a connection: only pass two (with what other modules export) can find
         # anything, and only if this module starts children or serves helpers to modules that do.
-        return FileResult(path, module, [], aliases=aliases, imports=imports, children=children)
+        return FileResult(path, module, [], aliases=aliases, imports=imports, children=children,
+                          starts=starts)
     if not children and not (project and makes) and not serving and not want_exports:
         return FileResult(path, module, [], aliases=aliases, imports=imports)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
@@ -126,7 +129,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
     result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
-                        aliases=aliases, children=children)
+                        aliases=aliases, children=children, starts=starts)
     if project or want_exports:
         if makes or want_exports:
             exports = analyzer.exports(module)
@@ -214,17 +217,18 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
                      externals: ProjectExports) -> None:
     """Helpers of helpers (``controller -> model -> db``): modules that the child-starting modules
     import, and that import an exporting module, export what they reach through it. Two rounds."""
-    starting = [r for r in results if r.has_entries or r.children or settings.preloaded(r.path, r.module)]
+    starting = [r for r in results if r.has_entries or r.starts or settings.preloaded(r.path, r.module)]
     wanted: dict[str, FileResult] = {}
-    todo = [q for r in starting for q in r.imports]
+    todo = [(q, 1) for r in starting for q in r.imports]
     while todo:
-        qual = todo.pop()
+        qual, depth = todo.pop()
         found = split_qualname(qual, modules) if qual not in modules else (qual, "")  # type: ignore[arg-type]
         if found is None or found[0] in wanted:
             continue
         target = modules[found[0]]
         wanted[found[0]] = target
-        todo.extend(target.imports)
+        if depth < 3:  # helpers up to three modules away from the one that forks
+            todo.extend((q, depth + 1) for q in target.imports)
     for _ in range(2):
         changed = False
         for name, r in wanted.items():

@@ -211,6 +211,14 @@ CHILD_WORDS: tuple[str, ...] = (
 )
 
 
+# Stricter: words that name a way of starting a child (not just the word "task"), for choosing the
+# modules whose imports pass two follows to find helpers of helpers.
+START_WORDS: tuple[str, ...] = (
+    "multiprocessing", "billiard", "ProcessPoolExecutor", r"os\.fork", r"\.enqueue", "shared_task",
+    r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
+)
+
+
 def connect_modules(clients: dict[str, str]) -> frozenset[str]:
     """Top-level module names a file must mention to make one of ``clients`` (the cheap pre-scan)."""
     names = {name.split(".")[0] for name in clients} | {name.split(".")[0] for name in IMPORTED_HOLDERS}

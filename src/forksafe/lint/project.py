@@ -33,6 +33,7 @@ class FileResult:
     import_calls: frozenset[str] = frozenset()  # qualified names this module calls at import time
     aliases: dict[str, str] = field(default_factory=dict)  # top-level imports: what it re-exports
     children: bool = False  # mentions a way of starting another process (pass two may look again)
+    starts: bool = False  # names a way of starting a child explicitly (multiprocessing, .enqueue, ...)
 
 
 _PACKAGE_DIRS: dict[str, bool] = {}
