@@ -323,7 +323,7 @@ class Analyzer:
                         text += " (" + " -> ".join(steps) + ")"
                     self._report(node, use_code, text, origin)
                 elif self.externals is not None and isinstance(node, ast.Call):
-                    self._scan_external_call(node, code, label, where, func, paths, entry)
+                    self._scan_external_call(node, code, label, where, func, paths, entry, reported)
 
     _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
 
@@ -410,18 +410,23 @@ class Analyzer:
         return self._parent_sets
 
     def _scan_external_call(self, node: ast.Call, code: codes.Code, label: str, where: str,
-                            func: FuncInfo, paths: Path, entry: Entry) -> None:
+                            func: FuncInfo, paths: Path, entry: Entry,
+                            reported: set[tuple[int, str]]) -> None:
         assert self.externals is not None
         for qual in self._external_targets(node, func):
             found = list(self.externals.inherited(qual))
             parent_sets = self._parent_lazy_sets()
-            for key, origin in self.externals.lazy_uses(qual):
-                if key in parent_sets:
+            for lazy_key, origin in self.externals.lazy_uses(qual):
+                if lazy_key in parent_sets:
                     found.append(replace(origin, steps=origin.steps + ("set by the parent before the fork",)))
             for origin in found:
                 if self._is_reset(origin.name, origin, entry) or (
                         entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS):
                     continue
+                seen = (id(func), f"{origin.path}:{origin.line}")
+                if seen in reported:
+                    continue  # one finding per function and connection
+                reported.add(seen)
                 steps = [f"{ast.unparse(node.func)}() called at line {node.lineno}"]
                 steps += self._path_steps(node, func, paths)[1:] if func is not None else []
                 self._report(node, code, self._message(label, origin, steps, where), origin)
