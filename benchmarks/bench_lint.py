@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import statistics
 import sysconfig
 import time
@@ -49,7 +50,8 @@ def main() -> None:
     roots = [site / name for name in SLICE]
     files = files_under(roots)
     lines = count_lines(files)
-    print(f"slice: {', '.join(SLICE)}: {len(files)} files, {lines} lines")
+    print(f"slice: {', '.join(SLICE)}: {len(files)} files, {lines} lines; "
+          f"load average {os.getloadavg()[0]:.1f} (2 cores, shared)")
     runs: dict[str, list[float]] = {"parse only (floor)": [], "lint -j1": [], "lint -j2": []}
     for _ in range(opts.rounds):
         for name in runs:
@@ -72,7 +74,7 @@ def main() -> None:
             took = time.perf_counter() - start
             print(f"all site-packages: {len(everything)} files, {total} lines, {took:.1f} s -j{jobs}, "
                   f"{total / took:.0f} lines/s ({1_000_000 * took / total:.1f} s per million lines), "
-                  f"{len(found)} findings")
+                  f"{len(found)} findings; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

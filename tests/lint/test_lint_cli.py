@@ -292,3 +292,13 @@ def test_bad_pyproject_table_is_a_usage_error(tmp_path: Path, capsys: pytest.Cap
     write(tmp_path, "pyproject.toml", "[tool.forksafe.lint]\nclients = 3\n")
     code, out, err = run([str(tmp_path)], capsys)
     assert (code, out) == (2, "") and "clients must be a list of dotted names" in err
+
+
+def test_preload_modules_from_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``preload = ["web"]``: the module is loaded before the server forks, its functions run in workers."""
+    write(tmp_path, "web.py", "import pymysql\n\ndb = pymysql.connect(host='db')\n\n\n"
+                              "def view():\n    return db.cursor()\n")
+    assert run([str(tmp_path)], capsys)[:2] == (0, "")
+    write(tmp_path, "pyproject.toml", '[tool.forksafe.lint]\npreload = ["web"]\n')
+    code, out, _ = run([str(tmp_path)], capsys)
+    assert code == 1 and ":7:12: FS101 MySQL connection 'db'" in out and "preloaded app module" in out

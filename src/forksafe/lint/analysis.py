@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
-from typing import Iterator, Optional, Protocol, Sequence
+from typing import Optional, Protocol, Sequence
 
 from . import codes, knowledge
+from .children import fork_regions, passed_items
 from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder
 from .findings import Finding
@@ -47,90 +48,6 @@ class Externals(Protocol):
 
     def lazy_uses(self, qual: str) -> list[tuple[str, Origin]]:
         """Lazily set globals (``module.global``, origin) that calling ``qual`` reads."""
-
-
-def passed_items(expr: ast.AST) -> Iterator[ast.AST]:
-    """Expressions whose *object itself* is handed over (``(conn,)``, ``[conn] * 3``, ``{"c": conn}``,
-    ``make_conn()``), not ones only used to compute a value (``conn.dsn``, ``f(conn)``)."""
-    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
-        for elt in expr.elts:
-            yield from passed_items(elt)
-    elif isinstance(expr, ast.Dict):
-        for value in expr.values:
-            yield from passed_items(value)
-    elif isinstance(expr, ast.Starred):
-        yield from passed_items(expr.value)
-    elif isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-        yield from passed_items(expr.elt)
-    elif isinstance(expr, ast.BinOp):
-        yield from passed_items(expr.left)
-        yield from passed_items(expr.right)
-    elif isinstance(expr, (ast.Name, ast.Call)):
-        yield expr
-
-
-def _is_pid(node: ast.AST, pid: Optional[str], call: ast.Call) -> bool:
-    return node is call or (pid is not None and isinstance(node, ast.Name) and node.id == pid)
-
-
-def _child_branch(test: ast.AST, pid: Optional[str], call: ast.Call,
-                  stmt: ast.If) -> Optional[list[ast.stmt]]:
-    """The branch of ``if <test>`` that the child runs, if the test is a recognisable pid check."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _is_pid(test.operand, pid, call):
-        return stmt.body
-    if _is_pid(test, pid, call):
-        return stmt.orelse
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        left, right, op = test.left, test.comparators[0], test.ops[0]
-        zero = [n for n in (left, right) if isinstance(n, ast.Constant) and n.value == 0]
-        if zero and (_is_pid(left, pid, call) or _is_pid(right, pid, call)):
-            if isinstance(op, (ast.Eq, ast.LtE)):
-                return stmt.body
-            if isinstance(op, (ast.NotEq, ast.Gt)):
-                return stmt.orelse
-    return None
-
-
-def fork_regions(body: list[ast.stmt], call: ast.Call) -> list[list[ast.stmt]]:
-    """The statements that run in the child after ``call`` (an ``os.fork()`` inside ``body``)."""
-    for i, stmt in enumerate(body):
-        header: list[ast.AST] = []
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) and stmt.value is not None:
-            header = [stmt.value]
-        elif isinstance(stmt, ast.If):
-            header = [stmt.test]
-        if any(node is call for h in header for node in ast.walk(h)):
-            if isinstance(stmt, ast.If):
-                branch = _child_branch(stmt.test, None, call, stmt)
-                return [branch] if branch is not None else [stmt.body, stmt.orelse]
-            rest = body[i + 1:]
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else \
-                [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
-            pid = targets[0].id if targets and isinstance(targets[0], ast.Name) else None
-            for later in rest:
-                if isinstance(later, ast.If) and pid is not None:
-                    branch = _child_branch(later.test, pid, call, later)
-                    if branch is not None:
-                        return [branch]
-            return [rest]
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for block in _blocks(stmt):
-            found = fork_regions(block, call)
-            if found:
-                return found
-    return []
-
-
-def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(stmt, name, None)
-        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-            yield block
-    for handler in getattr(stmt, "handlers", []) or []:
-        yield handler.body
-    for case in getattr(stmt, "cases", []) or []:
-        yield case.body
 
 
 # A path from an entry to a function it reaches: (function, caller, line of the call in the caller).
@@ -176,6 +93,7 @@ class Analyzer:
         self.resets = self._resets()
         self._returns_in: dict[int, set[int]] = {}
         self._parent_sets: Optional[set[str]] = None
+        self._ext_uses: dict[int, list[Origin]] = {}
 
     # -- facts --------------------------------------------------------------------------------------
     def reach(self, start: list[FuncInfo]) -> Path:
@@ -405,7 +323,7 @@ class Analyzer:
                         text += " (" + " -> ".join(steps) + ")"
                     self._report(node, use_code, text, origin)
                 elif self.externals is not None and isinstance(node, ast.Call):
-                    self._scan_external_call(node, code, label, where, func, paths)
+                    self._scan_external_call(node, code, label, where, func, paths, entry, reported)
 
     _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
 
@@ -459,6 +377,19 @@ class Analyzer:
                         quals.append(deco_qual)
         return quals
 
+    def _external_uses(self, func: FuncInfo) -> list[Origin]:
+        """Import-time connections of other modules that ``func``'s own calls reach (memoised)."""
+        key = id(func)
+        if key not in self._ext_uses:
+            found: list[Origin] = []
+            if self.externals is not None:
+                for node in iter_scope(func.body):
+                    if isinstance(node, ast.Call):
+                        for qual in self._external_targets(node, func):
+                            found.extend(self.externals.inherited(qual)[:1])
+            self._ext_uses[key] = found
+        return self._ext_uses[key]
+
     def _parent_lazy_sets(self) -> set[str]:
         """Lazily set globals of other modules that the parent side sets (by calling their setters)."""
         if self._parent_sets is None:
@@ -479,15 +410,23 @@ class Analyzer:
         return self._parent_sets
 
     def _scan_external_call(self, node: ast.Call, code: codes.Code, label: str, where: str,
-                            func: FuncInfo, paths: Path) -> None:
+                            func: FuncInfo, paths: Path, entry: Entry,
+                            reported: set[tuple[int, str]]) -> None:
         assert self.externals is not None
         for qual in self._external_targets(node, func):
             found = list(self.externals.inherited(qual))
             parent_sets = self._parent_lazy_sets()
-            for key, origin in self.externals.lazy_uses(qual):
-                if key in parent_sets:
+            for lazy_key, origin in self.externals.lazy_uses(qual):
+                if lazy_key in parent_sets:
                     found.append(replace(origin, steps=origin.steps + ("set by the parent before the fork",)))
             for origin in found:
+                if self._is_reset(origin.name, origin, entry) or (
+                        entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS):
+                    continue
+                seen = (id(func), f"{origin.path}:{origin.line}")
+                if seen in reported:
+                    continue  # one finding per function and connection
+                reported.add(seen)
                 steps = [f"{ast.unparse(node.func)}() called at line {node.lineno}"]
                 steps += self._path_steps(node, func, paths)[1:] if func is not None else []
                 self._report(node, code, self._message(label, origin, steps, where), origin)
@@ -595,8 +534,11 @@ class Analyzer:
     # -- what other modules see ------------------------------------------------------------------------
     def exports(self, module: str) -> Exports:
         out = Exports(module, self.path)
-        for name, origin in self.taint.module.items():
-            if not origin.main_guard and not origin.path and not self._is_reset(name, origin, None):
+        holders: dict[str, Origin] = {}  # ``from django.db import connection``: known by name anywhere,
+        for name, origin in self.taint.module.items():  # so not exported, but helpers using it are
+            if origin.what in knowledge.IMPORTED_HOLDERS:
+                holders[name] = replace(origin, path=self.path)
+            elif not origin.main_guard and not origin.path and not self._is_reset(name, origin, None):
                 out.globals[name] = replace(origin, path=self.path)
         for cls_name, cls in self.index.classes.items():
             if self.taint.class_attrs.get(id(cls)):
@@ -615,21 +557,39 @@ class Analyzer:
         for setter, origin in self.taint.global_in_func:
             lazy.setdefault(origin.name, replace(origin, path=self.path))
             lazy_by_func.setdefault(id(setter), []).append(origin)
+        chained = self.externals is not None  # pass two: helpers of helpers in other modules
+        # connections this module imports from another (``from .extensions import db``)
+        imported = {n: o for n, o in self.taint.module.items() if o.path and not o.main_guard}
+        touchable = {**holders, **out.globals}
         for name, func in funcs.items():
-            reach = self.reach([func]) if (out.globals or lazy) else {id(func): (func, None, 0)}
+            reach = self.reach([func]) if (touchable or lazy or chained or imported) \
+                else {id(func): (func, None, 0)}
             made = self.taint.returns(func)
-            if made is not None and not made.path:
-                made = replace(made, path=self.path)
+            if made is not None and made.path and not made.fresh:
+                out.getters[name] = made  # returns another module's import-time connection
+            elif made is not None:
+                made = replace(made, path=made.path or self.path)
                 if made.name and made.name in out.globals:
                     out.getters[name] = made
                 else:
-                    out.factories[name] = made
+                    out.factories[name] = replace(made, fresh=True)
             used: list[Origin] = []
+            for reached, _, _ in reach.values() if imported else ():
+                for node in iter_scope(reached.body):
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in imported \
+                            and self.index.resolve(node.id, reached) is None:
+                        short = module.rsplit(".", 1)[-1]
+                        step = f"used in {short}.{reached.name}() at line {node.lineno}"
+                        used.append(replace(imported[node.id], steps=imported[node.id].steps + (step,)))
+                        break
+            if chained:
+                for reached, _, _ in reach.values():
+                    used.extend(self._external_uses(reached))
             for reached, _, _ in reach.values():
                 for node in iter_scope(reached.body):
                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
-                            and self.index.resolve(node.id, reached) is None and node.id in out.globals:
-                        origin = out.globals[node.id]
+                            and self.index.resolve(node.id, reached) is None and node.id in touchable:
+                        origin = touchable[node.id]
                         step = f"used in {module.rsplit('.', 1)[-1]}.{reached.name}() at line {node.lineno}"
                         used.append(replace(origin, steps=origin.steps + (step,)))
                         break

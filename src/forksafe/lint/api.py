@@ -12,10 +12,11 @@ from .analysis import Analyzer, Externals
 from .config import Settings, load
 from .files import iter_python_files
 from .findings import Finding, suppress
-from .project import FileResult, ProjectExports, module_name, split_qualname
+from .project import FileResult, ProjectExports, module_aliases, module_name, split_qualname
 from .scopes import import_aliases, top_level_imports
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
+_STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
 _GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
 _DEFAULT: Optional[Settings] = None
 
@@ -47,7 +48,7 @@ def _parse_error(path: str, exc: Exception) -> Finding:
 def check(data: bytes, path: str, settings: Settings, module: str = "", package: bool = False,
           externals: Optional[Externals] = None, extra: Sequence[tuple[str, str, str]] = (),
           project: bool = False, preload: Optional[str] = None,
-          at_import: frozenset[str] = frozenset()) -> FileResult:
+          at_import: frozenset[str] = frozenset(), want_exports: bool = False) -> FileResult:
     """Pass one (``externals`` None) or pass two of one file."""
     try:
         tree = ast.parse(data, filename=path)
@@ -57,13 +58,13 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
             return FileResult(path, module, [_parse_error(path, exc)])
         tree, data = legacy  # reported as FS001 too: the file is not Python 3
         again = _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
-                         at_import)
+                         at_import, want_exports)
         first = _parse_error(path, exc)
         note = f"not Python 3 ({getattr(exc, 'msg', exc)}); checked as Python 2 (print/except rewritten)"
         again.findings.insert(0, Finding(first.path, first.line, first.col, first.code, note))
         return again
     return _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
-                         at_import)
+                         at_import, want_exports)
 
 
 _PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
@@ -106,32 +107,34 @@ _CALL_GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
 def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str, package: bool,
              externals: Optional[Externals], extra: Sequence[tuple[str, str, str]],
              project: bool, preload: Optional[str] = None,
-             at_import: frozenset[str] = frozenset()) -> FileResult:
+             at_import: frozenset[str] = frozenset(), want_exports: bool = False) -> FileResult:
     makes = bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))
     preload = preload or settings.preloaded(path, module)
     children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
     serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
     aliases = import_aliases(tree, module, package) if project else {}
+    imports = frozenset(aliases.values()) | top_level_imports(tree) if project else frozenset()
+    starts = project and children and bool(_STARTS.search(data))
     if externals is None and not makes and not serving:
         # Nothing here makes a connection: only pass two (with what other modules export) can find
-        # anything, and only if this module starts children.
-        imports = frozenset(aliases.values()) | top_level_imports(tree) if children else frozenset()
-        return FileResult(path, module, [], aliases=aliases, imports=imports, children=children)
-    if not children and not (project and makes) and not serving:
-        return FileResult(path, module, [], aliases=aliases)
+        # anything, and only if this module starts children or serves helpers to modules that do.
+        return FileResult(path, module, [], aliases=aliases, imports=imports, children=children,
+                          starts=starts)
+    if not children and not (project and makes) and not serving and not want_exports:
+        return FileResult(path, module, [], aliases=aliases, imports=imports)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
-                        want_exports=project and makes, preload=preload, at_import=at_import)
+                        want_exports=(project and makes) or want_exports, preload=preload,
+                        at_import=at_import)
     found = analyzer.findings()
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
     result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
-                        aliases=aliases, children=children)
-    if project:
-        if makes:
+                        aliases=aliases, children=children, starts=starts)
+    if project or want_exports:
+        if makes or want_exports:
             exports = analyzer.exports(module)
             result.exports = exports if exports else None
-        if not analyzer.empty or serving:
-            result.imports = frozenset(analyzer.index.imports.values())
+        result.imports = imports | frozenset(analyzer.index.imports.values())
         result.resets_at_import = analyzer.resets_at_import()
         if serving:
             result.import_calls = analyzer.import_calls()
@@ -200,11 +203,56 @@ def lint_paths(paths: Iterable[str], exclude: Iterable[str] = (), jobs: int = 1,
     return [f for r in results for f in r.findings]
 
 
-def _preloaded_closure(results: list[FileResult], settings: Settings) -> dict[str, str]:
+def _module_table(results: list[FileResult]) -> dict[str, FileResult]:
+    """Every module by its package name, then by the other names it may be imported by (namespace
+    packages, scripts run from their directory); the first file to claim a name keeps it."""
+    table: dict[str, FileResult] = {r.module: r for r in results if r.module}
+    for r in results:
+        for name in module_aliases(r.path, r.module):
+            table.setdefault(name, r)
+    return table
+
+
+def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], settings: Settings,
+                     externals: ProjectExports) -> None:
+    """Helpers of helpers (``controller -> model -> db``): modules that the child-starting modules
+    import, and that import an exporting module, export what they reach through it. Two rounds."""
+    starting = [r for r in results if r.has_entries or r.starts or settings.preloaded(r.path, r.module)]
+    wanted: dict[str, FileResult] = {}
+    todo = [(q, 1) for r in starting for q in r.imports]
+    while todo:
+        qual, depth = todo.pop()
+        found = split_qualname(qual, modules) if qual not in modules else (qual, "")  # type: ignore[arg-type]
+        if found is None or found[0] in wanted:
+            continue
+        target = modules[found[0]]
+        wanted[found[0]] = target
+        if depth < 3:  # helpers up to three modules away from the one that forks
+            todo.extend((q, depth + 1) for q in target.imports)
+    for _ in range(2):
+        changed = False
+        for name, r in wanted.items():
+            if not externals.touches(r.imports):
+                continue
+            data = _read(r.path)
+            if isinstance(data, Finding):
+                continue
+            module, package = module_name(r.path)
+            again = check(data, r.path, settings, module, package, externals, want_exports=True)
+            if again.exports and again.exports != externals.by_module.get(name):
+                for key in {module, name}:
+                    externals.by_module[key] = again.exports
+                changed = True
+        if not changed:
+            break
+
+
+def _preloaded_closure(results: list[FileResult], settings: Settings,
+                       modules: Optional[dict[str, FileResult]] = None) -> dict[str, str]:
     """Modules a preloaded app imports (transitively, within the project): their functions also run in
     the forked workers. An app module that disposes or closes its connections at import end is the
     documented fix, and preloads nothing here."""
-    modules = {r.module: r for r in results if r.module}
+    modules = modules or {r.module: r for r in results if r.module}
     todo: list[tuple[str, str]] = []
     for r in results:
         via = settings.preloaded(r.path, r.module)
@@ -213,14 +261,15 @@ def _preloaded_closure(results: list[FileResult], settings: Settings) -> dict[st
     closure: dict[str, str] = {}
     while todo:
         module, via = todo.pop()
-        if module in closure:
+        canonical = modules[module].module
+        if canonical in closure:
             continue
-        closure[module] = via
+        closure[canonical] = via
         for qual in modules[module].imports:
             found = split_qualname(qual, modules)  # type: ignore[arg-type]
             target = found[0] if found is not None else (qual if qual in modules else None)
-            if target is not None and target not in closure:
-                todo.append((target, f"{via}, imported by {module}"))
+            if target is not None and modules[target].module not in closure:
+                todo.append((target, f"{via}, imported by {canonical}"))
     return closure
 
 
@@ -238,13 +287,14 @@ def _remote_extras(results: list[FileResult],
 def _pass_two(results: list[FileResult], settings: Settings) -> None:
     """Re-check, with what the project exports, the modules that start children and import an exporting
     module, the modules a preloaded app is made of, and then the modules other modules fork into."""
-    exported = {r.module: r.exports for r in results if r.exports is not None and r.module}
-    modules = {r.module: r for r in results if r.module}
-    served = _preloaded_closure(results, settings) if settings.preload else {}
+    modules = _module_table(results)
+    exported = {name: r.exports for name, r in modules.items() if r.exports is not None}
+    served = _preloaded_closure(results, settings, modules) if settings.preload else {}
     if not exported and not served and not any(r.remote for r in results):
         return
-    aliases = {r.module: r.aliases for r in results if r.module and r.aliases}
+    aliases = {name: r.aliases for name, r in modules.items() if r.aliases}
     externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases)
+    _refresh_exports(results, modules, settings, externals)
     at_import = frozenset(q for r in results for q in r.import_calls)
     extra = _remote_extras(results, modules)
     done: dict[int, int] = {}  # index -> how many extras it was checked with

@@ -162,13 +162,16 @@ def _uwsgi(path: str) -> dict[tuple[str, str], str]:
                for k in ("lazy-apps", "lazy"))
     if lazy:
         return {}
-    for key in ("module", "wsgi-file", "wsgi"):
+    root = os.path.dirname(os.path.abspath(path))
+    via = f"uWSGI without lazy-apps ({os.path.basename(path)})"
+    for key in ("module", "wsgi"):
         value = section.get(key)
-        if value:
-            module = _app_module(value)
-            if module:
-                root = os.path.dirname(os.path.abspath(path))
-                return {(root, module): f"uWSGI without lazy-apps ({os.path.basename(path)})"}
+        module = _app_module(value) if value else None
+        if module:
+            return {(root, module): via}
+    value = section.get("wsgi-file")
+    if value:  # a script: imported by its file name, from its own directory
+        return {(root, os.path.splitext(os.path.basename(value.strip()))[0]): via}
     return {}
 
 

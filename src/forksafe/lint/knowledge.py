@@ -138,6 +138,12 @@ DERIVED_METHODS: frozenset[str] = frozenset(
      "get_default_database", "getconn", "connection", "acquire", "channel", "session",
      "get_conn", "execution_options", "get_bind"}
 )
+# Methods of a container of tracked objects (or a client whose attributes are handles) that give back
+# one of them; any other method's result (``db.session.execute(q).all()``) is data, not a handle.
+ELEMENT_METHODS: frozenset[str] = frozenset(
+    {"get", "pop", "popitem", "setdefault", "values", "items", "copy", "__getitem__", "get_database",
+     "get_collection", "get_default_database", "with_options", "find", "aggregate", "watch"}
+)
 # Methods that drop a holder's sockets: called in the child (SQLAlchemy's close=False recipe) or in the
 # parent before the fork (everything inherited is closed, children open their own).
 RESET_IN_CHILD: frozenset[str] = frozenset({"dispose"})  # only with close=False
@@ -202,6 +208,14 @@ NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 CHILD_WORDS: tuple[str, ...] = (
     "multiprocessing", "billiard", "ProcessPoolExecutor", "fork", "task", "Task", "enqueue", r"\brq\b",
     "worker_process_init", r"\bjob\b",
+)
+
+
+# Stricter: words that name a way of starting a child (not just the word "task"), for choosing the
+# modules whose imports pass two follows to find helpers of helpers.
+START_WORDS: tuple[str, ...] = (
+    "multiprocessing", "billiard", "ProcessPoolExecutor", r"os\.fork", r"\.enqueue", "shared_task",
+    r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
 )
 
 

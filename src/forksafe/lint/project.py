@@ -33,6 +33,7 @@ class FileResult:
     import_calls: frozenset[str] = frozenset()  # qualified names this module calls at import time
     aliases: dict[str, str] = field(default_factory=dict)  # top-level imports: what it re-exports
     children: bool = False  # mentions a way of starting another process (pass two may look again)
+    starts: bool = False  # names a way of starting a child explicitly (multiprocessing, .enqueue, ...)
 
 
 _PACKAGE_DIRS: dict[str, bool] = {}
@@ -59,6 +60,16 @@ def module_name(path: str) -> tuple[str, bool]:
             break
         directory = parent
     return ".".join(parts), package
+
+
+def module_aliases(path: str, module: str, depth: int = 4) -> list[str]:
+    """Other names the module may be imported by: dotted suffixes of its path, for namespace packages
+    and scripts run from a sub-directory (``from model.models import x`` with no ``__init__.py``)."""
+    if "." in module or module.endswith("__init__"):
+        return []  # inside a regular package: its package name is the only one
+    parts = os.path.splitext(os.path.abspath(path))[0].split(os.sep)[1:]
+    names = [".".join(parts[-n:]) for n in range(2, min(depth, len(parts)) + 1)]
+    return [n for n in names if all(p.isidentifier() for p in n.split("."))]
 
 
 def split_qualname(qual: str, modules: dict[str, object]) -> Optional[tuple[str, str]]:
@@ -137,8 +148,6 @@ class ProjectExports:
         return [(f"{exports.module}.{o.name}", o) for o in exports.lazy_uses.get(name, [])]
 
     def touches(self, imports: frozenset[str]) -> bool:
-        """Whether a module importing ``imports`` can reach anything exported (``import pkg`` reaches
-        ``pkg.db``)."""
-        prefixes = {q + "." for q in imports}
-        return any(self._find(q) is not None or q in self.by_module for q in imports) or \
-            any(m.startswith(p) for m in self.by_module for p in prefixes)
+        """Whether a module importing ``imports`` (qualified names, and modules imported whole) can
+        reach anything exported."""
+        return any(q in self.by_module or self._find(q) is not None for q in imports)

@@ -33,6 +33,7 @@ class Origin:
     path: str = ""  # another module's file, when made there
     steps: tuple[str, ...] = ()  # "conn.cursor() at line 12", "returned by get_db()"
     kind: str = ""  # the catalogue's kind of client ("PostgreSQL connection")
+    fresh: bool = False  # what a factory of another module returns: made anew by each call
 
     def describe(self) -> str:
         where = f"{self.path}:{self.line}" if self.path else f"line {self.line}"
@@ -278,7 +279,8 @@ class Taint:
                 if method is not None:
                     return self._returned_by(method, expr)
             base = self.value(func.value, env)
-            if base is not None and (func.attr in knowledge.DERIVED_METHODS or base.chainable):
+            if base is not None and (func.attr in knowledge.DERIVED_METHODS or (
+                    base.chainable and func.attr in knowledge.ELEMENT_METHODS)):
                 return self._derive(base, expr)
         return None
 

@@ -1,0 +1,95 @@
+"""What a forked child runs and what it is handed: the statements after ``os.fork()`` that the child
+executes (pid tests recognised), and the parts of an argument whose object itself crosses to the child.
+Pure functions over ``ast``, used by the analysis."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, Optional, Sequence
+
+
+def passed_items(expr: ast.AST) -> Iterator[ast.AST]:
+    """Expressions whose *object itself* is handed over (``(conn,)``, ``[conn] * 3``, ``{"c": conn}``,
+    ``make_conn()``), not ones only used to compute a value (``conn.dsn``, ``f(conn)``)."""
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        for elt in expr.elts:
+            yield from passed_items(elt)
+    elif isinstance(expr, ast.Dict):
+        for value in expr.values:
+            yield from passed_items(value)
+    elif isinstance(expr, ast.Starred):
+        yield from passed_items(expr.value)
+    elif isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        yield from passed_items(expr.elt)
+    elif isinstance(expr, ast.BinOp):
+        yield from passed_items(expr.left)
+        yield from passed_items(expr.right)
+    elif isinstance(expr, (ast.Name, ast.Call)):
+        yield expr
+
+
+def _is_pid(node: ast.AST, pid: Optional[str], call: ast.Call) -> bool:
+    return node is call or (pid is not None and isinstance(node, ast.Name) and node.id == pid)
+
+
+def _child_branch(test: ast.AST, pid: Optional[str], call: ast.Call,
+                  stmt: ast.If) -> Optional[list[ast.stmt]]:
+    """The branch of ``if <test>`` that the child runs, if the test is a recognisable pid check."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _is_pid(test.operand, pid, call):
+        return stmt.body
+    if _is_pid(test, pid, call):
+        return stmt.orelse
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, right, op = test.left, test.comparators[0], test.ops[0]
+        zero = [n for n in (left, right) if isinstance(n, ast.Constant) and n.value == 0]
+        if zero and (_is_pid(left, pid, call) or _is_pid(right, pid, call)):
+            if isinstance(op, (ast.Eq, ast.LtE)):
+                return stmt.body
+            if isinstance(op, (ast.NotEq, ast.Gt)):
+                return stmt.orelse
+    return None
+
+
+def fork_regions(body: list[ast.stmt], call: ast.Call,
+                 after: Sequence[ast.stmt] = ()) -> list[list[ast.stmt]]:
+    """The statements that run in the child after ``call`` (an ``os.fork()`` inside ``body``);
+    ``after`` is what follows ``body``'s enclosing statement (``pid = os.fork()`` inside ``try:``, then
+    ``if pid == 0:`` after it)."""
+    for i, stmt in enumerate(body):
+        header: list[ast.AST] = []
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) and stmt.value is not None:
+            header = [stmt.value]
+        elif isinstance(stmt, ast.If):
+            header = [stmt.test]
+        if any(node is call for h in header for node in ast.walk(h)):
+            if isinstance(stmt, ast.If):
+                branch = _child_branch(stmt.test, None, call, stmt)
+                return [branch] if branch is not None else [stmt.body, stmt.orelse]
+            rest = list(body[i + 1:]) + list(after)
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+                [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+            pid = targets[0].id if targets and isinstance(targets[0], ast.Name) else None
+            for later in rest:
+                if isinstance(later, ast.If) and pid is not None:
+                    branch = _child_branch(later.test, pid, call, later)
+                    if branch is not None:
+                        return [branch]
+            return [rest]
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in _blocks(stmt):
+            found = fork_regions(block, call, list(body[i + 1:]) + list(after))
+            if found:
+                return found
+    return []
+
+
+def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(stmt, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(stmt, "handlers", []) or []:
+        yield handler.body
+    for case in getattr(stmt, "cases", []) or []:
+        yield case.body

@@ -1,0 +1,2 @@
+preload_app = True
+workers = 4
