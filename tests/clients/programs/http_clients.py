@@ -14,6 +14,7 @@ import os
 from typing import Any, Callable, Iterator
 
 TIMEOUT = 3.0  # a read that would hang on a shared socket fails instead (bounded controls)
+KEEPALIVE = 600.0  # idle connections are kept however slow the machine: the parent's must survive
 
 
 class Sync:
@@ -30,7 +31,8 @@ class Sync:
         elif kind == "httpx":
             import httpx
 
-            self.client = httpx.Client(verify=cert, timeout=TIMEOUT)  # MADE
+            limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
+            self.client = httpx.Client(verify=cert, timeout=TIMEOUT, limits=limits)  # MADE
         else:
             raise ValueError(f"unknown client {kind!r}")
 
@@ -75,7 +77,8 @@ class Async:
         import httpx
 
         self.kind, self.base = kind, base
-        self.client = httpx.AsyncClient(verify=cert, timeout=TIMEOUT)  # MADE
+        limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
+        self.client = httpx.AsyncClient(verify=cert, timeout=TIMEOUT, limits=limits)  # MADE
 
     async def get(self, path: str) -> tuple[str, str]:
         r = await self.client.get(self.base + path)
@@ -100,7 +103,8 @@ class AioHTTP(Async):
         import aiohttp
 
         self.kind, self.base = kind, base
-        connector = aiohttp.TCPConnector(ssl=ssl.create_default_context(cafile=cert))
+        context = ssl.create_default_context(cafile=cert)
+        connector = aiohttp.TCPConnector(ssl=context, keepalive_timeout=KEEPALIVE)
         timeout = aiohttp.ClientTimeout(total=TIMEOUT)
         self.client = aiohttp.ClientSession(connector=connector, timeout=timeout)  # MADE
 
