@@ -79,7 +79,8 @@ def start_http_servers() -> HTTPServers:
     env = dict(os.environ, PYTHONPATH=here)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "harness.http_servers", "--serve", str(port), str(tls_port), cert, key],
+            [sys.executable, "-m", "harness.http_servers", "--serve", str(port), str(tls_port), cert, key,
+             str(os.getpid())],
             stdout=out, stderr=subprocess.STDOUT, env=env, cwd=here, start_new_session=True,
         )
     server = Server("http", port, root, proc, log)
@@ -138,22 +139,31 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
             pass
 
 
-async def _main(port: int, tls_port: int, cert: str, key: str) -> None:
+async def _until_orphaned(owner: int) -> None:
+    """Return once the process that started the server is gone (a killed test run leaves no
+    server behind)."""
+    while os.getppid() == owner:
+        await asyncio.sleep(1.0)
+
+
+async def _main(port: int, tls_port: int, cert: str, key: str, owner: int) -> None:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     plain = await asyncio.start_server(_serve_connection, "127.0.0.1", port, backlog=512)
     tls = await asyncio.start_server(_serve_connection, "127.0.0.1", tls_port, ssl=context, backlog=512)
     async with plain, tls:
-        await asyncio.gather(plain.serve_forever(), tls.serve_forever())
+        serving = asyncio.gather(plain.serve_forever(), tls.serve_forever())
+        await _until_orphaned(owner)
+        serving.cancel()
 
 
 def main(argv: Optional[list[str]] = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--serve"]:
-        port, tls_port, cert, key = int(args[1]), int(args[2]), args[3], args[4]
+        port, tls_port, cert, key, owner = int(args[1]), int(args[2]), args[3], args[4], int(args[5])
         try:
-            asyncio.run(_main(port, tls_port, cert, key))
-        except KeyboardInterrupt:
+            asyncio.run(_main(port, tls_port, cert, key, owner))
+        except (KeyboardInterrupt, asyncio.CancelledError):
             pass
         return
     servers = start_http_servers()
