@@ -4,10 +4,11 @@ One server process (asyncio, its own interpreter: nothing of it is inherited by 
 children) listens on two loopback ports: plain HTTP and HTTPS with a self-signed certificate made
 at start with ``openssl`` (Debian's package; ``scripts/setup.sh`` installs it).
 
-``GET /echo?t=TOKEN`` answers ``200`` with the body ``TOKEN`` and the header ``X-Conn: N``, the
-server's number for the TCP connection the request came on. A client that reads a reply meant
-for another process sees another token; a client whose keep-alive connection survived sees the
-same ``X-Conn`` as before. Connections are kept alive until the client closes them.
+``GET /echo?t=TOKEN[&delay=S]`` answers ``200`` (after ``S`` seconds) with the body ``TOKEN`` and
+the header ``X-Conn: N``, the server's number for the TCP connection the request came on. A
+client that reads a reply meant for another process sees another token; a client whose
+keep-alive connection survived sees the same ``X-Conn`` as before. Connections are kept alive
+until the client closes them.
 
 Run ``python -m harness.http_servers`` to start one and print its URLs; Ctrl-C stops it.
 """
@@ -117,8 +118,12 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
                 await reader.readexactly(length)
             parts = urlsplit(target)
             if parts.path == "/echo":
-                body = parse_qs(parts.query).get("t", [""])[0].encode()
+                query = parse_qs(parts.query)
+                body = query.get("t", [""])[0].encode()
                 status = "200 OK"
+                delay = float(query.get("delay", ["0"])[0])
+                if delay:  # hold the connection busy: concurrent requests need one each
+                    await asyncio.sleep(min(delay, 5.0))
             else:
                 body, status = b"not found", "404 Not Found"
             closing = headers.get("connection", "").lower() == "close"

@@ -28,6 +28,20 @@ class Sync:
             import urllib3
 
             self.client = urllib3.PoolManager(ca_certs=cert, timeout=TIMEOUT, maxsize=4)  # MADE
+        elif kind == "botocore":
+            from botocore.httpsession import URLLib3Session
+
+            self.client = URLLib3Session(verify=cert, timeout=TIMEOUT, max_pool_connections=4)  # MADE
+        elif kind == "elastic-transport":
+            from urllib.parse import urlsplit
+
+            from elastic_transport import NodeConfig, Urllib3HttpNode
+
+            u = urlsplit(base)
+            tls = {"ca_certs": cert} if u.scheme == "https" else {}
+            config = NodeConfig(u.scheme, u.hostname or "", u.port or 0, connections_per_node=4,
+                                request_timeout=TIMEOUT, **tls)
+            self.client = Urllib3HttpNode(config)  # MADE
         elif kind == "httpx":
             import httpx
 
@@ -49,6 +63,17 @@ class Sync:
                 yield (lambda: r.text), r.headers["X-Conn"]
             finally:
                 r.close()
+        elif self.kind == "botocore":
+            from botocore.awsrequest import AWSRequest
+
+            r = self.client.send(AWSRequest("GET", url, stream_output=True).prepare())
+            try:
+                yield (lambda: r.raw.read().decode()), r.headers["X-Conn"]
+            finally:
+                r.raw.release_conn()
+        elif self.kind == "elastic-transport":  # its perform_request reads the whole reply
+            meta, data = self.client.perform_request("GET", path)
+            yield (lambda: data.decode()), meta.headers["X-Conn"]
         elif self.kind == "urllib3":
             r = self.client.request("GET", url, preload_content=False)
             try:
@@ -60,6 +85,11 @@ class Sync:
                 yield (lambda: r.read().decode()), r.headers["X-Conn"]
 
     def two_at_once(self, first: str, second: str) -> list[tuple[str, str]]:
+        if self.kind == "elastic-transport":  # two threads, each reply held back a little
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(2) as threads:
+                return list(threads.map(self.get, [f"{first}&delay=0.3", f"{second}&delay=0.3"]))
         with self._open(first) as (body1, conn1), self._open(second) as (body2, conn2):
             return [(body1(), conn1), (body2(), conn2)]
 
@@ -125,7 +155,7 @@ class AioHTTP(Async):
         await self.client.close()
 
 
-CLIENTS = ("requests", "urllib3", "httpx", "httpx-async", "aiohttp")
+CLIENTS = ("requests", "urllib3", "botocore", "elastic-transport", "httpx", "httpx-async", "aiohttp")
 
 
 def is_async(kind: str) -> bool:
@@ -144,6 +174,7 @@ def make(kind: str, base: str, cert: str, loop: asyncio.AbstractEventLoop | None
 def made_at(kind: str) -> str:
     """``file:line`` of the line that makes ``kind``'s client (marked ``# MADE``)."""
     needle = {"requests": "requests.Session()", "urllib3": "urllib3.PoolManager(",
+              "botocore": "URLLib3Session(", "elastic-transport": "Urllib3HttpNode(config)",
               "httpx": "httpx.Client(", "httpx-async": "httpx.AsyncClient(",
               "aiohttp": "aiohttp.ClientSession("}[kind]
     path = os.path.abspath(__file__)
