@@ -4,10 +4,11 @@ One server process (asyncio, its own interpreter: nothing of it is inherited by 
 children) listens on two loopback ports: plain HTTP and HTTPS with a self-signed certificate made
 at start with ``openssl`` (Debian's package; ``scripts/setup.sh`` installs it).
 
-``GET /echo?t=TOKEN`` answers ``200`` with the body ``TOKEN`` and the header ``X-Conn: N``, the
-server's number for the TCP connection the request came on. A client that reads a reply meant
-for another process sees another token; a client whose keep-alive connection survived sees the
-same ``X-Conn`` as before. Connections are kept alive until the client closes them.
+``GET /echo?t=TOKEN[&delay=S]`` answers ``200`` (after ``S`` seconds) with the body ``TOKEN`` and
+the header ``X-Conn: N``, the server's number for the TCP connection the request came on. A
+client that reads a reply meant for another process sees another token; a client whose
+keep-alive connection survived sees the same ``X-Conn`` as before. Connections are kept alive
+until the client closes them.
 
 Run ``python -m harness.http_servers`` to start one and print its URLs; Ctrl-C stops it.
 """
@@ -79,7 +80,8 @@ def start_http_servers() -> HTTPServers:
     env = dict(os.environ, PYTHONPATH=here)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "harness.http_servers", "--serve", str(port), str(tls_port), cert, key],
+            [sys.executable, "-m", "harness.http_servers", "--serve", str(port), str(tls_port), cert, key,
+             str(os.getpid())],
             stdout=out, stderr=subprocess.STDOUT, env=env, cwd=here, start_new_session=True,
         )
     server = Server("http", port, root, proc, log)
@@ -116,8 +118,12 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
                 await reader.readexactly(length)
             parts = urlsplit(target)
             if parts.path == "/echo":
-                body = parse_qs(parts.query).get("t", [""])[0].encode()
+                query = parse_qs(parts.query)
+                body = query.get("t", [""])[0].encode()
                 status = "200 OK"
+                delay = float(query.get("delay", ["0"])[0])
+                if delay:  # hold the connection busy: concurrent requests need one each
+                    await asyncio.sleep(min(delay, 5.0))
             else:
                 body, status = b"not found", "404 Not Found"
             closing = headers.get("connection", "").lower() == "close"
@@ -138,22 +144,31 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
             pass
 
 
-async def _main(port: int, tls_port: int, cert: str, key: str) -> None:
+async def _until_orphaned(owner: int) -> None:
+    """Return once the process that started the server is gone (a killed test run leaves no
+    server behind)."""
+    while os.getppid() == owner:
+        await asyncio.sleep(1.0)
+
+
+async def _main(port: int, tls_port: int, cert: str, key: str, owner: int) -> None:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     plain = await asyncio.start_server(_serve_connection, "127.0.0.1", port, backlog=512)
     tls = await asyncio.start_server(_serve_connection, "127.0.0.1", tls_port, ssl=context, backlog=512)
     async with plain, tls:
-        await asyncio.gather(plain.serve_forever(), tls.serve_forever())
+        serving = asyncio.gather(plain.serve_forever(), tls.serve_forever())
+        await _until_orphaned(owner)
+        serving.cancel()
 
 
 def main(argv: Optional[list[str]] = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--serve"]:
-        port, tls_port, cert, key = int(args[1]), int(args[2]), args[3], args[4]
+        port, tls_port, cert, key, owner = int(args[1]), int(args[2]), args[3], args[4], int(args[5])
         try:
-            asyncio.run(_main(port, tls_port, cert, key))
-        except KeyboardInterrupt:
+            asyncio.run(_main(port, tls_port, cert, key, owner))
+        except (KeyboardInterrupt, asyncio.CancelledError):
             pass
         return
     servers = start_http_servers()

@@ -23,7 +23,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS = os.path.join(HERE, "programs")
 PROGRAM = os.path.join(PROGRAMS, "http_fork.py")
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SYNC_CLIENTS = ["requests", "urllib3", "httpx"]
+SYNC_CLIENTS = ["requests", "urllib3", "botocore", "elastic-transport", "httpx"]
+# One per distinct pool-lock implementation (botocore and elastic-transport hold urllib3's).
+LOCKING_CLIENTS = ["requests", "urllib3", "httpx"]
 CLIENTS = SYNC_CLIENTS + ["httpx-async", "aiohttp"]
 REOPENING_CLIENTS = SYNC_CLIENTS + ["httpx-async"]  # a child gets its own connection through them
 TRANSPORTS = ["http", "tls"]

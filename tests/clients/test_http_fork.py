@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from http_kit import (
     CLIENTS,
+    LOCKING_CLIENTS,
     MODES,
-    SYNC_CLIENTS,
     TRANSPORTS,
     all_children_ok,
     explain,
@@ -52,14 +52,14 @@ def test_control_raw_children_break(http_servers: Any, client: str, transport: s
     assert broken, "the raw client survived: the control no longer shows the bug\n" + explain(s)
 
 
-@pytest.mark.parametrize("client", SYNC_CLIENTS)
+@pytest.mark.parametrize("client", LOCKING_CLIENTS)
 def test_pool_lock_held_at_fork_never_hangs_child(http_servers: Any, client: str) -> None:
     s = run_program(http_servers, client, "http", "held-lock", "explicit")
     assert all_children_ok(s), explain(s)
     assert s["parent_ok"], explain(s)
 
 
-@pytest.mark.parametrize("client", SYNC_CLIENTS)
+@pytest.mark.parametrize("client", LOCKING_CLIENTS)
 def test_control_raw_pool_lock_held_at_fork_hangs_child(http_servers: Any, client: str) -> None:
     s = run_program(http_servers, client, "http", "held-lock", "raw")
     assert s["children_hung"] == 8, "raw children did not hang on the copied lock\n" + explain(s)

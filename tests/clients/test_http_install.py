@@ -49,3 +49,22 @@ def test_uninstall_restores_exactly(integration: str) -> None:
     for cls, old, new in zip(classes, before, after):
         assert new.keys() == old.keys(), f"{cls.__name__}: {set(new) ^ set(old)}"
         assert all(new[k] is old[k] for k in old), f"{cls.__name__}: an attribute was not put back"
+
+
+def test_patch_installs_every_http_integration_and_unpatch_removes_them() -> None:
+    """Zero-code mode: ``forksafe.patch()`` switches on the integration of each HTTP client
+    already imported (and of those imported later); ``unpatch()`` switches them off."""
+    import aiohttp  # noqa: F401
+    import httpx  # noqa: F401
+    import requests  # noqa: F401
+
+    import forksafe
+
+    mods = [importlib.import_module(m) for m in TARGETS]
+    assert not any(m.is_installed() for m in mods)
+    forksafe.patch()
+    try:
+        assert all(m.is_installed() for m in mods), [m.__name__ for m in mods if not m.is_installed()]
+    finally:
+        forksafe.unpatch()
+    assert not any(m.is_installed() for m in mods)

@@ -162,13 +162,18 @@ def _pool_get_conn(original: Callable[[Any, Optional[float]], Any]) -> Callable[
 
 def _pool_put_conn(original: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
     def _put_conn(self: Any, conn: Any) -> None:
+        # A connection checked out before the fork is the parent's: kept alive, never pooled
+        # here, and its slot not given back (the renewed queue already has all its slots).
         if self._forksafe_gen != state.generation:
             _renew_pool(self, claim=False)
+            if conn is not None:
+                abandon(conn)
+            return  # also the clean-up after a refused first use (on_fork="raise"): nothing to return
         if conn is not None:
             lease = conn.__dict__.get("_forksafe_lease")
             if lease is not None and lease.generation != state.generation:
-                abandon(conn)  # checked out before the fork: the parent's connection, not ours
-                conn = None
+                abandon(conn)
+                return
         original(self, conn)
 
     return _put_conn

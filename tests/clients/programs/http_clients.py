@@ -14,6 +14,7 @@ import os
 from typing import Any, Callable, Iterator
 
 TIMEOUT = 3.0  # a read that would hang on a shared socket fails instead (bounded controls)
+KEEPALIVE = 600.0  # idle connections are kept however slow the machine: the parent's must survive
 
 
 class Sync:
@@ -27,10 +28,25 @@ class Sync:
             import urllib3
 
             self.client = urllib3.PoolManager(ca_certs=cert, timeout=TIMEOUT, maxsize=4)  # MADE
+        elif kind == "botocore":
+            from botocore.httpsession import URLLib3Session
+
+            self.client = URLLib3Session(verify=cert, timeout=TIMEOUT, max_pool_connections=4)  # MADE
+        elif kind == "elastic-transport":
+            from urllib.parse import urlsplit
+
+            from elastic_transport import NodeConfig, Urllib3HttpNode
+
+            u = urlsplit(base)
+            tls = {"ca_certs": cert} if u.scheme == "https" else {}
+            config = NodeConfig(u.scheme, u.hostname or "", u.port or 0, connections_per_node=4,
+                                request_timeout=TIMEOUT, **tls)
+            self.client = Urllib3HttpNode(config)  # MADE
         elif kind == "httpx":
             import httpx
 
-            self.client = httpx.Client(verify=cert, timeout=TIMEOUT)  # MADE
+            limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
+            self.client = httpx.Client(verify=cert, timeout=TIMEOUT, limits=limits)  # MADE
         else:
             raise ValueError(f"unknown client {kind!r}")
 
@@ -47,6 +63,17 @@ class Sync:
                 yield (lambda: r.text), r.headers["X-Conn"]
             finally:
                 r.close()
+        elif self.kind == "botocore":
+            from botocore.awsrequest import AWSRequest
+
+            r = self.client.send(AWSRequest("GET", url, stream_output=True).prepare())
+            try:
+                yield (lambda: r.raw.read().decode()), r.headers["X-Conn"]
+            finally:
+                r.raw.release_conn()
+        elif self.kind == "elastic-transport":  # its perform_request reads the whole reply
+            meta, data = self.client.perform_request("GET", path)
+            yield (lambda: data.decode()), meta.headers["X-Conn"]
         elif self.kind == "urllib3":
             r = self.client.request("GET", url, preload_content=False)
             try:
@@ -58,6 +85,11 @@ class Sync:
                 yield (lambda: r.read().decode()), r.headers["X-Conn"]
 
     def two_at_once(self, first: str, second: str) -> list[tuple[str, str]]:
+        if self.kind == "elastic-transport":  # two threads, each reply held back a little
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(2) as threads:
+                return list(threads.map(self.get, [f"{first}&delay=0.3", f"{second}&delay=0.3"]))
         with self._open(first) as (body1, conn1), self._open(second) as (body2, conn2):
             return [(body1(), conn1), (body2(), conn2)]
 
@@ -75,7 +107,8 @@ class Async:
         import httpx
 
         self.kind, self.base = kind, base
-        self.client = httpx.AsyncClient(verify=cert, timeout=TIMEOUT)  # MADE
+        limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
+        self.client = httpx.AsyncClient(verify=cert, timeout=TIMEOUT, limits=limits)  # MADE
 
     async def get(self, path: str) -> tuple[str, str]:
         r = await self.client.get(self.base + path)
@@ -100,7 +133,8 @@ class AioHTTP(Async):
         import aiohttp
 
         self.kind, self.base = kind, base
-        connector = aiohttp.TCPConnector(ssl=ssl.create_default_context(cafile=cert))
+        context = ssl.create_default_context(cafile=cert)
+        connector = aiohttp.TCPConnector(ssl=context, keepalive_timeout=KEEPALIVE)
         timeout = aiohttp.ClientTimeout(total=TIMEOUT)
         self.client = aiohttp.ClientSession(connector=connector, timeout=timeout)  # MADE
 
@@ -121,7 +155,7 @@ class AioHTTP(Async):
         await self.client.close()
 
 
-CLIENTS = ("requests", "urllib3", "httpx", "httpx-async", "aiohttp")
+CLIENTS = ("requests", "urllib3", "botocore", "elastic-transport", "httpx", "httpx-async", "aiohttp")
 
 
 def is_async(kind: str) -> bool:
@@ -140,6 +174,7 @@ def make(kind: str, base: str, cert: str, loop: asyncio.AbstractEventLoop | None
 def made_at(kind: str) -> str:
     """``file:line`` of the line that makes ``kind``'s client (marked ``# MADE``)."""
     needle = {"requests": "requests.Session()", "urllib3": "urllib3.PoolManager(",
+              "botocore": "URLLib3Session(", "elastic-transport": "Urllib3HttpNode(config)",
               "httpx": "httpx.Client(", "httpx-async": "httpx.AsyncClient(",
               "aiohttp": "aiohttp.ClientSession("}[kind]
     path = os.path.abspath(__file__)

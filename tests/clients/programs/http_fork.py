@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import threading
+import time
 import uuid
 import warnings
 from typing import Any
@@ -60,7 +61,8 @@ def main() -> None:
 
     holder = _hold_pool_lock(client) if scenario == "held-lock" else None
     if scenario in ("children", "held-lock"):
-        outcome = fork_children(lambda i: _child_run(client, i, kind, base, cert), CHILDREN,
+        start_at = time.monotonic() + 0.5  # one clock for every process: all children start together
+        outcome = fork_children(lambda i: _child_run(client, i, kind, base, cert, start_at), CHILDREN,
                                 timeout=6.0 if holder else 30.0,
                                 exit_mode="shutdown" if kind == "aiohttp" else "os_exit")
         summary["children_ok"] = len(outcome.children) - len(outcome.failed)
@@ -95,8 +97,12 @@ def main() -> None:
     print(json.dumps(summary))
 
 
-def _child_run(client: Any, index: int, kind: str, base: str, cert: str) -> dict[str, Any]:
-    """100 requests, each with a token only this child can expect; stop at the first wrong one."""
+def _child_run(client: Any, index: int, kind: str, base: str, cert: str, start_at: float) -> dict[str, Any]:
+    """100 requests, each with a token only this child can expect; stop at the first wrong one.
+
+    Children start together (a worker pool busy at once): children that happened to run one
+    after another would take turns on a shared socket without showing the bug."""
+    time.sleep(max(0.0, start_at - time.monotonic()))
     if kind == "aiohttp":
         return asyncio.run(_child_aiohttp(client, index, base, cert))
 
