@@ -46,6 +46,7 @@ Once open, attributes are the driver's own.
 from __future__ import annotations
 
 import asyncio
+import collections.abc
 import contextvars
 import functools
 import importlib
@@ -138,7 +139,13 @@ class _Recipe:
         if isinstance(owner, type):
             return owner
         given = self.kwargs.get("connection_class")  # asyncpg.connect(connection_class=...)
-        return given if isinstance(given, type) and self.kind == "connection" else None
+        if isinstance(given, type) and self.kind == "connection":
+            return given
+        if self.spec is None or not self.spec.produces:
+            return None
+        module, _, name = self.spec.produces.rpartition(".")
+        found = getattr(sys.modules.get(module), name, None)  # loaded: the user passed its factory
+        return found if isinstance(found, type) else None
 
     def __repr__(self) -> str:
         return f"{self.label}({redact_call(self.args, self.kwargs)})"
@@ -147,13 +154,24 @@ class _Recipe:
 # -- what stands for an attribute before the connection is open ------------------------------------
 
 class _Done:
-    """An awaitable that is already done: what a no-op close or commit returns."""
+    """An awaitable that is already done: what a no-op close or commit returns. A coroutine as
+    far as asyncio is concerned (``asyncio.run(conn.close())``), and harmless if never awaited
+    (aiomysql's ``close()`` is not a coroutine)."""
 
     __slots__ = ()
 
     def __await__(self) -> Generator[Any, None, None]:
         return
         yield  # pragma: no cover  (makes this a generator)
+
+    def send(self, value: Any) -> Any:
+        raise StopIteration(None)
+
+    def throw(self, *exc: Any) -> Any:
+        raise exc[1] if len(exc) > 1 and exc[1] is not None else exc[0]
+
+    def close(self) -> None:
+        return None
 
     def __repr__(self) -> str:
         return "<forksafe: nothing to do>"
@@ -174,7 +192,7 @@ class _Later:
     node's attributes are the real object's.
     """
 
-    __slots__ = ("_cm", "_done", "_get", "_value", "_what")
+    __slots__ = ("_cm", "_co", "_done", "_get", "_value", "_what")
 
     def __init__(self, get: Callable[[], Awaitable[Any]], what: str) -> None:
         _set(self, "_get", get)
@@ -182,6 +200,7 @@ class _Later:
         _set(self, "_done", False)
         _set(self, "_value", None)
         _set(self, "_cm", None)
+        _set(self, "_co", None)
 
     async def _resolve(self) -> Any:
         if not self._done:
@@ -211,7 +230,7 @@ class _Later:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._done:
             return self._value(*args, **kwargs)
-        return _Later(functools.partial(self._call, args, kwargs), f"{self._what}()")
+        return _LaterCall(functools.partial(self._call, args, kwargs), f"{self._what}()")
 
     def __await__(self) -> Generator[Any, None, Any]:
         return self._awaited().__await__()
@@ -250,6 +269,45 @@ class _Later:
 
     def __repr__(self) -> str:
         return f"<forksafe: {self._what}, resolved when awaited>"
+
+
+class _LaterCall(_Later):
+    """A call, such as ``conn.fetchval(...)``: also a coroutine as far as asyncio is concerned,
+    so ``asyncio.run(conn.fetchval(...))`` and ``create_task`` take it as they take the driver's.
+
+    ``send``/``throw`` drive one awaiting of it. ``close`` is the coroutine's once that started;
+    before, it is the attribute of the call's result (``cur = conn.cursor(); await cur.close()``).
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith(("cr_", "gi_")):  # asyncio's introspection of a coroutine
+            return getattr(self._driver(), name)
+        return super().__getattr__(name)
+
+    def _driver(self) -> Any:
+        if self._co is None:
+            _set(self, "_co", self._awaited())
+        return self._co
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._driver().__await__()  # type: ignore[no-any-return]
+
+    def send(self, value: Any) -> Any:
+        return self._driver().send(value)
+
+    def throw(self, *exc: Any) -> Any:
+        return self._driver().throw(*exc)
+
+    def close(self, *args: Any, **kwargs: Any) -> Any:
+        if self._co is not None:
+            return self._co.close()
+        return self.__getattr__("close")(*args, **kwargs)
+
+
+collections.abc.Coroutine.register(_LaterCall)
+collections.abc.Coroutine.register(_Done)
 
 
 # -- the proxy -------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ class Factory(NamedTuple):
     driver: str  # AsyncDriver.name
     kind: str  # "connection" or "pool"
     construct: bool  # True: a class to instantiate with open=False, then ``await obj.open()``
+    produces: str = ""  # dotted name of the class it returns (for ``isinstance`` before opening)
 
 
 class AsyncDriver(NamedTuple):
@@ -123,12 +124,12 @@ DRIVERS: tuple[AsyncDriver, ...] = (
 
 # Dotted names (``module.qualname``) of the factories; classes match their subclasses too.
 FACTORIES: dict[str, Factory] = {
-    "asyncpg.connection.connect": Factory("asyncpg", "connection", False),
-    "asyncpg.pool.create_pool": Factory("asyncpg", "pool", False),
+    "asyncpg.connection.connect": Factory("asyncpg", "connection", False, "asyncpg.connection.Connection"),
+    "asyncpg.pool.create_pool": Factory("asyncpg", "pool", False, "asyncpg.pool.Pool"),
     "psycopg.connection_async.AsyncConnection.connect": Factory("psycopg", "connection", False),
     "psycopg_pool.pool_async.AsyncConnectionPool": Factory("psycopg", "pool", True),
-    "aiomysql.connection.connect": Factory("aiomysql", "connection", False),
-    "aiomysql.pool.create_pool": Factory("aiomysql", "pool", False),
+    "aiomysql.connection.connect": Factory("aiomysql", "connection", False, "aiomysql.connection.Connection"),
+    "aiomysql.pool.create_pool": Factory("aiomysql", "pool", False, "aiomysql.pool.Pool"),
 }
 
 
