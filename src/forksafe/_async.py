@@ -59,7 +59,7 @@ import weakref
 from typing import Any, Awaitable, Callable, Generator, NamedTuple, Optional
 
 from . import _fork
-from ._async_drivers import DRIVERS, AsyncDriver, Factory, driver_named, factory_for
+from ._async_drivers import DRIVERS, HOT_METHODS, AsyncDriver, Factory, driver_named, factory_for
 from ._fork import check_pid, state
 from ._origin import capture
 from ._ownership import Ownership
@@ -536,7 +536,37 @@ def make(factory: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, A
          on_fork: Optional[OnFork], origin: str) -> AsyncProxy:
     factory = _unwrap(factory)
     recipe = _Recipe(factory, args, kwargs, factory_for(factory))
-    return AsyncProxy(recipe, Ownership(recipe.label, kind=recipe.kind, origin=origin, policy=on_fork))
+    cls = _proxy_class(recipe.produces())
+    return cls(recipe, Ownership(recipe.label, kind=recipe.kind, origin=origin, policy=on_fork))
+
+
+def _forwarder(name: str) -> Callable[..., Any]:
+    def method(self: AsyncProxy, *args: Any, **kwargs: Any) -> Any:
+        if self._fs_gen == _state.generation:
+            raw = self._fs_here.get(_get_running_loop())
+            if raw is not None:
+                return getattr(raw, name)(*args, **kwargs)
+        return self._fs_not_open(name)(*args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+_proxy_classes: dict[type, type[AsyncProxy]] = {}
+
+
+def _proxy_class(produces: Optional[type]) -> type[AsyncProxy]:
+    """AsyncProxy with direct forwarders for the hot methods the driver's class has (see
+    ``HOT_METHODS``); only those, so ``hasattr`` answers as for the driver's object."""
+    if produces is None:
+        return AsyncProxy
+    cls = _proxy_classes.get(produces)
+    if cls is None:
+        methods: dict[str, Any] = {
+            name: _forwarder(name) for name in HOT_METHODS if callable(getattr(produces, name, None))}
+        methods["__slots__"] = ()
+        cls = _proxy_classes[produces] = type("AsyncProxy", (AsyncProxy,), methods)
+    return cls
 
 
 def connect_async(factory: Callable[..., Any], *args: Any, on_fork: Optional[str] = None,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple, Optional
 
-__all__ = ["DRIVERS", "AsyncDriver", "Factory", "driver_named", "factory_for"]
+__all__ = ["DRIVERS", "HOT_METHODS", "AsyncDriver", "Factory", "driver_named", "factory_for"]
 
 
 class Factory(NamedTuple):
@@ -131,6 +131,16 @@ FACTORIES: dict[str, Factory] = {
     "aiomysql.connection.connect": Factory("aiomysql", "connection", False, "aiomysql.connection.Connection"),
     "aiomysql.pool.create_pool": Factory("aiomysql", "pool", False, "aiomysql.pool.Pool"),
 }
+
+
+# The methods a query loop calls on every round trip. The proxy forwards these through a method of
+# its own when the driver's class has them (see ``_async._proxy_class``), because reaching the
+# driver through ``__getattr__`` costs a failed attribute lookup first (about 1 us on CPython 3.11,
+# 1 to 2% of a loopback SELECT 1).
+HOT_METHODS: tuple[str, ...] = (
+    "fetch", "fetchval", "fetchrow", "execute", "executemany", "cursor", "transaction", "prepare",
+    "acquire", "release", "connection", "getconn", "putconn", "commit", "rollback",
+)
 
 
 def _dotted(obj: Any) -> str:

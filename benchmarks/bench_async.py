@@ -1,0 +1,131 @@
+"""forksafe.connect_async against the raw async driver: one ``SELECT 1`` round trip.
+
+Run: ``python benchmarks/bench_async.py [--rounds N] [--queries N]``. It starts a private
+PostgreSQL server (harness/servers.py), so it needs what ``scripts/setup.sh`` installs.
+
+Per driver (asyncpg ``fetchval``, psycopg ``AsyncConnection.execute`` + ``fetchone``, and the
+same through their pools), a raw object and a forksafe proxy are opened on one event loop; each
+round runs every variant once, in a shuffled order, ``--queries`` round trips each, so machine
+noise hits all variants alike. We report medians of the per-round means, the ratio of medians,
+and the spread of the per-round ratios (min..max), which says how much to trust a ratio near 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+from typing import Any, Awaitable, Callable
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import asyncpg
+import psycopg
+from harness.servers import running
+from psycopg_pool import AsyncConnectionPool
+
+import forksafe
+
+Shape = Callable[[Any, int], Awaitable[float]]
+
+
+async def _asyncpg_conn(conn: Any, n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        await conn.fetchval("SELECT 1")
+    return (time.perf_counter() - t0) / n * 1e6
+
+
+async def _asyncpg_pool(pool: Any, n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        async with pool.acquire() as conn:
+            await conn.fetchval("SELECT 1")
+    return (time.perf_counter() - t0) / n * 1e6
+
+
+async def _psycopg_conn(conn: Any, n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        cur = await conn.execute("SELECT 1")
+        await cur.fetchone()
+    return (time.perf_counter() - t0) / n * 1e6
+
+
+async def _psycopg_pool(pool: Any, n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        async with pool.connection() as conn:
+            cur = await conn.execute("SELECT 1")
+            await cur.fetchone()
+    return (time.perf_counter() - t0) / n * 1e6
+
+
+async def _open(url: str, dsn: str) -> dict[tuple[str, str], tuple[Any, Shape]]:
+    async def pg_pool() -> Any:
+        pool = AsyncConnectionPool(dsn, min_size=1, max_size=1, open=False)
+        await pool.open(wait=True)
+        return pool
+
+    made: dict[tuple[str, str], tuple[Any, Shape]] = {
+        ("asyncpg conn", "raw"): (await asyncpg.connect(url), _asyncpg_conn),
+        ("asyncpg conn", "forksafe"): (await forksafe.connect_async(asyncpg.connect, url), _asyncpg_conn),
+        ("asyncpg pool", "raw"): (await asyncpg.create_pool(url, min_size=1, max_size=1), _asyncpg_pool),
+        ("asyncpg pool", "forksafe"): (
+            await forksafe.connect_async(asyncpg.create_pool, url, min_size=1, max_size=1), _asyncpg_pool),
+        ("psycopg conn", "raw"): (await psycopg.AsyncConnection.connect(dsn, autocommit=True), _psycopg_conn),
+        ("psycopg conn", "forksafe"): (
+            await forksafe.connect_async(psycopg.AsyncConnection.connect, dsn, autocommit=True),
+            _psycopg_conn),
+        ("psycopg pool", "raw"): (await pg_pool(), _psycopg_pool),
+        ("psycopg pool", "forksafe"): (
+            await forksafe.connect_async(AsyncConnectionPool, dsn, min_size=1, max_size=1), _psycopg_pool),
+    }
+    return made
+
+
+Row = tuple[str, float, float, float, float, float]
+
+
+async def bench(url: str, dsn: str, rounds: int, queries: int) -> list[Row]:
+    made = await _open(url, dsn)
+    for obj, shape in made.values():  # warm up: statement caches, the proxies' first-use path
+        await shape(obj, queries)
+    samples: dict[tuple[str, str], list[float]] = {k: [] for k in made}
+    for _ in range(rounds):
+        order = list(made)
+        random.shuffle(order)
+        for key in order:
+            obj, shape = made[key]
+            samples[key].append(await shape(obj, queries))
+    rows = []
+    for name in dict.fromkeys(k[0] for k in made):
+        raw, safe = samples[(name, "raw")], samples[(name, "forksafe")]
+        per_round = [s / r for s, r in zip(safe, raw)]
+        rows.append((name, statistics.median(raw), statistics.median(safe),
+                     statistics.median(safe) / statistics.median(raw), min(per_round), max(per_round)))
+    for obj, _ in made.values():
+        await obj.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--queries", type=int, default=500)
+    opts = parser.parse_args()
+    with running(["postgresql"]) as servers:
+        pg = servers["postgresql"]
+        rows = asyncio.run(bench(pg.url, pg.pg_dsn, opts.rounds, opts.queries))
+    print(f"async SELECT 1 round trip, {opts.rounds} interleaved rounds x {opts.queries} queries, medians")
+    print(f"{'client':<14} {'raw us':>8} {'forksafe us':>12} {'ratio':>7}  per-round ratio spread")
+    for name, raw, safe, ratio, low, high in rows:
+        print(f"{name:<14} {raw:>8.1f} {safe:>12.1f} {ratio:>6.3f}x  {low:.3f}..{high:.3f}")
+
+
+if __name__ == "__main__":
+    main()
