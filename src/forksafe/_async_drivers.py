@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple, Optional
 
-__all__ = ["DRIVERS", "HOT_METHODS", "AsyncDriver", "Factory", "driver_named", "factory_for"]
+__all__ = [
+    "DRIVERS", "HOT_METHODS", "AsyncDriver", "Factory", "driver_named", "factory_for", "is_async_factory",
+]
 
 
 class Factory(NamedTuple):
@@ -156,6 +158,17 @@ def factory_for(fn: Any) -> Optional[Factory]:
                 return found
         return None
     return FACTORIES.get(_dotted(getattr(fn, "__func__", fn)))
+
+
+def is_async_factory(fn: Any) -> bool:
+    """A factory of an async driver (for ``forksafe.connect``'s error pointing to connect_async)."""
+    if factory_for(fn) is not None or factory_for(getattr(fn, "__forksafe_original__", None)) is not None:
+        return True
+    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+    return code is not None and bool(code.co_flags & _CO_COROUTINE)  # inspect costs 7 ms to import
+
+
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE: the code of an ``async def``
 
 
 def driver_named(name: str) -> AsyncDriver:

@@ -52,6 +52,10 @@ def test_bad_input_says_what_to_do() -> None:
         forksafe.connect_async("postgresql://127.0.0.1/db")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="on_fork must be one of"):
         forksafe.connect_async(asyncpg.connect, on_fork="sometimes")
+    for factory in (asyncpg.connect, asyncpg.create_pool, aiomysql.connect, AsyncConnectionPool,
+                    psycopg.AsyncConnection.connect):
+        with pytest.raises(TypeError, match=r"use forksafe.connect_async\(\.\.\.\)"):
+            forksafe.connect(factory, "dbname=app")
 
 
 async def _backend(conn: Any) -> int:
