@@ -1,12 +1,16 @@
 """forksafe.connect_async against the raw async driver: one ``SELECT 1`` round trip.
 
-Run: ``python benchmarks/bench_async.py [--rounds N] [--queries N]``. It starts a private
+Run: ``python benchmarks/bench_async.py [--rounds N] [--queries N] [--fork-rounds N]``. It starts a private
 PostgreSQL server (harness/servers.py), so it needs what ``scripts/setup.sh`` installs.
 
 Per driver (asyncpg ``fetchval``, psycopg ``AsyncConnection.execute`` + ``fetchone``, and the
 same through their pools), a raw object and a forksafe proxy are opened on one event loop; each
 round runs every variant once, in a shuffled order, ``--queries`` round trips each, so machine
 noise hits all variants alike. We report medians of the per-round means, the ratio of medians,
+Then the fork itself: fork + child exit + wait in a process holding 100 open asyncpg connections,
+with forksafe (100 proxies, so 100 leases and the event-loop step) and without, measured in two
+worker processes run alternately, round after round (paired processes, not the hook timed alone).
+
 the median of the per-round ratios (each round's two variants ran close together in time, so it is
 the steadier figure on a busy machine) and their spread (min..max), which says how much to trust a
 ratio near 1.
@@ -139,14 +143,62 @@ async def proxy_cost(rounds: int, calls: int) -> tuple[float, float, float]:
     return raw_ns, safe_ns, safe_ns - raw_ns
 
 
+FORK_CONNECTIONS = 100
+FORKS_PER_WORKER = 40
+
+
+def fork_worker(mode: str, url: str) -> None:
+    """One side of the fork pair: open the connections, then time forks; print the median (us)."""
+    async def open_all() -> list[Any]:
+        if mode == "raw":
+            return [await asyncpg.connect(url) for _ in range(FORK_CONNECTIONS)]
+        return [await forksafe.connect_async(asyncpg.connect, url) for _ in range(FORK_CONNECTIONS)]
+
+    loop = asyncio.new_event_loop()
+    conns = loop.run_until_complete(open_all())
+    times = []
+    for _ in range(FORKS_PER_WORKER):
+        t0 = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        times.append((time.perf_counter() - t0) * 1e6)
+    print(statistics.median(times))
+    sys.stdout.flush()
+    for conn in conns:
+        loop.run_until_complete(conn.close())
+    os._exit(0)
+
+
+def bench_fork(url: str, rounds: int) -> tuple[float, float, float, float, float]:
+    import subprocess
+
+    samples: dict[str, list[float]] = {"raw": [], "forksafe": []}
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    for _ in range(rounds):
+        for mode in random.sample(list(samples), 2):
+            out = subprocess.run([sys.executable, __file__, "--fork-worker", mode, url], env=env,
+                                 capture_output=True, text=True, timeout=300, check=True).stdout
+            samples[mode].append(float(out.split()[-1]))
+    per_round = [s / r for s, r in zip(samples["forksafe"], samples["raw"])]
+    raw, safe = statistics.median(samples["raw"]), statistics.median(samples["forksafe"])
+    return raw, safe, statistics.median(per_round), min(per_round), max(per_round)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--fork-rounds", type=int, default=11)
+    parser.add_argument("--fork-worker", nargs=2, metavar=("MODE", "URL"), help=argparse.SUPPRESS)
     opts = parser.parse_args()
+    if opts.fork_worker:
+        fork_worker(*opts.fork_worker)
     with running(["postgresql"]) as servers:
         pg = servers["postgresql"]
         rows = asyncio.run(bench(pg.url, pg.pg_dsn, opts.rounds, opts.queries))
+        fork = bench_fork(pg.url, opts.fork_rounds) if opts.fork_rounds else None
     print(f"async SELECT 1 round trip, {opts.rounds} interleaved rounds x {opts.queries} queries, medians")
     print(f"{'client':<14} {'raw us':>8} {'forksafe us':>12} {'ratio':>7} {'per-round ratio: median':>24}"
           "  (min..max)")
@@ -159,6 +211,12 @@ def main() -> None:
           f"{extra:.0f} ns added per call")
     for name, raw, *_ in rows:
         print(f"  = {extra / (raw * 1000) * 100:.2f}% of a {name} round trip measured above ({raw:.0f} us)")
+    if fork is not None:
+        raw_us, safe_us, median, low, high = fork
+        print(f"\nfork + exit + wait with {FORK_CONNECTIONS} open asyncpg connections, {opts.fork_rounds} "
+              f"alternated rounds of paired processes x {FORKS_PER_WORKER} forks, medians:")
+        print(f"raw {raw_us:.0f} us, forksafe {safe_us:.0f} us: {safe_us / raw_us:.3f}x; "
+              f"per-round ratio median {median:.3f}x ({low:.3f}..{high:.3f})")
 
 
 if __name__ == "__main__":
