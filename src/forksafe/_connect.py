@@ -36,6 +36,13 @@ def connect(connect_fn: Callable[..., C], *args: Any, on_fork: Optional[str] = N
             "forksafe.connect needs the driver's connect function first, for example "
             f"forksafe.connect(psycopg2.connect, dsn); got {type(connect_fn).__name__} instead"
         )
+    from ._async_drivers import is_async_factory  # here: keeps it out of `import forksafe`
+
+    if is_async_factory(connect_fn):
+        raise TypeError(
+            f"{getattr(connect_fn, '__qualname__', connect_fn)!s} is an async driver's: use "
+            "forksafe.connect_async(...) with the same arguments (its methods are awaited)"
+        )
     policy = validate(on_fork) if on_fork is not None else None
     conn: C = _make(Recipe(connect_fn, args, kwargs, adapter_for_function(connect_fn)), policy, capture(2))
     return conn

@@ -62,7 +62,8 @@ def test_child_sends_nothing_on_parent_sessions(client: Any, action: str, launch
 def test_control_raw_child_writes_on_parent_session(client: Any, request: pytest.FixtureRequest,
                                                      tmp_path: Any) -> None:
     server = server_params(request, client)
-    result = children(client, server, "raw", n=2, queries=10, launcher=[*strace_prefix(str(tmp_path)), *PYTHON])
+    traced = [*strace_prefix(str(tmp_path)), *PYTHON]
+    result = children(client, server, "raw", n=2, queries=10, launcher=traced)
     sent = sent_on_parent_sessions(str(tmp_path), result["child_pids"], server["port"])
     assert sent, "the raw children sent nothing on the parent's sessions: the control shows no bug"
 

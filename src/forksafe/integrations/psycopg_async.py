@@ -103,7 +103,8 @@ def uninstall() -> None:
 def uninstall_pool() -> None:
     if _pool_replaced:
         restore(_pool_replaced)
-        release_funnel("psycopg", "zero-code")
+        if not _replaced:  # the connect patch still needs the lease funnel
+            release_funnel("psycopg", "zero-code")
 
 
 def is_installed() -> bool:
