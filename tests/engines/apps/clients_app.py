@@ -42,7 +42,8 @@ def _get(token: str) -> int:
     reply = session.get(f"{HTTP_URL}/?{token}", timeout=10)
     echoed, _, port = reply.text.partition("|")
     if reply.status_code != 200 or echoed != token:
-        raise RuntimeError(f"cross-talk: asked the HTTP server for {token!r}, got {reply.status_code} {reply.text!r}")
+        raise RuntimeError(f"cross-talk: asked the HTTP server for {token!r}, "
+                           f"got {reply.status_code} {reply.text!r}")
     return int(port)
 
 
