@@ -9,6 +9,7 @@ has its own of each; the controls run the same unmodified app without forksafe, 
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import uuid
