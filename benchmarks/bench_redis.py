@@ -4,8 +4,8 @@ Run: ``python benchmarks/bench_redis.py [--rounds 200] [--gets 200]``. Starts it
 (harness.servers). The integration patches redis-py's classes, so each round runs both cases back
 to back on the same connected client (``install()`` / ``uninstall()`` between them, outside the
 timing; which goes first alternates), timing ``--gets`` GETs of one small key over loopback.
-Prints, for wall time and for the client process's CPU time (which a loaded machine disturbs less), the median per-GET time of each
-case, the ratio of the medians, and the per-round ratios' median and middle half.
+Prints, for wall time and for the client process's CPU time (which a loaded machine disturbs
+less), the median per-GET time of each case, the ratio of the medians, and the per-round ratios' median and middle half.
 """
 
 from __future__ import annotations
@@ -160,8 +160,8 @@ def main() -> None:
         for name, out in (("sync", sync_out), ("async", async_out)):
             own = calls[name] * added * 1e-9
             raw = statistics.median(out["raw-cpu"])
-            print(f"{name:>6}: {own * 1e9:.0f} ns per GET = {own / raw * 100:.2f}% of the raw GET's client CPU "
-                  f"({raw * 1e6:.1f} us)")
+            print(f"{name:>6}: {own * 1e9:.0f} ns per GET = {own / raw * 100:.2f}% of the raw GET's "
+                  f"client CPU ({raw * 1e6:.1f} us)")
     finally:
         server.stop()
 

@@ -144,7 +144,6 @@ def test_celery_http_and_async_driver_raw_control(http_url: str, postgresql: Any
 
 def run_rq(http_url: str, postgresql: Any, redis_url: str, tmp_path: Any, prefix: Sequence[str],
            deadline_s: float) -> dict[str, Any]:
-    import sys
 
     name = f"q{uuid.uuid4().hex[:10]}"
     redis = Redis.from_url(redis_url)
