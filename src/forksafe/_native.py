@@ -44,8 +44,10 @@ __all__ = ["build", "native_class"]
 _classes: dict[type, type] = {}
 _cursor_classes: dict[type, type] = {}
 _classes_lock = threading.Lock()
-_GUARDED_CURSOR_METHODS = ("execute", "executemany", "callproc", "fetchone", "fetchmany", "fetchall", "scroll",
-                           "copy_from", "copy_to", "copy_expert", "mogrify", "__iter__", "__next__", "nextset")
+_GUARDED_CURSOR_METHODS = (
+    "execute", "executemany", "callproc", "fetchone", "fetchmany", "fetchall", "scroll", "copy_from",
+    "copy_to", "copy_expert", "mogrify", "__iter__", "__next__", "nextset",
+)
 
 
 def build(recipe: Recipe, origin: str, on_fork: Optional[OnFork]) -> Any:
@@ -53,6 +55,8 @@ def build(recipe: Recipe, origin: str, on_fork: Optional[OnFork]) -> Any:
     assert adapter is not None and adapter.native_class
     kwargs = dict(recipe.kwargs)
     base = kwargs.pop(adapter.factory_keyword, None) or recipe.connection_class()
+    if not isinstance(base, type):
+        raise TypeError(f"{adapter.factory_keyword}= must be a {recipe.label} connection class; got {base!r}")
     cls = native_class(base, adapter)
     kwargs[adapter.factory_keyword] = cls
     conn = recipe.connect_fn(*recipe.args, **kwargs)
@@ -97,7 +101,7 @@ def _make_connection_class(base: Any, adapter: DriverAdapter) -> type:
         self._fs_own = own
         self._fs_closed_here = False
         self._fs_spent = False  # closed through the driver in this process
-        self._fs_saved: Any = None
+        self._fs_saved = None
         self._fs_saved_gen = -1
         with own.lock():
             own.claim()
@@ -202,10 +206,14 @@ def _make_connection_class(base: Any, adapter: DriverAdapter) -> type:
         return (rebuild, (r.connect_fn, r.args, r.kwargs, self._fs_own.policy))
 
     def __repr__(self: Any) -> str:
-        where = "closed" if _closed(self) else (
-            f"open in process {os.getpid()}" if self._fs_gen == state.generation else "not reconnected here yet")
-        return f"<forksafe {type(self).__mro__[1].__module__} connection {self._fs_recipe!r} {where}; " \
-               f"made at {self._fs_own.origin}>"
+        if _closed(self):
+            where = "closed"
+        elif self._fs_gen == state.generation:
+            where = f"open in process {os.getpid()}"
+        else:
+            where = "not reconnected here yet"
+        module = type(self).__mro__[1].__module__
+        return f"<forksafe {module} connection {self._fs_recipe!r} {where}; made at {self._fs_own.origin}>"
 
     namespace: dict[str, Any] = {
         "__init__": __init__, "_fs_setup": _fs_setup, "_fs_switch": _fs_switch, "cursor": cursor,
@@ -214,7 +222,7 @@ def _make_connection_class(base: Any, adapter: DriverAdapter) -> type:
         "cursor_factory": property(lambda self: self.__dict__.get("_fs_user_factory"), _set_cursor_factory),
         "forksafe_recipe": property(lambda self: self._fs_recipe),
         "__module__": __name__,
-        "__doc__": f"A {base.__module__} connection of the driver's own class that reconnects in place after fork.",
+        "__doc__": f"A {base.__module__} connection of the driver's class, reconnected in place after fork.",
     }
     for name in dir(driver_base):
         if name.startswith("_") or name in namespace or name in adapter.unguarded:
@@ -228,7 +236,7 @@ def _make_connection_class(base: Any, adapter: DriverAdapter) -> type:
 
 def _default_cursor(driver_base: Any) -> Any:
     module = sys.modules[driver_base.__module__]
-    return getattr(module, "cursor")
+    return module.cursor
 
 
 def _guard_attribute(attr: Any) -> Any:
@@ -281,7 +289,8 @@ def _make_cursor_class(base: Any) -> type:
             base.close(self)
 
     # Slots, set by the connection's cursor(): no per-cursor __dict__, no Python __init__.
-    namespace: dict[str, Any] = {"close": close, "__module__": __name__, "__slots__": ("_fs_gen", "_fs_where")}
+    namespace: dict[str, Any] = {"close": close, "__module__": __name__,
+                                 "__slots__": ("_fs_gen", "_fs_where")}
     for name in _GUARDED_CURSOR_METHODS:
         if hasattr(base, name):
             namespace[name] = guard(name)

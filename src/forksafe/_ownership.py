@@ -140,7 +140,8 @@ class Ownership:
                     f"{self.kind} for this process and left the parent's untouched. Open it in the process "
                     "that uses it to silence this."
                 )
-            _log.warning("process %d: %s crossed a fork; opening its own (on_fork='warn')", pid, self.describe())
+            _log.warning("process %d: %s crossed a fork; opening its own (on_fork='warn')", pid,
+                         self.describe())
             _events.publish("warned", self.kind, self.label, self.origin, self.made_pid)
             return
         _log.debug("process %d: %s crossed a fork; opening its own", pid, self.describe())

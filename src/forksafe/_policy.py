@@ -10,8 +10,7 @@ started later by the program, such as spawn children), or per connection with ``
 from __future__ import annotations
 
 import os
-from typing import Literal, Optional
-
+from typing import Literal
 
 OnFork = Literal["reconnect", "raise", "warn"]
 CHOICES: tuple[OnFork, ...] = ("reconnect", "raise", "warn")

@@ -141,7 +141,7 @@ class Connection:
             return False
         if self._fs_raw is not None and self._fs_recipe.in_process:
             return False
-        return self._fs_own.lenient()
+        return bool(self._fs_own.lenient())
 
     # -- DB-API --------------------------------------------------------------------------------
     def cursor(self, *args: Any, **kwargs: Any) -> Cursor:
@@ -248,7 +248,7 @@ class Connection:
         return _MISSING
 
     def _fs_connection_class(self) -> Optional[type]:
-        cls = self._fs_class
+        cls: Optional[type] = self._fs_class
         if cls is None:
             cls = self._fs_recipe.connection_class()
             _set(self, "_fs_class", cls)
@@ -296,7 +296,8 @@ class Connection:
     # -- introspection for pools and integrations ------------------------------------------------
     @property
     def forksafe_recipe(self) -> Recipe:
-        return self._fs_recipe
+        recipe: Recipe = self._fs_recipe
+        return recipe
 
     @property
     def forksafe_raw(self) -> Any:

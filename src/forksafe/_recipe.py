@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from ._redact import redact_call
-from .drivers import DriverAdapter
+from .drivers import DriverAdapter, unwrap
 
 __all__ = ["Recipe"]
 
@@ -51,7 +51,7 @@ class Recipe:
         if guess is None:
             return None
         try:
-            return guess(self.connect_fn, self.args, self.kwargs)
+            return guess(unwrap(self.connect_fn), self.args, self.kwargs)
         except Exception:
             return None
 

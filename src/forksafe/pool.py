@@ -1,7 +1,8 @@
 """``forksafe.Pool``: a thread-safe connection pool that stays correct across ``fork()``.
 
 **What it hands out.** The driver's own connection object, not a proxy: psycopg2's C functions
-refuse anything else (docs/evidence.md, "Proxies and C type checks"), and a proxy would tax every call the user makes. Each
+refuse anything else (docs/evidence.md, "Proxies and C type checks"), and a proxy would tax every
+call the user makes. Each
 connection is opened through ``forksafe._tracking.open_leased``, so it carries a
 :class:`~forksafe._quarantine.Lease`: in every forked child the at-fork hook points its descriptors at
 ``/dev/null`` before any Python code of the child runs, whether the connection was idle or lent

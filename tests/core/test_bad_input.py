@@ -126,8 +126,8 @@ def test_password_never_in_repr_warning_or_error(form: str, postgresql: Any) -> 
     texts = [repr(conn), str(conn), repr(conn.forksafe_recipe)]
     assert all(SECRET not in t for t in texts), texts
     assert any("***" in t for t in texts)
-    # The fork errors name the connection's origin, never its arguments.
-    conn._fs_raw, conn._fs_gen, conn._fs_raw_pid = object(), -2, os.getpid()  # as if inherited
+    # The fork errors name the connection's origin, never its arguments (made here, used in a
+    # child: strict mode raises even though this process never opened it).
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         outcome = fork_children(lambda i: conn.cursor(), 1, timeout=20)

@@ -336,7 +336,7 @@ def _fork_while_busy_in_thread(conn: Any, child: Callable[[int], Any], n: int, t
 
 
 def test_psycopg2_mid_query_in_parent_thread_at_fork(postgresql: Any) -> None:
-    """A child forked mid-query must not deadlock on the inherited mutex (EVIDENCE: a raw close()
+    """A child forked mid-query must not deadlock on the inherited mutex (docs/evidence.md: a raw close()
     in that child deadlocks). In-place reconnect re-makes the mutex."""
     import psycopg2
 

@@ -105,7 +105,7 @@ def test_patched_connect_names_the_users_line(patched, mariadb) -> None:
     _, kwargs = BY_NAME["MySQLdb"].connect_args(mariadb)
     conn = MySQLdb.connect(**kwargs); line = sys._getframe().f_lineno  # noqa: E702
     assert isinstance(conn, Connection) and isinstance(conn, MySQLdb.connections.Connection)
-    assert conn._fs_origin == f"{__file__}:{line}"
+    assert conn._fs_own.origin == f"{__file__}:{line}"
     conn.close()
 
 
@@ -114,7 +114,7 @@ def test_origin_through_sqlalchemy_is_the_users_line(patched, postgresql) -> Non
 
     engine = create_engine(postgresql.url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as c: line = sys._getframe().f_lineno; c.execute(text("SELECT 1"))  # noqa: E701,E702
-    origin = engine.pool._pool.queue[0].dbapi_connection._fs_origin
+    origin = engine.pool._pool.queue[0].dbapi_connection._fs_own.origin
     engine.dispose()
     assert origin == f"{__file__}:{line}"
 

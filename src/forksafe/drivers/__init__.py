@@ -14,6 +14,7 @@ from .builtin import BUILTIN
 
 __all__ = [
     "DriverAdapter", "adapter_for_connection", "adapter_for_function", "all_adapters", "register_driver",
+    "unwrap",
 ]
 
 _lock = threading.Lock()
@@ -52,7 +53,8 @@ def register_driver(name: str, *, modules: tuple[str, ...], **knowledge: Any) ->
     return _add(DriverAdapter(name, tuple(modules), **knowledge))
 
 
-def _unwrap(fn: Any) -> Any:
+def unwrap(fn: Any) -> Any:
+    """The function under ``functools.partial`` and ``__wrapped__`` layers (zero-code wrappers)."""
     while True:
         if isinstance(fn, functools.partial):
             fn = fn.func
@@ -63,7 +65,7 @@ def _unwrap(fn: Any) -> Any:
 
 
 def adapter_for_function(connect_fn: Callable[..., Any]) -> Optional[DriverAdapter]:
-    fn = _unwrap(connect_fn)
+    fn = unwrap(connect_fn)
     module = getattr(fn, "__module__", None)
     if module is None and hasattr(fn, "__self__"):
         module = getattr(fn.__self__, "__module__", None)

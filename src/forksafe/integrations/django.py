@@ -4,7 +4,7 @@ Django keeps one connection handle per alias per thread (``django.db.connections
 5.1, one psycopg pool per alias for the process (``OPTIONS: {"pool": True}``). A child forked by
 Celery's prefork pool, ``gunicorn --preload`` or multiprocessing inherits both, and Django does
 not reset them (its ticket 31637). The usual advice, ``connection.close()`` in the child, sends
-the protocol's goodbye on the parent's socket (``EVIDENCE.md`` section 2) and closing the
+the protocol's goodbye on the parent's socket (docs/evidence.md, a child that closes its copy) and closing the
 inherited pool waits for worker threads that do not exist in the child.
 
 What this does, in the child's at-fork hook, before any of the child's code runs:
@@ -43,8 +43,8 @@ from typing import Any
 from django.apps import AppConfig
 
 from .._fork import on_child
-from .._quarantine import Lease
 from .._proxy import Connection as _ForkSafeProxy
+from .._quarantine import Lease
 from ..drivers import adapter_for_connection
 from ..errors import ForkSafetyWarning
 

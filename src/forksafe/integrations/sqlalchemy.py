@@ -37,8 +37,8 @@ import weakref
 from typing import Any, TypeVar
 
 from .._fork import on_child
-from .._quarantine import Lease
 from .._proxy import Connection as _ForkSafeProxy
+from .._quarantine import Lease
 from ..drivers import adapter_for_connection
 from ..errors import ForkSafetyWarning
 
