@@ -5,7 +5,8 @@ Run: ``python benchmarks/bench_redis.py [--rounds 200] [--gets 200]``. Starts it
 to back on the same connected client (``install()`` / ``uninstall()`` between them, outside the
 timing; which goes first alternates), timing ``--gets`` GETs of one small key over loopback.
 Prints, for wall time and for the client process's CPU time (which a loaded machine disturbs
-less), the median per-GET time of each case, the ratio of the medians, and the per-round ratios' median and middle half.
+less), the median per-GET time of each case, the ratio of the medians, and the per-round ratios'
+median and middle half.
 """
 
 from __future__ import annotations
