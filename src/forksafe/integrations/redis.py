@@ -174,9 +174,12 @@ def _patch_sync(redis_connection: Any) -> None:
     orig_read = vars(conn_cls)["read_response"]
 
     def connect_check_health(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._sock is not None and _sync_inherited(self):
-            _claim(self._forksafe_own)
-            _sync_drop_inherited(self)
+        if self._sock is not None:
+            if self._forksafe_gen == state.generation:  # connected here: the library returns at once
+                return orig_connect(self, *args, **kwargs)
+            if _sync_inherited(self):
+                _claim(self._forksafe_own)
+                _sync_drop_inherited(self)
         result = orig_connect(self, *args, **kwargs)
         _sync_connected(self)
         return result
@@ -354,6 +357,12 @@ def _async_pool_foreign(pool: Any, conn: Any) -> bool:
     return bool(pool._forksafe_resets) and conn not in pool._in_use_connections
 
 
+async def _connect_and_lease(conn: Any, connecting: Any) -> Any:
+    result = await connecting
+    _async_connected(conn)
+    return result
+
+
 async def _nothing() -> None:
     return None
 
@@ -372,19 +381,24 @@ def _patch_async(aconn: Any) -> None:
     def is_connected(self: Any) -> bool:
         if not is_connected_get(self):
             return False
+        if self._forksafe_gen == state.generation:  # the hot path: connected in this process...
+            loop = _running_loop()
+            if loop is None or self._forksafe_loop is loop:  # ...and this loop
+                return True
         if _async_stale(self):
             _claim(self._forksafe_own)
             _async_drop(self)
             return False
         return True
 
-    async def connect_check_health(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if not is_connected(self):  # (drops inherited streams) what connects now belongs here:
-            self._forksafe_gen = state.generation  # its handshake must not look inherited
-            self._forksafe_loop = _running_loop()
-        result = await orig_connect(self, *args, **kwargs)
-        _async_connected(self)
-        return result
+    def connect_check_health(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # A plain function returning the coroutine: a pooled connection is checked on every
+        # command, and an extra coroutine frame there would cost more than everything else here.
+        if is_connected(self):  # (drops inherited streams first)
+            return orig_connect(self, *args, **kwargs)
+        self._forksafe_gen = state.generation  # what connects now belongs here: its handshake
+        self._forksafe_loop = _running_loop()  # must not look inherited
+        return _connect_and_lease(self, orig_connect(self, *args, **kwargs))
 
     def disconnect(self: Any, *args: Any, **kwargs: Any) -> Any:
         if self._writer is not None and _async_stale(self):
@@ -416,7 +430,8 @@ def _patch_async(aconn: Any) -> None:
         return orig_get(self, *args, **kwargs)
 
     def release(self: Any, connection: Any) -> Any:
-        if _async_pool_foreign(self, connection):
+        if (self._forksafe_resets or self._forksafe_gen != state.generation
+                or self._forksafe_loop is not _running_loop()) and _async_pool_foreign(self, connection):
             return _nothing()
         return orig_release(self, connection)
 
