@@ -13,10 +13,10 @@ if TYPE_CHECKING:
 
 
 class PoolObserver(Protocol):
-    def created(self, pool: Pool, seconds: float) -> None:
+    def created(self, pool: Pool[Any], seconds: float) -> None:
         """A connection was opened for ``pool`` in ``seconds`` (retries included)."""
 
-    def timed_out(self, pool: Pool) -> None:
+    def timed_out(self, pool: Pool[Any]) -> None:
         """A ``getconn`` on ``pool`` gave up waiting (called outside the pool's lock)."""
 
     def timed(self, getconn: Callable[..., Any],

@@ -35,7 +35,8 @@ import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, Union
 
-from ._log import get_logger as _state
+from ._fork import state as _state
+from ._log import get_logger
 from ._pool_slots import Slot, close_slot, open_slot
 from ._recipe import Recipe
 from ._types import C, DBAPIConnection

@@ -4,7 +4,6 @@ cause is fixed works. Passwords never appear in a repr, a warning or an error of
 from __future__ import annotations
 
 import importlib
-import os
 import re
 import warnings
 from typing import Any

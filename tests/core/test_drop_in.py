@@ -1,6 +1,6 @@
 """Drop-in means drop-in: wherever the driver's connection is accepted, forksafe's is too.
 
-psycopg2's C functions check the C type (docs/evidence.md, proxies and C type checks); SQLAlchemy's psycopg2 dialect calls
+psycopg2's C functions check the C type (docs/evidence.md); SQLAlchemy's psycopg2 dialect calls
 them on every new connection. The control shows a plain proxy being refused, so we know the checks
 are real.
 """

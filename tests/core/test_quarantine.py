@@ -2,7 +2,7 @@
 its inherited connection never breaks the parent's session, and strace shows the child sends not one
 byte to the server.
 
-Controls: where docs/evidence.md, a child that closes its copy (and our own runs) show the raw driver breaking the parent, the
+Controls: where docs/evidence.md (and our own runs) show the raw driver breaking the parent, the
 raw run must break it here too, and strace must show the child writing to the server's socket.
 """
 
@@ -20,7 +20,7 @@ from harness.drivers import DRIVERS, SERVER_DRIVERS, DriverSpec
 
 PROGRAM = os.path.join(os.path.dirname(__file__), "programs", "inherit_and_leave.py")
 ACTIONS = ["close", "gc", "exit", "kill", "use"]
-# (driver, action) pairs where the raw driver ends the parent's session (docs/evidence.md, a child that closes its copy, and
+# (driver, action) pairs where the raw driver ends the parent's session (docs/evidence.md, and
 # mysql-connector measured here).
 RAW_BREAKS = {
     ("MySQLdb", "close"), ("MySQLdb", "gc"), ("MySQLdb", "exit"),

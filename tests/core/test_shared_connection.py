@@ -3,7 +3,7 @@ x 300 inserts through it, each child checking a reply only it can expect.
 
 With forksafe every row lands, every child exits 0, nothing hangs, and the parent's connection still
 works. The control runs the very same scenario on the raw driver connection and must fail: that is
-what shows the scenario exercises the bug (docs/evidence.md, shared connection: without the echo check MySQLdb's
+what shows the scenario exercises the bug (docs/evidence.md: without the echo check MySQLdb's
 control passes by luck).
 """
 

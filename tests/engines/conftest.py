@@ -44,7 +44,7 @@ def database(request: pytest.FixtureRequest) -> Callable[[str], Database]:
         spec = BY_NAME[driver]
         args, kwargs = spec.connect_args(request.getfixturevalue(spec.server))
         if driver == "MySQLdb":
-            # A child that waits for a reply another child consumed would wait forever (docs/evidence.md, shared connection);
+            # A child that waits for a reply another child consumed would wait forever (docs/evidence.md);
             # with a read timeout the control fails with an error instead of hanging.
             kwargs = dict(kwargs, read_timeout=10, write_timeout=10)
         db = Database(driver, tuple(args), dict(kwargs), unique_table("eng"))

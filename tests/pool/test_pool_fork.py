@@ -1,7 +1,7 @@
 """A pool used in the parent, then forked children hammering it from several threads.
 
 Each checkout echoes a token only it can expect, so a child reading another process's reply is
-caught even on MySQLdb (whose OK packets all look alike, docs/evidence.md, shared connection). The control runs the
+caught even on MySQLdb (whose OK packets all look alike, docs/evidence.md). The control runs the
 same scenario through a naive deque pool of raw connections and must break.
 """
 

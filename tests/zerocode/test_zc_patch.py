@@ -24,8 +24,8 @@ from harness.drivers import BY_NAME
 from harness.forking import fork_children
 
 import forksafe
-from forksafe._patch import is_patched, patched_names
 from forksafe import Connection
+from forksafe._patch import is_patched, patched_names
 from forksafe.drivers import all_adapters
 
 FAMILIES = {a.name: a.modules for a in all_adapters()}

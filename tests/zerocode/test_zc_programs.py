@@ -4,7 +4,7 @@ The original report's program (module-level ``MySQLdb.connect``, ``multiprocessi
 children inserting) and a module-level-connection program for every server driver handing work to
 ``multiprocessing.Pool.map``, ``ProcessPoolExecutor`` and bare ``os.fork()`` children. Every child
 checks a token only it can expect from the server before each insert, so the raw driver's shared
-connection fails in every run (docs/evidence.md, shared connection) and the controls are reliable. Controls get a
+connection fails in every run (docs/evidence.md) and the controls are reliable. Controls get a
 short deadline for their hung children; the forksafe runs get a generous one and must not need it.
 """
 

@@ -61,7 +61,7 @@ _lock = threading.Lock()
 _active: Optional[_Instruments] = None
 
 
-def _pools(instruments: _Instruments) -> list[pool.Pool]:
+def _pools(instruments: _Instruments) -> list[pool.Pool[Any]]:
     """The open pools of this process, for the active instruments only: a provider that was
     replaced (the parent's copy, in a child that called instrument() again) reports nothing."""
     if instruments is not _active:
@@ -148,10 +148,10 @@ class _Instruments:
                 for (kind, label), n in counts.items()]
 
     # -- the pool observer (forksafe.pool.set_observer) ----------------------------------------
-    def created(self, p: pool.Pool, seconds: float) -> None:
+    def created(self, p: pool.Pool[Any], seconds: float) -> None:
         self.create_time.record(seconds, self.attributes(p.name))
 
-    def timed_out(self, p: pool.Pool) -> None:
+    def timed_out(self, p: pool.Pool[Any]) -> None:
         self.timeouts.add(1, self.attributes(p.name))
 
     def timed(self, getconn: Callable[..., Any],
@@ -163,7 +163,7 @@ class _Instruments:
         attributes = self.attributes
         clock = time.perf_counter
 
-        def timed_getconn(p: pool.Pool, timeout: Optional[float] = None) -> Any:
+        def timed_getconn(p: pool.Pool[Any], timeout: Optional[float] = None) -> Any:
             asked = clock()
             conn = getconn(p, timeout)
             got = clock()
@@ -171,7 +171,7 @@ class _Instruments:
             wait_time.record(got - asked, attributes(p.name))
             return conn
 
-        def timed_putconn(p: pool.Pool, conn: Any, _commit: Optional[bool] = None) -> None:
+        def timed_putconn(p: pool.Pool[Any], conn: Any, _commit: Optional[bool] = None) -> None:
             since = lent.pop(id(conn), None)
             try:
                 putconn(p, conn, _commit)
