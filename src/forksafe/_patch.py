@@ -35,7 +35,6 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import importlib.util
-import logging
 import os
 import sys
 import threading
@@ -74,6 +73,7 @@ class _Patch:
 
 
 _patches: list[_Patch] = []
+_log = get_logger("forksafe.patch")
 
 
 def _fresh_lock_in_child() -> None:
@@ -285,16 +285,15 @@ def _clients_loaded() -> None:
                 importlib.import_module(module_name).install()
             except Exception:  # zero-code must never turn a working program into a failing one
                 _installed.discard(module_name)
-                logging.getLogger("forksafe.patch").warning(
-                    "forksafe could not make %s fork-safe; it runs as without forksafe", module_name,
-                    exc_info=True)
+                _log.exception("forksafe could not make %s fork-safe; it runs as without forksafe",
+                               module_name)
 
 
 def _imported(name: str) -> bool:
-    """The module finished importing (not blocked with ``sys.modules[name] = None``, not mid-import)."""
-    module = sys.modules.get(name)
-    spec = getattr(module, "__spec__", None)
-    return module is not None and not getattr(spec, "_initializing", False)
+    """The module is imported (not blocked with ``sys.modules[name] = None``, as programs do to
+    keep a library out). An install that meets a module still mid-import fails, is logged, and is
+    tried again at the next import that triggers a pass."""
+    return sys.modules.get(name) is not None
 
 
 def _clients_uninstall() -> None:
