@@ -53,7 +53,7 @@ def module_name(path: str) -> tuple[str, bool]:
     stem = base[:-3] if base.endswith(".py") else base
     package = stem == "__init__"
     parts = [] if package else [stem]
-    while _is_package(directory):
+    while _is_package(directory) and os.path.basename(directory).isidentifier():
         parts.insert(0, os.path.basename(directory))
         parent = os.path.dirname(directory)
         if parent == directory:
