@@ -84,7 +84,7 @@ if __name__ == "__main__":
 
         threading.Thread(target=busy, daemon=True).start()
         time.sleep(0.2)
-    outcome = fork_children(child, 8, timeout=12)  # hung children are killed
+    outcome = fork_children(child, 8, timeout=12 if FAMILY == "grpc" else 8)  # hung ones are killed
     stop.set()
     try:
         after, after_error = parent_use(), ""
