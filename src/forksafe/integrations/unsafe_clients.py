@@ -167,6 +167,7 @@ def _recording_init(init: Callable[..., Any], watched: Watched, family: Family) 
             handle = getattr(self, watched.handle, None)
             if handle is not None:
                 _handles[id(handle)] = (weakref.ref(self), own)
+                weakref.finalize(self, _handles.pop, id(handle), None)  # no entry outlives its maker
 
     __init__.__wrapped__ = init  # type: ignore[attr-defined]
     __init__.__doc__ = getattr(init, "__doc__", None)
