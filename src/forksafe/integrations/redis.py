@@ -30,8 +30,10 @@ Nothing is checked per command beyond one generation compare in ``get_connection
 event loop, for asyncio): the fork hook does the work once.
 
 Each pool the user makes has one :class:`~forksafe._ownership.Ownership` (origin: the user's
-``file:line`` that made the client or pool), so ``on_fork='raise'`` / ``'warn'`` name that line at
-the child's first checkout or reconnect, as for the SQL drivers. Connections share their pool's.
+``file:line`` that made the client or pool), so ``on_fork='raise'`` / ``'warn'`` name that line where
+the raw library would break: at an asyncio pool's first checkout in a child, and when a child
+reconnects a connection its parent used outside a pool (``single_connection_client``, a PubSub).
+A sync pool simply starts empty in a child, as redis-py's own pid check already makes it do.
 
 ``install()`` patches the library's classes, ``uninstall()`` puts back exactly what it replaced.
 The library is imported only inside ``install()``.
@@ -226,11 +228,17 @@ def _tagging(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _sync_pool_enter(pool: Any) -> None:
-    """First checkout in this process: the on-fork policy (the pool's creation line) once."""
+    """First checkout in this process: the pool starts empty, without the on-fork policy.
+
+    A sync pool crossing a fork is something redis-py supports itself (its pid check), and
+    frameworks rely on it (RQ's work horse reports through its worker's client, Celery's pool
+    children through the result backend's): ``on_fork='raise'`` must not break them. The policy
+    applies where the raw library would break: a connection used outside a pool, asyncio.
+    """
     own = _pool_ownership(pool)
     with own.lock():
         if pool._forksafe_gen != state.generation:
-            own.claim()  # raises under on_fork='raise': nothing of the parent's is touched
+            own.reset()
             pool._forksafe_gen = state.generation
 
 
