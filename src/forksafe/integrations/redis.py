@@ -101,21 +101,11 @@ def _fresh_lock(old: object) -> object:
 
 
 def _snapshot(pool: Any, names: tuple[str, ...]) -> list[Any]:
-    """Strong references to every connection a pool holds (WeakSets included)."""
+    """Strong references to every connection a pool holds (its WeakSet of lent ones included)."""
     found: list[Any] = []
     for name in names:
-        held = pool.__dict__.get(name)
-        if held is None:
-            continue
-        if hasattr(held, "queue"):  # queue.LifoQueue of BlockingConnectionPool
-            held = held.queue
-        try:
-            found.extend(c for c in list(held) if c is not None)
-        except TypeError:
-            continue
+        found.extend(c for c in list(getattr(pool, name, None) or ()) if c is not None)
     return found
-
-
 
 
 # -- what every forked child does first -----------------------------------------------------------
