@@ -125,12 +125,20 @@ def patched_calls_per_get(url: str) -> dict[str, float]:
     return {"sync": sync_calls, "async": async_calls}
 
 
-def added_ns_per_call() -> float:
-    """What one wrapper adds to the call it wraps: ``ConnectionPool._checkpid``, best of 7."""
+def added_ns_per_call(url: str) -> float:
+    """What forksafe adds to one pool checkout and return (``get_connection`` + ``release``, which
+    every command makes; no network I/O), best of 7."""
     def best() -> float:
-        pool = redis.ConnectionPool.from_url("redis://127.0.0.1:1/0")
-        n = 200_000
-        return min(timeit.repeat(pool._checkpid, number=n, repeat=7)) / n
+        pool = redis.ConnectionPool.from_url(url)
+        pool.release(pool.get_connection())
+
+        def cycle() -> None:
+            pool.release(pool.get_connection())
+
+        n = 20_000
+        result = min(timeit.repeat(cycle, number=n, repeat=7)) / n
+        pool.disconnect()
+        return result
 
     forksafe_redis.uninstall()
     raw = best()
@@ -142,10 +150,44 @@ def added_ns_per_call() -> float:
     return (patched - raw) * 1e9
 
 
+def fork_cost(url: str, rounds: int, connections: int, forks: int = 20) -> dict[str, list[float]]:
+    """Fork + exit + wait with ``connections`` open redis connections, made raw (no lease) or with
+    the integration installed (leased: the child quarantines and lets go of each), interleaved.
+
+    The child exits at once: what differs is forksafe's at-fork work for those connections.
+    """
+    out: dict[str, list[float]] = {"raw": [], "leased": []}
+    try:
+        for i in range(rounds):
+            for case in (("raw", "leased") if i % 2 == 0 else ("leased", "raw")):
+                _toggle("forksafe" if case == "leased" else "raw")
+                pool = redis.ConnectionPool.from_url(url, max_connections=connections + 1)
+                held = [pool.get_connection() for _ in range(connections)]
+                for conn in held:
+                    conn.send_command("PING")
+                    conn.read_response()
+                times = []
+                for _ in range(forks):
+                    start = time.perf_counter()
+                    pid = os.fork()
+                    if pid == 0:
+                        os._exit(0)
+                    os.waitpid(pid, 0)
+                    times.append(time.perf_counter() - start)
+                out[case].append(statistics.median(times))
+                for conn in held:
+                    pool.release(conn)
+                pool.disconnect()
+    finally:
+        forksafe_redis.uninstall()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--gets", type=int, default=200)
+    parser.add_argument("--fork-connections", type=int, default=100)
     args = parser.parse_args()
     server = start_redis()
     try:
@@ -155,14 +197,17 @@ def main() -> None:
         report("sync", sync_out)
         async_out = measure_async(server.url, args.rounds, args.gets)
         report("async", async_out)
-        calls, added = patched_calls_per_get(server.url), added_ns_per_call()
-        print(f"forksafe's own work: {added:.0f} ns per wrapped call; wrapped calls per GET: sync "
-              f"{calls['sync']:.0f}, async {calls['async']:.0f}")
-        for name, out in (("sync", sync_out), ("async", async_out)):
-            own = calls[name] * added * 1e-9
-            raw = statistics.median(out["raw-cpu"])
-            print(f"{name:>6}: {own * 1e9:.0f} ns per GET = {own / raw * 100:.2f}% of the raw GET's "
-                  f"client CPU ({raw * 1e6:.1f} us)")
+        calls, added = patched_calls_per_get(server.url), added_ns_per_call(server.url)
+        raw_cpu = statistics.median(sync_out["raw-cpu"])
+        print(f"forksafe's wrapped calls per GET: sync {calls['sync']:.0f}, async {calls['async']:.0f}; "
+              f"added to a sync checkout + return: {added:.0f} ns = {added * 1e-9 / raw_cpu * 100:.2f}% "
+              f"of a raw sync GET's client CPU ({raw_cpu * 1e6:.1f} us)")
+        forks = fork_cost(server.url, 10, args.fork_connections)
+        raw, leased = statistics.median(forks["raw"]), statistics.median(forks["leased"])
+        diffs = sorted(f - r for f, r in zip(forks["leased"], forks["raw"]))
+        print(f"  fork with {args.fork_connections} open redis connections: raw {raw * 1e3:.2f} ms, leased "
+              f"{leased * 1e3:.2f} ms; per-round difference median {statistics.median(diffs) * 1e6:.0f} us "
+              f"({diffs[0] * 1e6:.0f}..{diffs[-1] * 1e6:.0f} us)")
     finally:
         server.stop()
 

@@ -32,7 +32,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 echo "== installing forksafe and the test dependencies"
-.venv/bin/python -m pip install -q -e '.[test,integrations,docs,dev]'
+.venv/bin/python -m pip install -q -e '.[test,integrations,docs,dev,redis]'
 
 # The fork tests also run on the oldest and newest supported interpreters.
 for v in 3.9 3.13; do

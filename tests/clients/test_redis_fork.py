@@ -151,3 +151,11 @@ def test_strace_child_sends_nothing_on_parent_socket(client: str, mode: str, red
 def assert_all_served_n(result: dict[str, Any], n: int) -> None:
     assert result["children_ok"] == result["children"] == n, result["errors"]
     assert result["parent_ok"], result["parent_error"]
+
+
+def test_raise_leaves_a_sync_pool_alone(redis_server: Any) -> None:
+    """redis-py's sync pool crossing a fork is supported by redis-py itself, and frameworks rely on
+    it (RQ's work horse reports through its worker's client): strict mode must not break it."""
+    result = run_program(FORK_PROGRAM, ["sync-pool", "raw"], redis_server.url, prefix=run_with("raise"),
+                         env={"FS_CHILDREN": "2", "FS_REQUESTS": "3"})
+    assert_all_served_n(result, 2)

@@ -11,7 +11,9 @@ from forksafe.integrations import CLIENTS
 from forksafe.integrations import redis as forksafe_redis
 
 CLASSES = [sconn.AbstractConnection, sconn.ConnectionPool, sconn.BlockingConnectionPool,
-           aconn.AbstractConnection, aconn.ConnectionPool, aconn.BlockingConnectionPool]
+           aconn.AbstractConnection, aconn.ConnectionPool, aconn.BlockingConnectionPool,
+           sconn.Connection, sconn.SSLConnection, sconn.UnixDomainSocketConnection,
+           aconn.Connection, aconn.UnixDomainSocketConnection]
 
 
 def _attributes() -> list[dict[str, Any]]:
@@ -24,8 +26,8 @@ def test_install_twice_uninstall_restores_every_attribute() -> None:
     forksafe_redis.install()
     try:
         assert forksafe_redis.is_installed()
-        assert sconn.ConnectionPool._checkpid is not before[1]["_checkpid"]
-        assert aconn.AbstractConnection.__dict__["is_connected"] is not before[3]["is_connected"]
+        assert sconn.ConnectionPool.__dict__["get_connection"] is not before[1]["get_connection"]
+        assert aconn.ConnectionPool.__dict__["get_connection"] is not before[4]["get_connection"]
     finally:
         forksafe_redis.uninstall()
         forksafe_redis.uninstall()
@@ -45,11 +47,11 @@ def test_zero_code_registry_names_the_module() -> None:
 def test_patch_installs_and_unpatch_restores() -> None:
     import forksafe
 
-    original = sconn.ConnectionPool.__dict__["_checkpid"]
+    original = sconn.ConnectionPool.__dict__["get_connection"]
     forksafe.patch()
     try:
         assert forksafe_redis.is_installed()
     finally:
         forksafe.unpatch()
     assert not forksafe_redis.is_installed()
-    assert sconn.ConnectionPool.__dict__["_checkpid"] is original
+    assert sconn.ConnectionPool.__dict__["get_connection"] is original

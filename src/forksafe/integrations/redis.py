@@ -11,20 +11,29 @@ parent's pooled connections, writes its commands on the parent's sockets, waits 
 parent's event loop, and its ``aclose()`` unregisters the parent's sockets from the epoll instance
 both processes share, so the parent's next reply never arrives.
 
-**What this does.** Patched at the connection-socket level, with the same two steps for both:
+**What this does.** Patched where redis-py opens sockets and hands out connections:
 
-* every socket a connection opens is leased (``forksafe._quarantine.Lease``) the moment
-  ``connect_check_health`` returns, so in a forked child it is pointed at ``/dev/null`` before any
-  code of the child runs: whatever the child does later with the inherited object (close, GC,
-  interpreter exit, a stray write) reaches nothing shared;
-* a connection remembers the process generation (and, for asyncio, the event loop) it connected
-  in. Used anywhere else, it first drops the inherited socket without closing it through the
-  library (the objects are kept alive with ``abandon``) and connects afresh; pools start empty in
-  each new process (and, for asyncio, in each new event loop), with fresh locks.
+* every socket a connection opens (each class's ``_connect``) is leased
+  (``forksafe._quarantine.Lease``), so in a forked child it points at ``/dev/null`` before any
+  code of the child runs;
+* right after that, still in the child's at-fork hook, every connection of the parent lets go of
+  its socket (sync) or streams (asyncio): they are kept alive untouched (``abandon``), never
+  closed through the library or the inherited event loop. Whatever the child then does with an
+  inherited client (a command, a PubSub read, ``close()``, garbage collection, exit) finds it
+  disconnected, and the library connects afresh on a socket of the child's own (a PubSub
+  resubscribes through its own reconnect callback). The pools' locks are made anew there too;
+* pools start empty at their first checkout in a new process (redis-py's own pid check for the
+  sync pool; asyncio pools here), and asyncio pools and connections in each new event loop of
+  the same process.
+
+Nothing is checked per command beyond one generation compare in ``get_connection`` (and the
+event loop, for asyncio): the fork hook does the work once.
 
 Each pool the user makes has one :class:`~forksafe._ownership.Ownership` (origin: the user's
-``file:line`` that made the client or pool), so ``on_fork='raise'`` / ``'warn'`` name that line, as
-for the SQL drivers. Connections a pool makes share its Ownership.
+``file:line`` that made the client or pool), so ``on_fork='raise'`` / ``'warn'`` name that line where
+the raw library would break: at an asyncio pool's first checkout in a child, and when a child
+reconnects a connection its parent used outside a pool (``single_connection_client``, a PubSub).
+A sync pool simply starts empty in a child, as redis-py's own pid check already makes it do.
 
 ``install()`` patches the library's classes, ``uninstall()`` puts back exactly what it replaced.
 The library is imported only inside ``install()``.
@@ -35,9 +44,10 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from typing import Any, Optional
+import weakref
+from typing import Any, Callable, Optional
 
-from .._fork import state
+from .._fork import on_child, state
 from .._origin import capture
 from .._ownership import Ownership
 from .._quarantine import Lease, LeaseInfo, abandon
@@ -91,171 +101,167 @@ def _fresh_lock(old: object) -> object:
 
 
 def _snapshot(pool: Any, names: tuple[str, ...]) -> list[Any]:
-    """Strong references to every connection a pool holds (WeakSets included)."""
+    """Strong references to every connection a pool holds (its WeakSet of lent ones included)."""
     found: list[Any] = []
     for name in names:
-        held = pool.__dict__.get(name)
-        if held is None:
-            continue
-        if hasattr(held, "queue"):  # queue.LifoQueue of BlockingConnectionPool
-            held = held.queue
-        try:
-            found.extend(c for c in list(held) if c is not None)
-        except TypeError:
-            continue
+        found.extend(c for c in list(getattr(pool, name, None) or ()) if c is not None)
     return found
 
 
-_POOL_HOLDINGS = ("_available_connections", "_in_use_connections", "_connections", "pool")
+# -- what every forked child does first -----------------------------------------------------------
+# Eager, not lazy (as the quarantine): at fork, every connection of the parent lets go of its
+# socket (sync) or streams (asyncio) in the child, before any code of the child runs. Whatever the
+# child then does with the inherited object (a command, a PubSub read, close, garbage collection)
+# finds it disconnected and the library connects afresh, on a socket of the child's own; nothing
+# checks a pid on the hot path. The objects let go of are kept alive untouched (``abandon``).
+
+_sync_conns: weakref.WeakSet[Any] = weakref.WeakSet()  # connected sync connections
+_async_conns: weakref.WeakSet[Any] = weakref.WeakSet()  # connected asyncio connections
+_sync_pools: weakref.WeakSet[Any] = weakref.WeakSet()
+_inherited: list[object] = []  # the parent's registries, kept as the child got them
+
+
+def _live(registry: weakref.WeakSet[Any]) -> list[Any]:
+    refs: set[Any] = getattr(registry, "data", set())  # the weak references, read without the
+    return [obj for obj in (ref() for ref in list(refs)) if obj is not None]  # iteration guard
+
+
+def _in_child() -> None:
+    global _sync_conns, _async_conns, _sync_pools
+    sync_conns, async_conns, pools = _live(_sync_conns), _live(_async_conns), _live(_sync_pools)
+    _inherited.append((_sync_conns, _async_conns, _sync_pools))
+    _sync_conns, _async_conns, _sync_pools = weakref.WeakSet(), weakref.WeakSet(), weakref.WeakSet()
+    for conn in sync_conns:
+        sock = getattr(conn, "_sock", None)  # (a slot in some classes)
+        if sock is not None:
+            # The parser keeps reading the (quarantined) socket: a read without a command first
+            # (PubSub.listen) gets end-of-file, a ConnectionError the library reconnects on.
+            abandon(sock)
+            conn._sock = None
+    for conn in async_conns:
+        reader, writer = getattr(conn, "_reader", None), getattr(conn, "_writer", None)
+        if writer is not None or reader is not None:
+            abandon(reader, writer)  # never closed through the inherited event loop
+            conn._reader = conn._writer = None
+            try:
+                conn._parser.on_disconnect()  # a read now raises ConnectionError, no I/O
+            except Exception:
+                pass
+    for pool in pools:  # locks a parent thread may have held; redis-py's own pid check resets
+        for name in ("_lock", "_fork_lock"):
+            old = getattr(pool, name, None)
+            if old is not None:
+                setattr(pool, name, _fresh_lock(old))
+
+
+on_child(_in_child)
+
+
+def _inherited_conn(conn: Any) -> bool:
+    """Connected in an earlier process generation (and let go of at fork)."""
+    gen = conn._forksafe_gen
+    return gen is not None and gen != state.generation
 
 
 # -- sync: redis.connection ---------------------------------------------------------------------
-
-def _sync_connected(conn: Any) -> None:
-    """After the library connected: lease the new socket, remember the process."""
-    sock = conn._sock
-    lease: Optional[Lease] = conn.__dict__.get("_forksafe_lease")
-    if sock is None or (lease is not None and lease.owner is sock):
-        return
-    conn._forksafe_lease = _lease(sock, sock, conn.__dict__.get("_forksafe_own"))
-    conn._forksafe_gen = state.generation
-
-
-def _sync_drop_inherited(conn: Any) -> None:
-    """A child's first touch of an inherited connection: forget the parent's socket, untouched."""
-    sock = conn._sock
-    if sock is not None:
-        abandon(sock)  # already on /dev/null; never closed, never shut down
-        conn._sock = None
-    conn.__dict__.pop("_forksafe_lease", None)  # the parent's lease, retired by the quarantine
-    conn._forksafe_gen = state.generation
-    try:
-        conn._parser.on_disconnect()
-    except Exception:  # a parser that never connected
-        pass
-
-
-def _sync_inherited(conn: Any) -> bool:
-    """The connection's socket was opened by another process (the fast path: one compare)."""
-    gen = conn._forksafe_gen
-    if gen == state.generation:
-        return False
-    # None: connected before install(); the library's own pid tells.
-    return gen is not None or getattr(conn, "pid", os.getpid()) != os.getpid()
-
-
-def _sync_pool_enter(pool: Any) -> None:
-    own = _pool_ownership(pool)
-    with own.lock():
-        if pool._forksafe_gen == state.generation:
-            return
-        own.claim()  # raises under on_fork='raise': nothing of the parent's is touched
-        if pool._forksafe_gen is not None:
-            # Locks a parent thread may have held at fork, and the parent's connections: replaced
-            # and kept alive untouched; then the library's own reset (which sets the pid).
-            abandon(*_snapshot(pool, _POOL_HOLDINGS))
-            for name in ("_lock", "_fork_lock"):
-                old = pool.__dict__.get(name)
-                if old is not None:
-                    setattr(pool, name, _fresh_lock(old))
-            pool.reset()
-        pool._forksafe_gen = state.generation
-
 
 def _patch_sync(redis_connection: Any) -> None:
     conn_cls = redis_connection.AbstractConnection
     pool_cls = redis_connection.ConnectionPool
 
-    connect_name = _connect_method(conn_cls)
-    orig_connect = vars(conn_cls)[connect_name]
-    orig_send = vars(conn_cls)["send_packed_command"]
+    for cls in _classes_defining(redis_connection, conn_cls, "_connect"):
+        _wrap_sync_connect(cls)
     orig_disconnect = vars(conn_cls)["disconnect"]
-    orig_can_read = vars(conn_cls)["can_read"]
-    orig_read = vars(conn_cls)["read_response"]
-
-    def connect_check_health(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._sock is not None:
-            if self._forksafe_gen == state.generation:  # connected here: the library returns at once
-                return orig_connect(self, *args, **kwargs)
-            if _sync_inherited(self):
-                _claim(self._forksafe_own)
-                _sync_drop_inherited(self)
-        result = orig_connect(self, *args, **kwargs)
-        _sync_connected(self)
-        return result
-
-    def send_packed_command(self: Any, command: Any, check_health: bool = True) -> Any:
-        if self._forksafe_gen != state.generation and self._sock is not None and _sync_inherited(self):
-            _claim(self._forksafe_own)
-            _sync_drop_inherited(self)
-        return orig_send(self, command, check_health)
-
-    def can_read(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._forksafe_gen != state.generation and self._sock is not None and _sync_inherited(self):
-            _claim(self._forksafe_own)
-            _sync_drop_inherited(self)  # the library connects afresh (a PubSub resubscribes)
-        return orig_can_read(self, *args, **kwargs)
-
-    def read_response(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._forksafe_gen != state.generation and self._sock is not None and _sync_inherited(self):
-            _claim(self._forksafe_own)
-            _sync_drop_inherited(self)
-            self.connect()  # a reply read without a command first (PubSub): resubscribes
-        return orig_read(self, *args, **kwargs)
 
     def disconnect(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if _sync_inherited(self):
-            _sync_drop_inherited(self)  # a child's close or GC: nothing reaches the parent's socket
-        else:
-            _release(self)
+        if not _inherited_conn(self):
+            _release(self)  # this process closes its own socket: nothing left to guard
         return orig_disconnect(self, *args, **kwargs)
 
     orig_init = vars(pool_cls)["__init__"]
-    orig_checkpid = vars(pool_cls)["_checkpid"]
-    orig_make = vars(pool_cls)["make_connection"]
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         own = self._forksafe_own = Ownership(LABEL, kind="client", origin=capture())
         own.claim()
         self._forksafe_gen = state.generation
         orig_init(self, *args, **kwargs)
+        _sync_pools.add(self)
 
-    def _checkpid(self: Any) -> None:
-        if self._forksafe_gen != state.generation:
-            _sync_pool_enter(self)
-        orig_checkpid(self)
-
-    def make_connection(self: Any) -> Any:
-        conn = orig_make(self)
-        _tag(conn, _pool_ownership(self))
-        return conn
-
-    _replace(conn_cls, connect_name, connect_check_health)
-    _replace(conn_cls, "send_packed_command", send_packed_command)
     _replace(conn_cls, "disconnect", disconnect)
-    _replace(conn_cls, "can_read", can_read)
-    _replace(conn_cls, "read_response", read_response)
     _replace(pool_cls, "__init__", __init__)
-    _replace(pool_cls, "_checkpid", _checkpid)
-    _replace(pool_cls, "make_connection", make_connection)
-    blocking = getattr(redis_connection, "BlockingConnectionPool", None)
-    if blocking is not None and "make_connection" in vars(blocking):
-        orig_bmake = vars(blocking)["make_connection"]
-
-        def blocking_make_connection(self: Any) -> Any:
-            conn = orig_bmake(self)
-            _tag(conn, _pool_ownership(self))
-            return conn
-
-        _replace(blocking, "make_connection", blocking_make_connection)
+    for cls in (pool_cls, getattr(redis_connection, "BlockingConnectionPool", pool_cls)):
+        if "get_connection" in vars(cls):
+            _replace(cls, "get_connection", _sync_checkout(vars(cls)["get_connection"]))
+        if "make_connection" in vars(cls):
+            _replace(cls, "make_connection", _tagging(vars(cls)["make_connection"]))
     for cls in (conn_cls, pool_cls):
         _default(cls, "_forksafe_gen", None)
         _default(cls, "_forksafe_own", None)
 
 
-def _connect_method(cls: type) -> str:
-    """redis-py 6+ connects in ``connect_check_health`` (``connect`` retries it); 5.x in ``connect``."""
-    return "connect_check_health" if "connect_check_health" in vars(cls) else "connect"
+def _sync_checkout(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get_connection(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._forksafe_gen != state.generation:
+            _sync_pool_enter(self)
+        return original(self, *args, **kwargs)
+
+    return get_connection
+
+
+def _tagging(original: Callable[..., Any]) -> Callable[..., Any]:
+    def make_connection(self: Any) -> Any:
+        conn = original(self)
+        _tag(conn, _pool_ownership(self))
+        return conn
+
+    return make_connection
+
+
+def _sync_pool_enter(pool: Any) -> None:
+    """First checkout in this process: the pool starts empty, without the on-fork policy.
+
+    A sync pool crossing a fork is something redis-py supports itself (its pid check), and
+    frameworks rely on it (RQ's work horse reports through its worker's client, Celery's pool
+    children through the result backend's): ``on_fork='raise'`` must not break them. The policy
+    applies where the raw library would break: a connection used outside a pool, asyncio.
+    """
+    own = _pool_ownership(pool)
+    with own.lock():
+        if pool._forksafe_gen != state.generation:
+            own.reset()
+            pool._forksafe_gen = state.generation
+
+
+def _wrap_sync_connect(cls: type) -> None:
+    original = vars(cls)["_connect"]
+
+    def _connect(self: Any) -> Any:
+        if _inherited_conn(self):  # a connection the parent made, used by this child
+            _claim(self._forksafe_own)
+        sock = original(self)
+        lease: Optional[Lease] = self.__dict__.get("_forksafe_lease")
+        if sock is not None and not (lease is not None and not lease.stale and lease.fds
+                                     and lease.fds[0][0] == _fileno(sock)):
+            self._forksafe_lease = _lease(sock, sock, self.__dict__.get("_forksafe_own"))
+        self._forksafe_gen = state.generation
+        _sync_conns.add(self)
+        return sock
+
+    _replace(cls, "_connect", _connect)
+
+
+def _fileno(sock: Any) -> int:
+    try:
+        return int(sock.fileno())
+    except (AttributeError, OSError):
+        return -1
+
+
+def _classes_defining(module: Any, base: type, name: str) -> list[type]:
+    """The connection classes of ``module`` with their own ``name`` (each subclass's socket)."""
+    return [cls for cls in vars(module).values()
+            if isinstance(cls, type) and issubclass(cls, base) and name in vars(cls)
+            and not getattr(vars(cls)[name], "__isabstractmethod__", False)]
 
 
 def _tag(conn: Any, own: Ownership) -> None:
@@ -268,15 +274,6 @@ def _tag(conn: Any, own: Ownership) -> None:
 
 # -- asyncio: redis.asyncio.connection ----------------------------------------------------------
 
-def _async_stale(conn: Any) -> bool:
-    """Connected in another process, or in another event loop than the one running now."""
-    gen = conn._forksafe_gen
-    if gen != state.generation:
-        return gen is not None  # None: connected before install(); left to the library
-    loop = _running_loop()
-    return loop is not None and conn._forksafe_loop is not loop
-
-
 def _async_connected(conn: Any) -> None:
     writer = conn._writer
     if writer is None:
@@ -287,39 +284,27 @@ def _async_connected(conn: Any) -> None:
                                       conn.__dict__.get("_forksafe_own"))
     conn._forksafe_gen = state.generation
     conn._forksafe_loop = _running_loop()
+    _async_conns.add(conn)
 
 
-def _async_drop(conn: Any) -> None:
-    """Let go of a connection's streams made in another process or event loop.
-
-    Another process's: kept alive untouched (``abandon``): closing the transport through the
-    inherited loop would unregister the socket from the epoll instance the parent shares.
-    This process's, made in an event loop no longer current: closed through the loop it belongs
-    to (a closed loop's transport closes its socket when collected, as the library leaves it).
-    """
-    reader, writer = conn._reader, conn._writer
+def _async_other_loop(conn: Any) -> None:
+    """This process's connection, made in an event loop that is not the one running now: closed
+    through the loop it belongs to (a closed loop's transport closes its socket when collected,
+    as the library leaves it), so the library connects afresh in this loop."""
+    writer, loop = conn._writer, conn._forksafe_loop
     conn._reader = conn._writer = None
-    if conn._forksafe_gen != state.generation:
-        abandon(reader, writer)
-        conn.__dict__.pop("_forksafe_lease", None)
-    elif writer is not None:
-        _release(conn)
-        _close_elsewhere(writer, conn._forksafe_loop)
-    conn._forksafe_gen = state.generation
-    conn._forksafe_loop = None
+    _release(conn)
+    if writer is not None:
+        try:
+            if loop is not None and not loop.is_closed() and loop.is_running():
+                loop.call_soon_threadsafe(writer.close)
+            else:
+                writer.close()
+        except RuntimeError:  # the loop is closed
+            pass
     try:
         conn._parser.on_disconnect()
     except Exception:
-        pass
-
-
-def _close_elsewhere(writer: Any, loop: Optional[asyncio.AbstractEventLoop]) -> None:
-    try:
-        if loop is not None and not loop.is_closed() and loop.is_running():
-            loop.call_soon_threadsafe(writer.close)
-        else:
-            writer.close()
-    except RuntimeError:  # the loop is closed: the transport's socket closes when collected
         pass
 
 
@@ -334,11 +319,11 @@ def _async_pool_enter(pool: Any) -> None:
         if pool._forksafe_gen is not None:
             held = _snapshot(pool, ("_available_connections", "_in_use_connections"))
             if pool._forksafe_gen != state.generation:
-                abandon(*held)
+                abandon(*held)  # the parent's: let go of at fork already, kept alive untouched
             else:
                 for conn in held:  # this process's own, from a loop no longer current
-                    if conn._writer is not None:
-                        _async_drop(conn)
+                    if conn._writer is not None and conn._forksafe_loop is not loop:
+                        _async_other_loop(conn)
             pool.reset()
             pool._lock = asyncio.Lock()
             if "_condition" in pool.__dict__:
@@ -357,12 +342,6 @@ def _async_pool_foreign(pool: Any, conn: Any) -> bool:
     return bool(pool._forksafe_resets) and conn not in pool._in_use_connections
 
 
-async def _connect_and_lease(conn: Any, connecting: Any) -> Any:
-    result = await connecting
-    _async_connected(conn)
-    return result
-
-
 async def _nothing() -> None:
     return None
 
@@ -371,46 +350,16 @@ def _patch_async(aconn: Any) -> None:
     conn_cls = aconn.AbstractConnection
     pool_cls = aconn.ConnectionPool
 
-    orig_is_connected = vars(conn_cls)["is_connected"]
-    connect_name = _connect_method(conn_cls)
-    orig_connect = vars(conn_cls)[connect_name]
+    for cls in _classes_defining(aconn, conn_cls, "_connect"):
+        _wrap_async_connect(cls)
     orig_disconnect = vars(conn_cls)["disconnect"]
     orig_close = vars(conn_cls)["_close"]
-    is_connected_get = orig_is_connected.fget
-
-    def is_connected(self: Any) -> bool:
-        if not is_connected_get(self):
-            return False
-        if self._forksafe_gen == state.generation:  # the hot path: connected in this process...
-            loop = _running_loop()
-            if loop is None or self._forksafe_loop is loop:  # ...and this loop
-                return True
-        if _async_stale(self):
-            _claim(self._forksafe_own)
-            _async_drop(self)
-            return False
-        return True
-
-    def connect_check_health(self: Any, *args: Any, **kwargs: Any) -> Any:
-        # A plain function returning the coroutine: a pooled connection is checked on every
-        # command, and an extra coroutine frame there would cost more than everything else here.
-        if is_connected(self):  # (drops inherited streams first)
-            return orig_connect(self, *args, **kwargs)
-        self._forksafe_gen = state.generation  # what connects now belongs here: its handshake
-        self._forksafe_loop = _running_loop()  # must not look inherited
-        return _connect_and_lease(self, orig_connect(self, *args, **kwargs))
 
     def disconnect(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._writer is not None and _async_stale(self):
-            _async_drop(self)  # a child's close: nothing through the inherited loop
-        else:
-            _release(self)
+        _release(self)
         return orig_disconnect(self, *args, **kwargs)
 
     def _close(self: Any) -> None:
-        if self._writer is not None and _async_stale(self):
-            _async_drop(self)
-            return
         _release(self)
         orig_close(self)
 
@@ -430,24 +379,19 @@ def _patch_async(aconn: Any) -> None:
         return orig_get(self, *args, **kwargs)
 
     def release(self: Any, connection: Any) -> Any:
-        if (self._forksafe_resets or self._forksafe_gen != state.generation
-                or self._forksafe_loop is not _running_loop()) and _async_pool_foreign(self, connection):
+        # (a connection lent in another loop of this process, before the pool started afresh, is
+        # still in the pool's own state: the library's release is right for it)
+        if (self._forksafe_resets or self._forksafe_gen != state.generation) and \
+                _async_pool_foreign(self, connection):
             return _nothing()
         return orig_release(self, connection)
 
-    def make_connection(self: Any) -> Any:
-        conn = orig_make(self)
-        _tag(conn, _pool_ownership(self))
-        return conn
-
-    _replace(conn_cls, "is_connected", property(is_connected, doc=orig_is_connected.__doc__))
-    _replace(conn_cls, connect_name, connect_check_health)
     _replace(conn_cls, "disconnect", disconnect)
     _replace(conn_cls, "_close", _close)
     _replace(pool_cls, "__init__", __init__)
     _replace(pool_cls, "get_connection", get_connection)
     _replace(pool_cls, "release", release)
-    _replace(pool_cls, "make_connection", make_connection)
+    _replace(pool_cls, "make_connection", _tagging(orig_make))
     blocking = getattr(aconn, "BlockingConnectionPool", None)
     if blocking is not None:
         for name in ("get_connection", "release"):
@@ -457,6 +401,21 @@ def _patch_async(aconn: Any) -> None:
         _default(conn_cls, name, value)
         _default(pool_cls, name, value)
     _default(pool_cls, "_forksafe_resets", 0)
+
+
+def _wrap_async_connect(cls: type) -> None:
+    original = vars(cls)["_connect"]
+
+    async def _connect(self: Any) -> Any:
+        if _inherited_conn(self):  # let go of at fork; this child now uses it
+            _claim(self._forksafe_own)
+        self._forksafe_gen = state.generation  # what connects now belongs here: the handshake
+        self._forksafe_loop = _running_loop()  # that follows must not look inherited
+        result = await original(self)
+        _async_connected(self)
+        return result
+
+    _replace(cls, "_connect", _connect)
 
 
 def _wrap_blocking(cls: type, name: str) -> None:

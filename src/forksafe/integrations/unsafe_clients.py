@@ -73,6 +73,11 @@ FAMILIES: dict[str, Family] = {
                     uses=("__call__",)),
             Watched("grpc._channel", "_StreamUnaryMultiCallable", via="_channel", uses=_GRPC_CALLS),
             Watched("grpc._channel", "_StreamStreamMultiCallable", via="_channel", uses=("__call__",)),
+            Watched("grpc.aio._channel", "Channel", makes=True, handle="_channel",
+                    uses=("unary_unary", "unary_stream", "stream_unary", "stream_stream")),
+            *(Watched("grpc.aio._channel", name, via="_channel", uses=("__call__",))
+              for name in ("UnaryUnaryMultiCallable", "UnaryStreamMultiCallable",
+                           "StreamUnaryMultiCallable", "StreamStreamMultiCallable")),
         ),
         "A grpc channel's threads and pollers stay in the process that made it. Make the channel "
         "(and its stubs) in the process that uses it: after the fork, in the worker's start-up "
@@ -167,6 +172,7 @@ def _recording_init(init: Callable[..., Any], watched: Watched, family: Family) 
             handle = getattr(self, watched.handle, None)
             if handle is not None:
                 _handles[id(handle)] = (weakref.ref(self), own)
+                weakref.finalize(self, _handles.pop, id(handle), None)  # no entry outlives its maker
 
     __init__.__wrapped__ = init  # type: ignore[attr-defined]
     __init__.__doc__ = getattr(init, "__doc__", None)

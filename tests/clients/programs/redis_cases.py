@@ -68,7 +68,7 @@ def lock_held() -> dict[str, Any]:
     def child(index: int) -> str:
         return str(r.echo(f"child-{index}"))
 
-    outcome = fork_children(child, 2, timeout=15)
+    outcome = fork_children(child, 2, timeout=8)  # raw: they wait forever
     release.set()
     thread.join(10)
     bad = outcome.failed

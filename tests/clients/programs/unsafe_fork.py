@@ -1,6 +1,6 @@
 """A grpc channel or a Kafka producer made at import and used by the parent, then used by 8 children.
 
-    python unsafe_fork.py FAMILY MODE      (FAMILY: grpc | kafka; MODE: raw | install)
+    python unsafe_fork.py FAMILY MODE      (FAMILY: grpc | grpc-aio | kafka; MODE: raw | install)
 
 Run raw (the controls), or unmodified under ``forksafe run`` (any ``--on-fork``). Each child
 reports what its calls did; warnings go to stderr. One JSON line on stdout.
@@ -33,6 +33,17 @@ if FAMILY == "grpc":
     SERVER, PORT = grpc_echo.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{PORT}")
     say = channel.unary_unary(grpc_echo.METHOD)
+elif FAMILY == "grpc-aio":  # the parent on an event loop of its own; children run asyncio.run
+    import asyncio
+
+    import grpc.aio
+    from harness import grpc_echo
+
+    SERVER, PORT = grpc_echo.start()
+    LOOP = asyncio.new_event_loop()
+    asyncio.set_event_loop(LOOP)
+    aio_channel = grpc.aio.insecure_channel(f"127.0.0.1:{PORT}")
+    aio_say = aio_channel.unary_unary(grpc_echo.METHOD)
 else:
     import confluent_kafka
 
@@ -44,6 +55,8 @@ else:
 def parent_use() -> Any:
     if FAMILY == "grpc":
         return say(b"parent", timeout=5).decode()
+    if FAMILY == "grpc-aio":
+        return LOOP.run_until_complete(aio_say(b"parent", timeout=5)).decode()
     reports: list[str] = []
     producer.produce("t", b"parent", on_delivery=lambda err, msg: reports.append(str(err)))
     producer.flush(5)
@@ -51,6 +64,16 @@ def parent_use() -> Any:
 
 
 def child_use(index: int) -> Any:
+    if FAMILY == "grpc-aio":
+        async def calls() -> str:
+            for n in range(100):
+                want = f"child-{index}-{n}"
+                got = (await aio_say(want.encode(), timeout=3)).decode()
+                if got != want:
+                    raise RuntimeError(f"asked for {want!r}, got {got!r}")
+            return "all echoed"
+
+        return asyncio.run(asyncio.wait_for(calls(), 6))
     if FAMILY == "grpc":
         for n in range(100):
             want = f"child-{index}-{n}"
@@ -84,7 +107,7 @@ if __name__ == "__main__":
 
         threading.Thread(target=busy, daemon=True).start()
         time.sleep(0.2)
-    outcome = fork_children(child, 8, timeout=12)  # hung children are killed
+    outcome = fork_children(child, 8, timeout=12 if FAMILY.startswith("grpc") else 8)  # hung ones are killed
     stop.set()
     try:
         after, after_error = parent_use(), ""
@@ -96,6 +119,6 @@ if __name__ == "__main__":
                      {"outcome": None, "error": "hung" if c.hung else c.error[-300:]}
                      for c in outcome.children],
     }), flush=True)
-    if FAMILY == "grpc":
+    if FAMILY.startswith("grpc"):
         SERVER.kill()
     os._exit(0)
