@@ -41,6 +41,7 @@ import threading
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
+from ._log import get_logger
 from ._policy import validate
 from ._tracking import wants_driver_object
 from .drivers import all_adapters
