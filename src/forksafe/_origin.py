@@ -35,6 +35,20 @@ def _library_dirs() -> tuple[str, ...]:
     return _library_dirs_found
 
 
+# code file name -> whether it belongs to a library. realpath() is a system call per path
+# component (~17 us for a frame stack inside requests): clients made per call (requests.get) pay
+# it on every request without this cache. File names are few, so it stays small.
+_is_library: dict[str, bool] = {}
+
+
+def _library_file(filename: str) -> bool:
+    known = _is_library.get(filename)
+    if known is None:
+        real = os.path.realpath(filename) if filename.startswith(os.sep) else filename
+        known = _is_library[filename] = real.startswith(_library_dirs())
+    return known
+
+
 def user_frame(skip: int = 1) -> Optional[FrameType]:
     """The first frame above the caller that is the user's (see the module docstring)."""
     frame: Optional[FrameType] = sys._getframe(skip)
@@ -44,8 +58,7 @@ def user_frame(skip: int = 1) -> Optional[FrameType]:
         if not filename.startswith(_OWN_DIR) and not filename.startswith("<frozen"):
             if fallback is None:
                 fallback = frame
-            real = os.path.realpath(filename) if filename.startswith(os.sep) else filename
-            if not real.startswith(_library_dirs()):
+            if not _library_file(filename):
                 return frame
         frame = frame.f_back
     return fallback
