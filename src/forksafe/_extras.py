@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 
+from .errors import MissingExtra
+
+__all__ = ["MissingExtra", "message", "missing", "require"]
+
 
 def missing(*modules: str) -> list[str]:
     """The top-level modules among ``modules`` that cannot be imported here."""
@@ -28,10 +32,6 @@ def message(what: str, extra: str, absent: list[str]) -> str:
     names = ", ".join(absent)
     verb = "comes" if len(absent) == 1 else "come"
     return f"{what} needs {names}, which {verb} with the {extra} extra: pip install 'forksafe[{extra}]'"
-
-
-class MissingExtra(ImportError):
-    """An optional feature was used without its extra installed; the message says what to install."""
 
 
 def require(what: str, extra: str, *modules: str) -> None:

@@ -74,6 +74,9 @@ class _Patch:
 
 
 _patches: list[_Patch] = []
+# The sitecustomize that ``forksafe run`` and the audit report put first on PYTHONPATH, so that
+# interpreters the program starts later patch themselves too.
+BOOTSTRAP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bootstrap")
 _log = get_logger("forksafe.patch")
 
 

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from typing import Optional
 
 __all__ = [
-    "ConnectionClosedError", "ForkSafeError", "ForkSafetyWarning", "ForkedConnectionError", "PoolClosed",
+    "ConnectionClosedError", "ForkSafeError", "ForkSafetyWarning", "ForkedConnectionError", "MissingExtra",
+    "PoolClosed",
     "PoolError", "PoolReturnError", "PoolTimeout", "closed_error",
 ]
 
@@ -45,6 +46,11 @@ class ConnectionClosedError(ForkSafeError):
 
 class ForkSafetyWarning(UserWarning):
     """Issued by the ``warn`` policy when a connection made in another process is replaced."""
+
+
+class MissingExtra(ForkSafeError, ImportError):
+    """An optional feature was used without its extra installed; the message says what to install
+    (``pip install 'forksafe[demo]'``)."""
 
 
 class PoolError(ForkSafeError):

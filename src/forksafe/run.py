@@ -33,9 +33,9 @@ import types
 from types import TracebackType
 from typing import Optional
 
+from ._patch import BOOTSTRAP_DIR
 from ._policy import CHOICES, ENV_VAR, set_on_fork, validate
 
-BOOTSTRAP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bootstrap")
 PATCH_ENV = "FORKSAFE_PATCH"
 REPORT_ENV = "FORKSAFE_REPORT"
 

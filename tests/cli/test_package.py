@@ -124,5 +124,5 @@ def test_missing_extra_says_which_to_install(installed: Path) -> None:
     otel = _check([str(installed / "python"), "-c", "import forksafe.integrations.otel"])
     last = otel.stderr.strip().splitlines()[-1]
     assert otel.returncode == 1 and last == (
-        "forksafe._extras.MissingExtra: forksafe.integrations.otel needs opentelemetry, which comes with the "
+        "forksafe.errors.MissingExtra: forksafe.integrations.otel needs opentelemetry, which comes with the "
         "otel extra: pip install 'forksafe[otel]'"), otel

@@ -22,13 +22,14 @@ from conf_kit import program_env
 # Layer 0 holds the fork machinery and the leaves every layer shares (errors, the policy value,
 # where-in-user-code, events, redaction), none of which imports anything of forksafe's.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("fork", ("_fork", "errors", "_policy", "_origin", "_events", "_redact")),
+    ("fork", ("_fork", "errors", "_policy", "_origin", "_events", "_redact", "_log", "_types", "_extras")),
     ("quarantine", ("_quarantine", "_fds")),
-    ("drivers", ("drivers",)),
+    ("drivers", ("drivers", "_async_drivers")),
     ("ownership/proxy", ("_ownership", "_recipe", "_session", "_tracking", "_proxy", "_native", "_connect",
+                         "_async", "_async_later", "_async_leases", "_async_loops",
                          "")),  # "": the package itself, forksafe/__init__.py (eager imports only)
-    ("pool", ("pool", "_pool_slots")),
-    ("zero-code/integrations", ("_patch", "integrations", "_bootstrap")),
+    ("pool", ("pool", "_pool_slots", "_pool_observer")),
+    ("zero-code/integrations", ("_patch", "integrations", "_bootstrap", "_async_zero_code", "_audit")),
     ("CLI", ("cli", "__main__", "run", "demo", "lint")),
 ]
 # Scripts, not modules: running them is their whole job (``python -m forksafe``; the

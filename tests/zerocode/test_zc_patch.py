@@ -238,11 +238,12 @@ def test_frameworks_imported_after_patch_are_switched_on() -> None:
     """SQLAlchemy and Django imported after patch(): their integrations switch on from the import
     hook, without loading Django's settings (none are configured here) and without breaking fork."""
     probe = """
-import os, sys, forksafe
+import os, sys, tempfile, forksafe
 forksafe.patch()
 import sqlalchemy, django.db
 from forksafe.integrations import sqlalchemy as fsa, django as fdj
-engine = sqlalchemy.create_engine("sqlite://")
+# A file database: an in-memory one is the child's own copy, and is left alone on purpose.
+engine = sqlalchemy.create_engine("sqlite:///" + os.path.join(tempfile.mkdtemp(), "app.db"))
 with engine.connect():
     pass
 assert fsa.is_fork_safe(engine) and fdj._auto

@@ -140,7 +140,7 @@ def inherited() -> list[tuple[str, str, str, int]]:
     if not callable(reader):
         return []
     try:
-        return [(str(a), str(b), str(c), int(d)) for a, b, c, d in reader()]
+        return [(str(i.label), str(i.kind), str(i.origin), int(i.made_pid)) for i in reader()]
     except Exception:
         return []
 
@@ -184,7 +184,7 @@ def report_forks(path: Optional[str] = None) -> str:
     ``forksafe-report.json`` in the current directory) and prints a short summary to stderr.
     Returns the report's path.
     """
-    from ..run import BOOTSTRAP_DIR
+    from .._patch import BOOTSTRAP_DIR
 
     report = os.path.abspath(path or os.environ.get(REPORT_ENV) or "forksafe-report.json")
     if os.path.isdir(report):
