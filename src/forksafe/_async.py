@@ -21,24 +21,21 @@ connection these drivers make is leased when it is made (see *Leases* below). Fi
 serialised per process and loop by an ``asyncio.Lock`` made per (generation, loop): coroutines
 racing on it open one session, not one each.
 
-**Event loops.** A loop the child inherits shares its epoll instance with the parent: closing it
-in the child (which ``BaseEventLoop.__del__`` does when the last reference goes, for example when
-``asyncio.run`` or Python 3.12's own at-fork hook replaces the current loop) unregisters the
-loop's self-pipe from the *parent's* epoll, and the parent stops waking up for
-``call_soon_threadsafe`` and signals. So the parent takes a reference to the current loop, the
-running loop and every loop a proxy used just before a fork, and the child abandons them.
-Transports of leased connections are safe anyway: their descriptors point at ``/dev/null``, and
-epoll keys registrations by open file, so an unregister in the child finds nothing of the parent's.
+**Event loops** (``_async_loops``). A loop the child inherits shares its epoll instance with the
+parent; the child never closes one (it would unregister the loop's self-pipe from the parent's
+epoll). Transports of leased connections are safe anyway: their descriptors point at
+``/dev/null``, and epoll keys registrations by open file.
 
-**Leases.** Each driver has a funnel every new connection passes through (``_async_drivers``);
-the first open of any proxy wraps it, for every supported driver that is imported, to lease the
-socket the moment the connection exists, in the driver's pools and on its reconnects too.
-Zero-code mode (``forksafe.integrations.asyncpg`` and friends) wraps it as well; the wrapper only
-adds a lease, which changes nothing in the process that made the connection.
+**Leases** (``_async_leases``). Each driver has a funnel every new connection passes through
+(``_async_drivers``); the first open of any proxy wraps it, for every supported driver that is
+imported, to lease the socket the moment the connection exists, in the driver's pools and on its
+reconnects too. Zero-code mode (``_async_zero_code``, used by ``forksafe.integrations.asyncpg``
+and friends) wraps it as well; the wrapper only adds a lease, which changes nothing in the process
+that made the connection.
 
 **Before it is open.** ``conn.fetchval`` on a proxy not yet open in this loop cannot open
-synchronously; it returns a :class:`_Later`, resolved at the first ``await``, ``async with`` or
-``async for``: ``await conn.fetchval(...)``, ``async with conn.cursor() as cur``,
+synchronously; it returns an ``_async_later.Later``, resolved at the first ``await``,
+``async with`` or ``async for``: ``await conn.fetchval(...)``, ``async with conn.cursor() as cur``,
 ``async with pool.acquire() as c`` and ``cur = conn.cursor(); await cur.execute(...)`` all work.
 Once open, attributes are the driver's own.
 """
@@ -46,33 +43,29 @@ Once open, attributes are the driver's own.
 from __future__ import annotations
 
 import asyncio
-import collections.abc
 import contextvars
 import functools
-import importlib
 import inspect
 import logging
 import os
 import sys
 import threading
 import types
-import weakref
-from typing import Any, Awaitable, Callable, Generator, NamedTuple, Optional
+from typing import Any, Callable, Generator, Optional
 
-from . import _fork
-from ._async_drivers import DRIVERS, HOT_METHODS, AsyncDriver, Factory, driver_named, factory_for
+from ._async_drivers import HOT_METHODS, Factory, factory_for
+from ._async_later import DONE, Later, nothing
+from ._async_leases import ensure_funnels
+from ._async_loops import seen_loops
 from ._fork import check_pid, state
 from ._origin import capture
 from ._ownership import Ownership
 from ._policy import OnFork, validate
-from ._quarantine import Lease, LeaseInfo, abandon
+from ._quarantine import abandon
 from ._redact import redact_call
 from .errors import ConnectionClosedError, closed_error
 
-__all__ = [
-    "AsyncProxy", "Replaced", "connect_async", "ensure_funnels", "opening_raw", "release_funnel", "replace",
-    "restore", "zero_code",
-]
+__all__ = ["AsyncProxy", "connect_async", "make", "opening_raw"]
 
 _log = logging.getLogger("forksafe.async")
 _set = object.__setattr__
@@ -153,165 +146,6 @@ class _Recipe:
         return f"{self.label}({redact_call(self.args, self.kwargs)})"
 
 
-# -- what stands for an attribute before the connection is open ------------------------------------
-
-class _Done:
-    """An awaitable that is already done: what a no-op close or commit returns. A coroutine as
-    far as asyncio is concerned (``asyncio.run(conn.close())``), and harmless if never awaited
-    (aiomysql's ``close()`` is not a coroutine)."""
-
-    __slots__ = ()
-
-    def __await__(self) -> Generator[Any, None, None]:
-        return
-        yield  # pragma: no cover  (makes this a generator)
-
-    def send(self, value: Any) -> Any:
-        raise StopIteration(None)
-
-    def throw(self, *exc: Any) -> Any:
-        raise exc[1] if len(exc) > 1 and exc[1] is not None else exc[0]
-
-    def close(self) -> None:
-        return None
-
-    def __repr__(self) -> str:
-        return "<forksafe: nothing to do>"
-
-
-_DONE = _Done()
-
-
-def _nothing(*args: Any, **kwargs: Any) -> _Done:
-    return _DONE
-
-
-class _Later:
-    """An attribute (or call) of a proxy not yet open in this event loop, resolved when awaited.
-
-    Each node is resolved at most once and remembers its value, so ``cur = conn.cursor()`` then
-    ``await cur.execute(...)`` and ``await cur.fetchone()`` use one cursor; once resolved, a
-    node's attributes are the real object's.
-    """
-
-    __slots__ = ("_cm", "_co", "_done", "_get", "_value", "_what")
-
-    def __init__(self, get: Callable[[], Awaitable[Any]], what: str) -> None:
-        _set(self, "_get", get)
-        _set(self, "_what", what)
-        _set(self, "_done", False)
-        _set(self, "_value", None)
-        _set(self, "_cm", None)
-        _set(self, "_co", None)
-
-    async def _resolve(self) -> Any:
-        if not self._done:
-            value = await self._get()
-            _set(self, "_value", value)
-            _set(self, "_done", True)
-        return self._value
-
-    async def _attribute(self, name: str) -> Any:
-        return getattr(await self._resolve(), name)
-
-    async def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        return (await self._resolve())(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        if self._done:
-            return getattr(self._value, name)
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        return _Later(functools.partial(self._attribute, name), f"{self._what}.{name}")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if not self._done:
-            raise TypeError(f"{self._what} is not open in this event loop yet: await it first")
-        setattr(self._value, name, value)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._done:
-            return self._value(*args, **kwargs)
-        return _LaterCall(functools.partial(self._call, args, kwargs), f"{self._what}()")
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self._awaited().__await__()
-
-    async def _awaited(self) -> Any:
-        value = await self._resolve()
-        if inspect.isawaitable(value):
-            value = await value
-        return value
-
-    async def __aenter__(self) -> Any:
-        value = await self._resolve()
-        if not hasattr(type(value), "__aenter__") and inspect.isawaitable(value):
-            value = await value
-        _set(self, "_cm", value)
-        return await value.__aenter__()
-
-    async def __aexit__(self, *exc: Any) -> Any:
-        return await self._cm.__aexit__(*exc)
-
-    def __aiter__(self) -> Any:
-        return self._iterate()
-
-    async def _iterate(self) -> Any:
-        value = await self._resolve()
-        if not hasattr(type(value), "__aiter__") and inspect.isawaitable(value):
-            value = await value
-        async for item in value:
-            yield item
-
-    def __bool__(self) -> bool:
-        raise TypeError(
-            f"{self._what} needs this event loop's connection, which is not open yet. Await a query "
-            "first, or open it explicitly with `await conn` (forksafe.connect_async opens lazily)."
-        )
-
-    def __repr__(self) -> str:
-        return f"<forksafe: {self._what}, resolved when awaited>"
-
-
-class _LaterCall(_Later):
-    """A call, such as ``conn.fetchval(...)``: also a coroutine as far as asyncio is concerned,
-    so ``asyncio.run(conn.fetchval(...))`` and ``create_task`` take it as they take the driver's.
-
-    ``send``/``throw`` drive one awaiting of it. ``close`` is the coroutine's once that started;
-    before, it is the attribute of the call's result (``cur = conn.cursor(); await cur.close()``).
-    """
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith(("cr_", "gi_")):  # asyncio's introspection of a coroutine
-            return getattr(self._driver(), name)
-        return super().__getattr__(name)
-
-    def _driver(self) -> Any:
-        if self._co is None:
-            _set(self, "_co", self._awaited())
-        return self._co
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self._driver().__await__()  # type: ignore[no-any-return]
-
-    def send(self, value: Any) -> Any:
-        return self._driver().send(value)
-
-    def throw(self, *exc: Any) -> Any:
-        return self._driver().throw(*exc)
-
-    def close(self, *args: Any, **kwargs: Any) -> Any:
-        if self._co is not None:
-            return self._co.close()
-        return self.__getattr__("close")(*args, **kwargs)
-
-
-collections.abc.Coroutine.register(_LaterCall)
-collections.abc.Coroutine.register(_Done)
-
-
 # -- the proxy -------------------------------------------------------------------------------------
 
 _ENDS_TRANSACTION = frozenset({"commit", "rollback"})
@@ -324,7 +158,6 @@ class _Nowhere:
 
 
 _NOWHERE = (_Nowhere(), None)
-_seen_loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 
 
 class AsyncProxy:
@@ -379,8 +212,8 @@ class AsyncProxy:
         if self._fs_closed:
             raise self._fs_closed_error()
         if name in _ENDS_TRANSACTION and self._fs_own.lenient():
-            return _nothing  # nothing was done on this loop's connection: nothing to end
-        return _Later(functools.partial(self._fs_attribute, name), f"{self._fs_recipe.label} {name}")
+            return nothing  # nothing was done on this loop's connection: nothing to end
+        return Later(functools.partial(self._fs_attribute, name), f"{self._fs_recipe.label} {name}")
 
     async def _fs_attribute(self, name: str) -> Any:
         return getattr(await self._fs_open(), name)
@@ -428,7 +261,7 @@ class AsyncProxy:
                 self._fs_adopt_generation()
                 self._fs_prune()
                 self._fs_here[loop] = raw
-            _seen_loops.add(loop)
+            seen_loops.add(loop)
             return raw
 
     def _fs_adopt_generation(self) -> None:
@@ -468,7 +301,7 @@ class AsyncProxy:
                 self._fs_adopt_generation()
         raw = self._fs_raw_here()
         if raw is None:
-            return _DONE
+            return DONE
         return getattr(raw, name)(*args, **kwargs)
 
     def close(self, *args: Any, **kwargs: Any) -> Any:
@@ -620,183 +453,3 @@ def connect_async(factory: Callable[..., Any], *args: Any, on_fork: Optional[str
     return make(factory, args, kwargs, policy, capture(2))
 
 
-# -- zero-code: the drivers' own names hand out proxies ----------------------------------------------
-
-class Replaced(NamedTuple):
-    """One attribute zero-code mode replaced: enough to put back exactly what was there."""
-
-    owner: Any
-    name: str
-    had: bool  # was it in the owner's own __dict__ (else inherited, or missing)?
-    value: Any
-
-
-def replace(owner: Any, name: str, new: Any) -> Replaced:
-    had = name in vars(owner)
-    record = Replaced(owner, name, had, vars(owner)[name] if had else None)
-    setattr(owner, name, new)
-    return record
-
-
-def restore(records: list[Replaced]) -> None:
-    """Undo ``replace`` calls, newest first, and forget them."""
-    while records:
-        record = records.pop()
-        if record.had:
-            setattr(record.owner, record.name, record.value)
-        else:
-            delattr(record.owner, record.name)
-
-
-def zero_code(original: Callable[..., Any], *, awaited: bool,
-              step_aside: Callable[[], bool] = opening_raw) -> Callable[..., Any]:
-    """A stand-in for a driver factory that returns forksafe proxies.
-
-    ``awaited``: the original is a coroutine function (``await asyncpg.connect(...)``): the
-    stand-in is one too, opens the proxy in the caller's loop (so connection errors surface at
-    the call, as with the driver) and returns it. Otherwise (``asyncpg.create_pool``,
-    ``aiomysql.connect``) it returns the proxy at once, which is awaitable and an async context
-    manager like the driver's object. ``step_aside()`` true: hand back the driver's own object
-    (forksafe itself or a pool is making one).
-    """
-    if awaited:
-        @functools.wraps(original)
-        async def opened(*args: Any, **kwargs: Any) -> Any:
-            if step_aside():
-                return await original(*args, **kwargs)
-            proxy = make(original, args, kwargs, None, capture(2))
-            await proxy._fs_open()
-            return proxy
-
-        stand_in: Callable[..., Any] = opened
-    else:
-        @functools.wraps(original)
-        def lazy(*args: Any, **kwargs: Any) -> Any:
-            if step_aside():
-                return original(*args, **kwargs)
-            return make(original, args, kwargs, None, capture(2))
-
-        stand_in = lazy
-    stand_in.__forksafe_original__ = original  # type: ignore[attr-defined]
-    return stand_in
-
-
-# -- leases: every connection the drivers make -------------------------------------------------------
-
-_funnel_claims: dict[str, set[str]] = {}
-_funnel_originals: dict[str, Any] = {}
-
-
-def _lease(driver: AsyncDriver, conn: Any) -> None:
-    existing = driver.lease_of(conn)
-    if existing is not None and existing.key and not existing.stale:
-        existing.update()  # a reconnect inside the driver: follow its new socket
-        return
-    info = LeaseInfo(driver.name, "client", capture(3), os.getpid())
-    lease = Lease(driver.fds(conn), info=info, owner=conn, refresh=driver.fds if driver.moving else None)
-    driver.keep(conn, lease, lease.release)
-
-
-def _leasing(driver: AsyncDriver, original: Callable[..., Any], is_coroutine: bool) -> Callable[..., Any]:
-    def lease_quietly(conn: Any) -> None:
-        try:
-            _lease(driver, conn)
-        except Exception:  # a lease must never break the driver's connect
-            _log.exception("forksafe could not lease a %s connection", driver.name)
-
-    if is_coroutine:
-        @functools.wraps(original)
-        async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            result = await original(self, *args, **kwargs)
-            lease_quietly(self)
-            return result
-    else:
-        @functools.wraps(original)
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            result = original(self, *args, **kwargs)
-            lease_quietly(self)
-            return result
-    wrapper.__forksafe_lease_funnel__ = True  # type: ignore[attr-defined]
-    return wrapper
-
-
-def _funnel_class(driver: AsyncDriver) -> Optional[type]:
-    module_name, class_name, _, _ = driver.funnel
-    module = sys.modules.get(module_name)
-    cls = getattr(module, class_name, None)
-    return cls if isinstance(cls, type) else None
-
-
-def ensure_funnels(claim: str, only: Optional[str] = None) -> None:
-    """Lease every new connection of each supported driver that is imported (or of ``only``)."""
-    for driver in DRIVERS:
-        if only is not None and driver.name != only:
-            continue
-        claims = _funnel_claims.get(driver.name)
-        if claims is not None:
-            claims.add(claim)
-            continue
-        if only is not None:
-            importlib.import_module(driver.funnel[0])
-        cls = _funnel_class(driver)
-        if cls is None:
-            continue
-        method, is_coroutine = driver.funnel[2], driver.funnel[3]
-        original = cls.__dict__[method]
-        _funnel_originals[driver.name] = original
-        setattr(cls, method, _leasing(driver, original, is_coroutine))
-        _funnel_claims[driver.name] = {claim}
-
-
-def release_funnel(name: str, claim: str) -> None:
-    """Drop ``claim``; the funnel is restored when nobody needs it (explicit proxies always do)."""
-    claims = _funnel_claims.get(name)
-    if claims is None:
-        return
-    claims.discard(claim)
-    if claims:
-        return
-    driver = driver_named(name)
-    cls = _funnel_class(driver)
-    if cls is not None:
-        setattr(cls, driver.funnel[2], _funnel_originals.pop(name))
-    del _funnel_claims[name]
-
-
-# -- event loops across a fork ---------------------------------------------------------------------
-
-_loops_at_fork: list[object] = []
-
-
-def _current_loops() -> list[object]:
-    found: list[object] = list(_seen_loops)
-    running = _get_running_loop()
-    if running is not None:
-        found.append(running)
-    policy = getattr(asyncio.events, "_event_loop_policy", None)
-    loop = getattr(getattr(policy, "_local", None), "_loop", None)  # the thread's current loop
-    if loop is not None:
-        found.append(loop)
-    return found
-
-
-def _keep_loops() -> None:
-    global _loops_at_fork
-    _loops_at_fork = _current_loops()
-
-
-def _drop_loops() -> None:
-    global _loops_at_fork
-    _loops_at_fork = []
-
-
-def _abandon_loops() -> None:
-    """In the child: inherited loops are never closed (their epoll is the parent's)."""
-    global _loops_at_fork
-    abandon(*_loops_at_fork)
-    _loops_at_fork = []
-
-
-_fork.before_fork(_keep_loops)
-_fork.after_fork_in_parent(_drop_loops)
-_fork.on_child(_abandon_loops)

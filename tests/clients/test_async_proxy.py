@@ -177,7 +177,7 @@ def test_pickles_as_its_recipe(pg: dict[str, Any]) -> None:
 
 def test_every_connection_the_driver_makes_is_leased(pg: dict[str, Any], my: dict[str, Any]) -> None:
     """Raw connections too, once the lease funnel is on, and aiomysql's reconnects follow."""
-    from forksafe._async import ensure_funnels
+    from forksafe._async_leases import ensure_funnels
 
     ensure_funnels("explicit")
 

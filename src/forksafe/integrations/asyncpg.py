@@ -8,7 +8,8 @@ it, and a pool must hold the driver's connections, not proxies.
 
 from __future__ import annotations
 
-from .._async import Replaced, ensure_funnels, release_funnel, replace, restore, zero_code
+from .._async_leases import ensure_funnels, release_funnel
+from .._async_zero_code import Replaced, replace, restore, zero_code
 
 __all__ = ["install", "is_installed", "uninstall"]
 

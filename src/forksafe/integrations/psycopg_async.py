@@ -20,7 +20,9 @@ import sys
 import types
 from typing import Any
 
-from .._async import Replaced, ensure_funnels, make, opening_raw, release_funnel, replace, restore
+from .._async import make, opening_raw
+from .._async_leases import ensure_funnels, release_funnel
+from .._async_zero_code import Replaced, replace, restore
 from .._origin import capture
 
 __all__ = ["install", "install_pool", "is_installed", "pool_is_installed", "uninstall", "uninstall_pool"]

@@ -14,7 +14,9 @@ Server parameters come from $FORKSAFE_ASYNC_SERVER (JSON: dsn and mysql keyword 
 import asyncio
 import json
 import os
+import signal
 import sys
+import threading
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -30,7 +32,7 @@ queries = int(sys.argv[4]) if len(sys.argv) > 4 else 100
 child_action = sys.argv[5] if len(sys.argv) > 5 else "use"
 server = json.loads(os.environ["FORKSAFE_ASYNC_SERVER"])
 client = CLIENTS[client_name]
-QUERY_TIMEOUT = 5.0
+QUERY_TIMEOUT = 3.0  # a raw child or parent waiting on a broken session gives up here
 
 loop = asyncio.new_event_loop()  # the parent keeps its loop, as a long-lived parent does
 asyncio.set_event_loop(loop)
@@ -58,6 +60,8 @@ parent_pid = os.getpid()
 
 
 def child(index):
+    signal.alarm(20)  # a raw driver's close can ignore cancellation: end the child regardless
+
     async def work():
         done = 0
         if child_action == "exit":
@@ -85,11 +89,6 @@ try:
     loop.run_until_complete(one_round(handle, "parent-after"))
 except Exception as exc:  # what the user would see
     parent_ok, parent_error = False, f"{type(exc).__module__}.{type(exc).__name__}: {exc}"
-try:
-    loop.run_until_complete(asyncio.wait_for(client.close(handle), QUERY_TIMEOUT))
-except Exception:
-    pass  # a raw parent whose session a child killed may fail to close it cleanly
-loop.close()
 print(json.dumps({
     "children": len(outcome.children),
     "ok": sum(1 for c in outcome.children if not c.hung and c.exitcode == 0 and not c.error),
@@ -103,3 +102,10 @@ print(json.dumps({
     "parent_pid": parent_pid,
     "handle_type": f"{type(handle).__module__}.{type(handle).__qualname__}",  # type() sees through proxies
 }))
+sys.stdout.flush()
+threading.Timer(10, os._exit, (0,)).start()  # a raw pool's close can hang: the result is out already
+try:
+    loop.run_until_complete(asyncio.wait_for(client.close(handle), QUERY_TIMEOUT))
+except Exception:
+    pass  # a raw parent whose session a child killed may fail to close it cleanly
+os._exit(0)
