@@ -31,14 +31,14 @@ if TYPE_CHECKING:
     from ._async import connect_async
     from ._audit.record import report_forks
     from ._patch import is_patched, patch, patched_names, unpatch
+    from ._pool import Pool
     from ._types import DBAPIConnection, DBAPICursor
-    from .pool import Pool
 
 # Imported on first use (PEP 562): every interpreter that imports forksafe (spawn workers, each
 # process under ``forksafe run``) pays only for what it uses.
 _LAZY = {
     "connect_async": "._async",
-    "Pool": ".pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
+    "Pool": "._pool", "patch": "._patch", "unpatch": "._patch", "is_patched": "._patch",
     "patched_names": "._patch", "DBAPIConnection": "._types", "DBAPICursor": "._types",
     "report_forks": "._audit.record",
 }

@@ -1,6 +1,6 @@
-"""What a metrics observer of the pools provides (``forksafe.pool.set_observer``).
+"""What a metrics observer of the pools provides (``forksafe._pool.set_observer``).
 
-Kept out of ``pool.py`` so the pool imports it for type checking only: with no observer the pool
+Kept out of ``_pool.py`` so the pool imports it for type checking only: with no observer the pool
 pays nothing, not even an import.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:
-    from .pool import Pool
+    from ._pool import Pool
 
 
 class PoolObserver(Protocol):

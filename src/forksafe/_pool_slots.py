@@ -1,6 +1,6 @@
 """Opening and closing the pool's connections: leasing, retry with back-off, closing safely.
 
-Kept apart from ``pool.py`` because none of it is on the hot path: it runs once per connection
+Kept apart from ``_pool.py`` because none of it is on the hot path: it runs once per connection
 (0.6 to 11 ms of connect time, docs/evidence.md "Connect times"), so clarity beats speed here.
 """
 

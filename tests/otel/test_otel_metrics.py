@@ -14,7 +14,7 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
 import forksafe
-from forksafe import pool as pool_module
+from forksafe import _pool as pool_module
 from forksafe.integrations import otel
 
 DRIVERS = [BY_NAME[n] for n in ("psycopg2", "pymysql")]

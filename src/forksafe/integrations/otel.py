@@ -48,7 +48,8 @@ require("forksafe.integrations.otel", "otel", "opentelemetry")
 from opentelemetry import metrics  # noqa: E402
 from opentelemetry.metrics import CallbackOptions, Observation  # noqa: E402
 
-from .. import _events, pool  # noqa: E402
+from .. import _events  # noqa: E402
+from .. import _pool as pool  # noqa: E402
 
 __all__ = ["instrument", "is_instrumented", "uninstrument"]
 
@@ -147,7 +148,7 @@ class _Instruments:
         return [Observation(n, {"forksafe.kind": kind, "forksafe.label": label})
                 for (kind, label), n in counts.items()]
 
-    # -- the pool observer (forksafe.pool.set_observer) ----------------------------------------
+    # -- the pool observer (forksafe._pool.set_observer) ----------------------------------------
     def created(self, p: pool.Pool[Any], seconds: float) -> None:
         self.create_time.record(seconds, self.attributes(p.name))
 
