@@ -114,6 +114,26 @@ def adopted_ownership(default_label: str, made_gen: int, made_pid: int) -> Owner
     return own
 
 
+def ownership_of(obj: Any, label: str, installed_at: tuple[int, int]) -> Ownership:
+    """``obj``'s Ownership; one made before install() belongs to the process that installed."""
+    own: Optional[Ownership] = obj._forksafe_own
+    if own is None:
+        own = obj._forksafe_own = adopted_ownership(label, *installed_at)
+    return own
+
+
+def renew_once(obj: Any, own: Ownership, *, claim: bool, renew: Callable[[Any], None]) -> None:
+    """First touch of ``obj`` in this generation: the policy (on use: ``claim``), then ``renew``
+    (start empty), once, under the object's lock; then it is this generation's."""
+    with own.lock():
+        if claim:
+            own.claim()  # raises under on_fork="raise": the object stays untouched
+        if obj._forksafe_gen == state.generation:
+            return
+        renew(obj)
+        obj._forksafe_gen = state.generation
+
+
 def stamp(obj: Any) -> None:
     """Mark ``obj``'s state as this generation's."""
     obj._forksafe_gen = state.generation

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable
 
 from .._fork import state
 from .._ownership import Ownership
 from .._quarantine import abandon
-from ._http import Patches, adopted_ownership, client_ownership, lease_socket, release
+from ._http import Patches, client_ownership, lease_socket, ownership_of, release, renew_once
 
 __all__ = ["install", "is_installed", "uninstall"]
 
@@ -122,24 +122,18 @@ def _renewing(*, claim: bool) -> Callable[[Callable[..., Any]], Callable[..., An
 
 
 def _ownership_of(pool: Any) -> Ownership:
-    own: Optional[Ownership] = pool._forksafe_own
-    if own is None:  # made before install(): it belongs to the process that installed
-        own = pool._forksafe_own = adopted_ownership(LABEL, *_installed_at)
-    return own
+    return ownership_of(pool, LABEL, _installed_at)
 
 
 def _renew_pool(pool: Any, *, claim: bool) -> None:
-    own = _ownership_of(pool)
-    with own.lock():
-        if claim:
-            own.claim()  # raises under on_fork="raise": the pool stays untouched
-        if pool._forksafe_gen == state.generation:
-            return
-        abandon(pool._connections, pool._requests)  # the parent's: never closed here
-        pool._connections = []
-        pool._requests = []
-        pool._optional_thread_lock = type(pool._optional_thread_lock)()
-        pool._forksafe_gen = state.generation
+    renew_once(pool, _ownership_of(pool), claim=claim, renew=_start_empty)
+
+
+def _start_empty(pool: Any) -> None:
+    abandon(pool._connections, pool._requests)  # the parent's: never closed here
+    pool._connections = []
+    pool._requests = []
+    pool._optional_thread_lock = type(pool._optional_thread_lock)()
 
 
 # -- sockets: lease at connect, follow TLS, release at close ---------------------------------------

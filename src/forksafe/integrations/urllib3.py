@@ -36,7 +36,15 @@ from typing import Any, Callable, Optional
 from .._fork import state
 from .._ownership import Ownership
 from .._quarantine import abandon
-from ._http import Patches, adopted_ownership, client_ownership, fresh_queue_state, lease_socket, release
+from ._http import (
+    Patches,
+    client_ownership,
+    fresh_queue_state,
+    lease_socket,
+    ownership_of,
+    release,
+    renew_once,
+)
 
 __all__ = ["install", "is_installed", "uninstall"]
 
@@ -189,33 +197,27 @@ def _pool_close(original: Callable[[Any], None]) -> Callable[[Any], None]:
 
 
 def _ownership_of(obj: Any) -> Ownership:
-    own: Optional[Ownership] = obj._forksafe_own
-    if own is None:  # made before install(): it belongs to the process that installed
-        own = obj._forksafe_own = adopted_ownership(LABEL, *_installed_at)
-    return own
+    return ownership_of(obj, LABEL, _installed_at)
 
 
 def _renew_pool(pool: Any, *, claim: bool) -> None:
     """First touch of ``pool`` in this generation: apply the policy (on use), then start empty."""
-    own = _ownership_of(pool)
-    with own.lock():
-        if claim:
-            own.claim()  # raises under on_fork="raise": the pool stays untouched
-        if pool._forksafe_gen == state.generation:
-            return
-        q = pool.pool
-        if isinstance(q, queue.Queue):
-            fresh_queue_state(q)
-            for _ in range(q.maxsize):
-                q._put(None)  # urllib3's "room for one more" marker
-            q._forksafe_gen = state.generation  # type: ignore[attr-defined]
-        elif q is not None:  # a QueueCls that is not a queue.Queue: replace it whole
-            abandon(q)
-            pool.pool = queue.LifoQueue(getattr(q, "maxsize", 1))
-            for _ in range(pool.pool.maxsize):
-                pool.pool.put(None)
-        pool.num_connections = 0
-        pool._forksafe_gen = state.generation
+    renew_once(pool, _ownership_of(pool), claim=claim, renew=_start_empty)
+
+
+def _start_empty(pool: Any) -> None:
+    q = pool.pool
+    if isinstance(q, queue.Queue):
+        fresh_queue_state(q)
+        for _ in range(q.maxsize):
+            q._put(None)  # urllib3's "room for one more" marker
+        q._forksafe_gen = state.generation  # type: ignore[attr-defined]
+    elif q is not None:  # a QueueCls that is not a queue.Queue: replace it whole
+        abandon(q)
+        pool.pool = queue.LifoQueue(getattr(q, "maxsize", 1))
+        for _ in range(pool.pool.maxsize):
+            pool.pool.put(None)
+    pool.num_connections = 0
 
 
 # -- pool managers (a requests Session holds one per adapter) --------------------------------------
