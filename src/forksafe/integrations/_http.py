@@ -81,6 +81,18 @@ def lease_socket(sock: Any, owner: object, label: str, origin: str) -> Optional[
     return Lease((fd,), info=LeaseInfo(label, "client", origin, os.getpid()), owner=owner)
 
 
+def releasing_close(original: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``close`` that releases the connection's lease once the library closed its socket."""
+
+    def close(self: Any) -> None:
+        try:
+            original(self)
+        finally:
+            release(self)
+
+    return close
+
+
 def release(obj: Any) -> None:
     """``obj`` closed its connection in its own process: drop its lease."""
     lease = obj.__dict__.pop("_forksafe_lease", None) if hasattr(obj, "__dict__") else None

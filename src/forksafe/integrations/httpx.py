@@ -32,7 +32,7 @@ from typing import Any, Awaitable, Callable
 from .._fork import state
 from .._ownership import Ownership
 from .._quarantine import abandon
-from ._http import Patches, client_ownership, lease_socket, ownership_of, release, renew_once
+from ._http import Patches, client_ownership, lease_socket, ownership_of, release, releasing_close, renew_once
 
 __all__ = ["install", "is_installed", "uninstall"]
 
@@ -66,7 +66,7 @@ def install() -> None:
         p.replace(backend, "_forksafe_origin", "<unknown>")
         for name in ("connect_tcp", "connect_unix_socket"):
             p.wrap(backend, name, _leasing_connect)
-        p.wrap(stream, "close", _releasing_close)
+        p.wrap(stream, "close", releasing_close)
         p.wrap(stream, "start_tls", _lease_follows_tls)
         try:
             from httpcore._backends import anyio as anyio_backend
@@ -161,16 +161,6 @@ def _leasing_connect(original: Callable[..., Any]) -> Callable[..., Any]:
         return stream
 
     return connect
-
-
-def _releasing_close(original: Callable[[Any], None]) -> Callable[[Any], None]:
-    def close(self: Any) -> None:
-        try:
-            original(self)
-        finally:
-            release(self)
-
-    return close
 
 
 def _lease_follows_tls(original: Callable[..., Any]) -> Callable[..., Any]:

@@ -43,6 +43,7 @@ from ._http import (
     lease_socket,
     ownership_of,
     release,
+    releasing_close,
     renew_once,
 )
 
@@ -77,7 +78,7 @@ def install() -> None:
             p.replace(owner, "_forksafe_own", None)
         p.replace(conn_cls, "_forksafe_origin", "<unknown>")
         p.wrap(conn_cls, "_new_conn", _leasing_new_conn)
-        p.wrap(conn_cls, "close", _releasing_close)
+        p.wrap(conn_cls, "close", releasing_close)
         p.wrap(pool_cls, "__init__", _pool_init)
         for cls in (pool_cls, https_pool_cls):
             p.wrap(cls, "_new_conn", _pool_new_conn)
@@ -112,16 +113,6 @@ def _leasing_new_conn(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return sock
 
     return _new_conn
-
-
-def _releasing_close(original: Callable[[Any], None]) -> Callable[[Any], None]:
-    def close(self: Any) -> None:
-        try:
-            original(self)
-        finally:
-            release(self)
-
-    return close
 
 
 # -- pools: start empty in a child -----------------------------------------------------------------
