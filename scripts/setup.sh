@@ -47,6 +47,6 @@ for v in 3.9 3.13; do
   fi
   [ -x "$venv/bin/python" ] || "$interp" -m venv "$venv"
   "$venv/bin/python" -m pip install -q --upgrade pip
-  "$venv/bin/python" -m pip install -q -e '.[test]'
+  "$venv/bin/python" -m pip install -q -e '.[fork-tests]'
 done
 echo "== set-up done"
