@@ -77,6 +77,12 @@ _patches: list[_Patch] = []
 # The sitecustomize that ``forksafe run`` and the audit report put first on PYTHONPATH, so that
 # interpreters the program starts later patch themselves too.
 BOOTSTRAP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bootstrap")
+
+
+def with_bootstrap(pythonpath: str) -> str:
+    """``pythonpath`` with the bootstrap directory first (and only once)."""
+    paths = [p for p in pythonpath.split(os.pathsep) if p and p != BOOTSTRAP_DIR]
+    return os.pathsep.join([BOOTSTRAP_DIR, *paths])
 _log = get_logger("forksafe.patch")
 
 

@@ -33,7 +33,7 @@ import types
 from types import TracebackType
 from typing import Optional
 
-from ._patch import BOOTSTRAP_DIR
+from ._patch import with_bootstrap
 from ._policy import CHOICES, ENV_VAR, set_on_fork, validate
 
 PATCH_ENV = "FORKSAFE_PATCH"
@@ -184,8 +184,7 @@ def child_environment(policy: Optional[str], base: Optional[dict[str, str]] = No
                       report: Optional[str] = None) -> dict[str, str]:
     """The environment that makes Python interpreters started with it patch themselves."""
     env = dict(os.environ if base is None else base)
-    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != BOOTSTRAP_DIR]
-    env["PYTHONPATH"] = os.pathsep.join([BOOTSTRAP_DIR, *paths])
+    env["PYTHONPATH"] = with_bootstrap(env.get("PYTHONPATH", ""))
     env[PATCH_ENV] = "1"
     if policy is not None:
         env[ENV_VAR] = policy

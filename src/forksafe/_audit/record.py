@@ -184,7 +184,7 @@ def report_forks(path: Optional[str] = None) -> str:
     ``forksafe-report.json`` in the current directory) and prints a short summary to stderr.
     Returns the report's path.
     """
-    from .._patch import BOOTSTRAP_DIR
+    from .._patch import with_bootstrap
 
     report = os.path.abspath(path or os.environ.get(REPORT_ENV) or "forksafe-report.json")
     if os.path.isdir(report):
@@ -193,8 +193,7 @@ def report_forks(path: Optional[str] = None) -> str:
                and os.path.isdir(os.environ[DIR_ENV]))
     if not joining:  # a new run; a spawn child re-running the main module joins its parent's
         fresh_report_environment(os.environ, report)
-    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != BOOTSTRAP_DIR]
-    os.environ["PYTHONPATH"] = os.pathsep.join([BOOTSTRAP_DIR, *paths])
+    os.environ["PYTHONPATH"] = with_bootstrap(os.environ.get("PYTHONPATH", ""))
     started = start_from_environment()
     assert started is not None
     return started
