@@ -9,10 +9,10 @@ whatever the child does. See README.md and docs/.
 from __future__ import annotations
 
 from ._connect import connect
+from ._drivers import DriverAdapter, register_driver
 from ._fork import check_pid
 from ._policy import get_on_fork, set_on_fork
 from ._proxy import Connection, Cursor
-from .drivers import DriverAdapter, register_driver
 from .errors import (
     ConnectionClosedError,
     ForkedConnectionError,

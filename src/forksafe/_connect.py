@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ._drivers import adapter_for_function
 from ._origin import capture
 from ._policy import validate
 from ._proxy import Connection
 from ._recipe import Recipe
-from .drivers import adapter_for_function
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:

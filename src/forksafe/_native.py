@@ -33,11 +33,11 @@ import os
 import sys
 import threading
 
+from ._drivers import DriverAdapter
 from ._fork import check_pid, sampled_check, state
 from ._ownership import Ownership, forked_cursor_error
 from ._quarantine import Lease, LeaseInfo
 from ._recipe import Recipe
-from .drivers import DriverAdapter
 from .errors import closed_error
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py

@@ -1,7 +1,7 @@
 """Zero-code mode: make every connection the installed drivers open a forksafe connection.
 
 ``patch()`` replaces each driver's connect functions (the ``connect_functions`` of every adapter in
-:func:`forksafe.drivers.all_adapters`, so the core stays driver-agnostic) with a wrapper that
+:func:`forksafe._drivers.all_adapters`, so the core stays driver-agnostic) with a wrapper that
 returns ``forksafe.connect(original, ...)``. ``unpatch()`` puts back the very objects it replaced.
 
 What is patched, per adapter entry such as ``"MySQLdb.connect"``:
@@ -41,10 +41,10 @@ import threading
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
+from ._drivers import all_adapters
 from ._log import get_logger
 from ._policy import validate
 from ._tracking import wants_driver_object
-from .drivers import all_adapters
 
 if TYPE_CHECKING:
     from ._policy import OnFork  # a type alias, defined for the type checker only

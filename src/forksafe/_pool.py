@@ -35,12 +35,12 @@ import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, Union
 
+from ._drivers import adapter_for_connection, adapter_for_function
 from ._fork import state as _state
 from ._log import get_logger
 from ._pool_slots import Slot, close_slot, open_slot
 from ._recipe import Recipe
 from ._types import C, DBAPIConnection
-from .drivers import adapter_for_connection, adapter_for_function
 from .errors import PoolClosed, PoolError, PoolReturnError, PoolTimeout
 
 if TYPE_CHECKING:

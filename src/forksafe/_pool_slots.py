@@ -10,6 +10,7 @@ import random
 import time
 from typing import Generic
 
+from ._drivers import DriverAdapter
 from ._fork import state
 from ._log import get_logger
 from ._proxy import Connection
@@ -18,7 +19,6 @@ from ._recipe import Recipe
 from ._redact import redact_text
 from ._tracking import open_leased
 from ._types import C
-from .drivers import DriverAdapter
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ never holds a socket, and its repr never shows a secret.
 
 from __future__ import annotations
 
-from .drivers import DriverAdapter, unwrap
+from ._drivers import DriverAdapter, unwrap
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:

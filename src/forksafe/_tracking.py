@@ -12,10 +12,10 @@ import _thread  # threading's own primitives; importing threading itself costs ~
 import os
 
 from . import _fds, _fork
+from ._drivers import DriverAdapter, adapter_for_connection, all_adapters
 from ._log import get_logger
 from ._quarantine import Lease, LeaseInfo
 from ._recipe import Recipe
-from .drivers import DriverAdapter, adapter_for_connection, all_adapters
 
 TYPE_CHECKING = False  # typing is for the type checker only: see forksafe/_types.py
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from conf_kit import program_env
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("fork", ("_fork", "errors", "_policy", "_origin", "_events", "_redact", "_log", "_types", "_extras")),
     ("quarantine", ("_quarantine", "_fds")),
-    ("drivers", ("drivers", "_async_drivers")),
+    ("drivers", ("_drivers", "_async_drivers")),
     ("ownership/proxy", ("_ownership", "_recipe", "_session", "_tracking", "_proxy", "_native", "_connect",
                          "_async", "_async_later", "_async_leases", "_async_loops",
                          "")),  # "": the package itself, forksafe/__init__.py (eager imports only)
@@ -37,11 +37,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 SCRIPTS = {"forksafe.__main__", "forksafe._bootstrap.sitecustomize"}
 DB_DRIVERS = {"MySQLdb", "pymysql", "mysql", "psycopg2", "psycopg", "sqlite3", "_sqlite3"}
 DOCUMENTED_MODULES = {"forksafe.errors", "forksafe.integrations", "forksafe.lint"}
-# Public-looking modules that still hold internals; issue 13 item 6 wants them private. Listed
-# here so no new one slips in, and so this test fails once they are renamed (then empty it).
-NOT_YET_PRIVATE = {
-    "forksafe.drivers": "register_driver/DriverAdapter are exported; the registry is internal",
-}
+# Public-looking modules that still hold internals (issue 13 item 6 wants them private): none are
+# left; listed here so no new one slips in.
+NOT_YET_PRIVATE: dict[str, str] = {}
 
 
 def _layer_of(module: str) -> int:
@@ -112,11 +110,11 @@ def _cycles(edges: list[graph.Edge]) -> list[list[str]]:
 
 def test_driver_adapters_import_nothing_of_forksafe_nor_any_driver() -> None:
     known = graph.modules()
-    outside = [e for e in graph.edges() if e.source.startswith("forksafe.drivers")
-               and not e.target.startswith("forksafe.drivers")]
+    outside = [e for e in graph.edges() if e.source.startswith("forksafe._drivers")
+               and not e.target.startswith("forksafe._drivers")]
     assert outside == []
     for module, path in known.items():
-        if not module.startswith("forksafe.drivers"):
+        if not module.startswith("forksafe._drivers"):
             continue
         with open(path) as f:
             tree = ast.parse(f.read())

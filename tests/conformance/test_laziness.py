@@ -21,7 +21,7 @@ from conf_kit import DRIVER_IDS, in_children, open_descriptors
 from harness.drivers import DRIVERS, DriverSpec
 
 import forksafe
-from forksafe.drivers import adapter_for_function
+from forksafe._drivers import adapter_for_function
 
 PEP249_NAMES = ("cursor", "commit", "rollback", "close", "Warning", "Error", "InterfaceError",
                 "DatabaseError", "DataError", "OperationalError", "IntegrityError", "InternalError",

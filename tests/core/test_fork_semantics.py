@@ -388,7 +388,7 @@ def _unknown_connect(**kwargs: Any) -> Any:
 
 
 def test_driver_without_adapter_is_quarantined_by_descriptor_tracking(mariadb: Any) -> None:
-    from forksafe.drivers import adapter_for_connection
+    from forksafe._drivers import adapter_for_connection
 
     kwargs = dict(mariadb.mysql_kwargs, ssl_disabled=True)
     conn = forksafe.connect(_unknown_connect, **kwargs)

@@ -38,7 +38,7 @@ TRACED = r"""
 import gc, json, os, sys
 from harness.drivers import BY_NAME
 import forksafe
-from forksafe.drivers import adapter_for_function
+from forksafe._drivers import adapter_for_function
 
 driver, action = sys.argv[1], sys.argv[2]
 spec = BY_NAME[driver]

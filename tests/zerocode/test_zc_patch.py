@@ -25,8 +25,8 @@ from harness.forking import fork_children
 
 import forksafe
 from forksafe import Connection
+from forksafe._drivers import all_adapters
 from forksafe._patch import is_patched, patched_names
-from forksafe.drivers import all_adapters
 
 FAMILIES = {a.name: a.modules for a in all_adapters()}
 

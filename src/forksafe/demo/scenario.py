@@ -315,7 +315,7 @@ def _parent_health(conn: Any) -> tuple[bool, str]:
 def _shutdown_sockets(conn: Any) -> None:
     import socket
 
-    from ..drivers import adapter_for_connection
+    from .._drivers import adapter_for_connection
 
     raw = getattr(conn, "forksafe_raw", conn)
     adapter = adapter_for_connection(raw)

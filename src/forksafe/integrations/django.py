@@ -43,10 +43,10 @@ from typing import Any
 
 from django.apps import AppConfig
 
+from .._drivers import adapter_for_connection
 from .._fork import on_child
 from .._proxy import Connection as _ForkSafeProxy
 from .._quarantine import Lease
-from ..drivers import adapter_for_connection
 from ..errors import ForkSafetyWarning
 
 __all__ = ["ForkSafeConfig", "install"]

@@ -11,7 +11,7 @@ pool (a context variable they inherit), or a psycopg_pool frame is on the stack 
 before ``install()``).
 
 ``install()`` is also the explicit, one-call way in for programs that do not use zero-code mode.
-The sync ``psycopg.Connection`` is the DB-API core's (``forksafe.drivers``), not this module's.
+The sync ``psycopg.Connection`` is the DB-API core's (``forksafe._drivers``), not this module's.
 """
 
 from __future__ import annotations

@@ -46,11 +46,11 @@ import warnings
 import weakref
 from typing import Any, TypeVar
 
+from .._drivers import adapter_for_connection
+from .._drivers import sqlite3 as _sqlite_knowledge
 from .._fork import on_child
 from .._proxy import Connection as _ForkSafeProxy
 from .._quarantine import Lease
-from ..drivers import adapter_for_connection
-from ..drivers import sqlite3 as _sqlite_knowledge
 from ..errors import ForkSafetyWarning
 
 __all__ = ["make_fork_safe"]

@@ -4,7 +4,7 @@ Kept apart from the analysis so that adding a client or a process API is a one-l
 needs no understanding of the data flow. Names are the ones a program reaches after its imports are
 resolved (``import psycopg2 as pg; pg.connect`` is ``psycopg2.connect``). Users add their own in
 ``[tool.forksafe.lint]`` of pyproject.toml (see ``config.py``); the DB-API drivers forksafe's run-time
-knows (``forksafe.drivers.all_adapters()``) are merged in by ``catalogue()``.
+knows (``forksafe._drivers.all_adapters()``) are merged in by ``catalogue()``.
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def connect_modules(clients: dict[str, str]) -> frozenset[str]:
 def driver_connects() -> dict[str, str]:
     """The connect functions of the drivers forksafe's run-time knows (shared with zero-code mode)."""
     try:
-        from forksafe.drivers import all_adapters
+        from forksafe._drivers import all_adapters
     except Exception:  # the run-time is being rebuilt elsewhere: the catalogue above still stands
         return {}
     return {name: f"{adapter.name} connection" for adapter in all_adapters()

@@ -1,6 +1,6 @@
 """What forksafe may know about a driver, as data, and nothing more.
 
-The core never imports a driver, and nothing in ``forksafe.drivers`` imports the rest of
+The core never imports a driver, and nothing in ``forksafe._drivers`` imports the rest of
 forksafe: an adapter is a record of facts and small pure functions about one DB-API driver,
 each optional. Without an adapter the general mechanism still keeps a child away from its
 parent's session (the descriptors a connection opened while it was being made are recorded and
