@@ -122,6 +122,31 @@ class Ownership:
             _events.publish("reset", self.kind, self.label, self.origin, self.made_pid)
         self.gen = state.generation
 
+    def use_inherited(self, message: str) -> None:
+        """This process goes on with the inherited object itself, which nothing can renew (a grpc
+        channel, a Kafka producer); call under :meth:`lock`.
+
+        ``message`` says what was used and what to do. Under ``raise`` every use raises it; under
+        ``warn`` and ``reconnect`` (there is no reconnecting such an object) it warns once per
+        process, at the user's line, and the use proceeds.
+        """
+        if not self.crossing():
+            return
+        pid = os.getpid()
+        if self.effective_policy() == "raise":
+            if self.warned_gen != state.generation:
+                self.warned_gen = state.generation
+                _log.warning("process %d: %s used after a fork; raising (on_fork='raise')", pid,
+                             self.describe())
+            _events.publish("raised", self.kind, self.label, self.origin, self.made_pid)
+            raise ForkedConnectionError(message)
+        if self.warned_gen != state.generation:
+            self.warned_gen = state.generation
+            _warn_at_user_line(message)
+            _log.warning("process %d: %s used after a fork; it cannot be renewed", pid, self.describe())
+        _events.publish("warned", self.kind, self.label, self.origin, self.made_pid)
+        self.gen = state.generation  # reported in this process; the library does the rest
+
     def describe(self) -> str:
         return f"{self.label} {self.kind} made in process {self.made_pid} at {self.origin}"
 

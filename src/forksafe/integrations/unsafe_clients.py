@@ -32,11 +32,9 @@ import threading
 import weakref
 from typing import Any, Callable, NamedTuple, Optional
 
-from .. import _events
 from .._fork import state
 from .._origin import capture
-from .._ownership import Ownership, _warn_at_user_line
-from ..errors import ForkedConnectionError
+from .._ownership import Ownership
 
 __all__ = ["FAMILIES", "Family", "Watched", "entry", "install", "is_installed", "uninstall"]
 
@@ -133,19 +131,8 @@ def _owner_of(obj: Any, watched: Watched) -> Optional[Ownership]:
 def _used_after_fork(own: Ownership, family: Family, method: str) -> None:
     """The policy for a client that cannot follow a fork: raise, or warn once and let it proceed."""
     with own.lock():
-        if not own.crossing():
-            return
-        pid = os.getpid()
-        message = (f"{own.describe()} was used ({method}) in forked process {pid}. forksafe cannot "
-                   f"make a {family.label} safe across fork. {family.advice}")
-        if own.effective_policy() == "raise":
-            _events.publish("raised", own.kind, own.label, own.origin, own.made_pid)
-            raise ForkedConnectionError(message)
-        if own.warned_gen != state.generation:
-            own.warned_gen = state.generation
-            _warn_at_user_line(message)
-        _events.publish("warned", own.kind, own.label, own.origin, own.made_pid)
-        own.gen = state.generation  # reported in this process; the library does the rest
+        own.use_inherited(f"{own.describe()} was used ({method}) in forked process {os.getpid()}. "
+                          f"forksafe cannot make a {family.label} safe across fork. {family.advice}")
 
 
 def _checked(method: Callable[..., Any], name: str, watched: Watched, family: Family) -> Callable[..., Any]:
