@@ -73,6 +73,36 @@ CLIENTS: dict[str, str] = {
     "urllib3.PoolManager": "HTTP pool", "urllib3.HTTPConnectionPool": "HTTP pool",
     "urllib3.HTTPSConnectionPool": "HTTP pool", "urllib3.connection_from_url": "HTTP pool",
     "httpx.Client": "HTTP client", "httpx.AsyncClient": "HTTP client",
+    "aiohttp.ClientSession": "HTTP session", "http.client.HTTPConnection": "HTTP connection",
+    "http.client.HTTPSConnection": "HTTP connection",
+    # Clients built on an HTTP keep-alive pool (urllib3 underneath)
+    "boto3.client": "AWS client", "boto3.resource": "AWS client",
+    "elasticsearch.Elasticsearch": "Elasticsearch client",
+    "elasticsearch.AsyncElasticsearch": "Elasticsearch client",
+    "opensearchpy.OpenSearch": "OpenSearch client",
+    # Clients whose library threads and sockets cannot follow a fork at all (see docs/clients/unsafe.md)
+    "confluent_kafka.Producer": "Kafka client", "confluent_kafka.Consumer": "Kafka client",
+    "confluent_kafka.SerializingProducer": "Kafka client",
+    "confluent_kafka.DeserializingConsumer": "Kafka client",
+    "confluent_kafka.admin.AdminClient": "Kafka client",
+    "kafka.KafkaProducer": "Kafka client", "kafka.KafkaConsumer": "Kafka client",
+    "grpc.insecure_channel": "gRPC channel", "grpc.secure_channel": "gRPC channel",
+    "grpc.aio.insecure_channel": "gRPC channel", "grpc.aio.secure_channel": "gRPC channel",
+    "zmq.Context": "ZeroMQ context", "zmq.Context.instance": "ZeroMQ context",
+    # More databases
+    "mariadb.connect": "MariaDB connection", "mariadb.ConnectionPool": "MariaDB pool",
+    "snowflake.connector.connect": "Snowflake connection",
+    "vertica_python.connect": "Vertica connection",
+    "pymongo.MongoReplicaSetClient": "MongoDB client", "mongoengine.connect": "MongoDB client",
+    "flask_pymongo.PyMongo": "Flask-PyMongo client",
+    "cassandra.cluster.Cluster": "Cassandra cluster", "neo4j.GraphDatabase.driver": "Neo4j driver",
+    "happybase.Connection": "HBase connection",
+    # peewee databases (connect on first query; models bound through ``class Meta: database = db``)
+    "peewee.SqliteDatabase": "peewee database", "peewee.MySQLDatabase": "peewee database",
+    "peewee.PostgresqlDatabase": "peewee database",
+    "playhouse.pool.PooledMySQLDatabase": "peewee database",
+    "playhouse.pool.PooledPostgresqlDatabase": "peewee database",
+    "playhouse.db_url.connect": "peewee database",
 }
 
 # A client is lazy (opens nothing until first used) when built with this keyword set to this value:
@@ -80,6 +110,7 @@ CLIENTS: dict[str, str] = {
 LAZY_WHEN: dict[str, tuple[str, object]] = {
     "pymongo.MongoClient": ("connect", False),
     "pymongo.mongo_client.MongoClient": ("connect", False),
+    "mongoengine.connect": ("connect", False),
     "motor.motor_asyncio.AsyncIOMotorClient": ("connect", False),
     "motor.motor_tornado.MotorClient": ("connect", False),
 }
@@ -130,6 +161,14 @@ WRAPPING_CALLS: frozenset[str] = frozenset(
         "sqlalchemy.ext.asyncio.async_sessionmaker",
         "sqlalchemy.ext.asyncio.AsyncSession",
     }
+)
+
+# CapWords calls that take a client as an argument without holding on to it (``taint._wrapper``):
+# processes and threads are entry points, not wrappers.
+NOT_WRAPPERS: frozenset[str] = frozenset(
+    {"multiprocessing.Process", "billiard.Process", "threading.Thread", "threading.Timer",
+     "multiprocessing.pool.ThreadPool", "concurrent.futures.ThreadPoolExecutor", "weakref.ref",
+     "weakref.WeakValueDictionary", "contextlib.ExitStack"}
 )
 
 # Methods on a connection-like object whose result shares the same socket.

@@ -261,6 +261,9 @@ class Taint:
             found = self.external(qual + "()")
             if found is not None:
                 return replace(found, steps=found.steps + (f"{ast.unparse(func)}() at line {expr.lineno}",))
+        wrapper = self._wrapper(expr, qual, env)
+        if wrapper is not None:
+            return wrapper
         if isinstance(func, ast.Name):
             target = self.index.function_named(func.id, None) if env(func.id) is None else None
             owner = self.index.resolve(func.id, None)
@@ -282,6 +285,23 @@ class Taint:
             if base is not None and (func.attr in knowledge.DERIVED_METHODS or (
                     base.chainable and func.attr in knowledge.ELEMENT_METHODS)):
                 return self._derive(base, expr)
+        return None
+
+    def _wrapper(self, expr: ast.Call, qual: Optional[str], env: Env) -> Optional[Origin]:
+        """``CacheControl(session)``, ``Database(client, "app")``, ``Repo(conn)`` of a library: an
+        object built around a client (a class named in CapWords, given the client itself as a
+        positional argument) holds it and talks over its sockets. The project's own classes are
+        followed through their ``__init__`` instead; process and thread classes are entry points."""
+        name = expr.func.attr if isinstance(expr.func, ast.Attribute) else \
+            expr.func.id if isinstance(expr.func, ast.Name) else ""
+        if not name[:1].isupper() or name.isupper() or name in self.index.classes \
+                or (qual is not None and qual in knowledge.NOT_WRAPPERS):
+            return None
+        for arg in expr.args:
+            if isinstance(arg, (ast.Name, ast.Attribute, ast.Subscript)):
+                held = self.value(arg, env)
+                if held is not None:
+                    return self._derive(held, expr)
         return None
 
     def _returned_by(self, func: FuncInfo, call: ast.Call) -> Optional[Origin]:
