@@ -16,7 +16,7 @@ from typing import Optional, Protocol, Sequence
 from . import codes, knowledge
 from .children import fork_regions, passed_items
 from .config import Settings
-from .entries import KIND_LABEL, Entries, Entry, EntryFinder
+from .entries import KIND_LABEL, Entries, Entry, EntryFinder, runs_rq_worker
 from .findings import Finding
 from .scopes import FuncInfo, ModuleIndex, iter_scope
 from .taint import Exports, Origin, Taint, root_name
@@ -68,11 +68,15 @@ class Analyzer:
     def __init__(self, tree: ast.Module, path: str, settings: Optional[Settings] = None,
                  module: str = "", package: bool = False, externals: Optional[Externals] = None,
                  extra: Sequence[tuple[str, str, str]] = (), want_exports: bool = False,
-                 preload: Optional[str] = None, at_import: frozenset[str] = frozenset()) -> None:
+                 preload: Optional[str] = None, at_import: frozenset[str] = frozenset(),
+                 rq_loaded: bool = False) -> None:
         self.path = path
         self.settings = settings or Settings()
         self.externals = externals
         self.index = ModuleIndex(tree, module, package)
+        # an RQ worker process loaded this module before forking horses (it runs one, or a module
+        # that does imports it): only then are its import-time clients inherited by RQ jobs
+        self.rq_loaded = rq_loaded or runs_rq_worker(tree, self.index.imports)
         preload = preload or self.settings.preloaded(path, module)
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
@@ -138,6 +142,10 @@ class Analyzer:
                 callee = self.index.method_of(site.func, site.call.func.attr)
             if callee is not None:
                 callers.setdefault(id(callee), []).append(site.func)
+        for cls in self.index.all_classes:  # an RQ worker's methods run in the worker: the parent
+            if any(self.index.qualname(b) in knowledge.RQ_WORKERS for b in cls.bases):
+                for method in self.index.methods.get(id(cls), {}).values():
+                    callers.setdefault(id(method), []).append(None)
         for func, origin in self.taint.global_in_func:
             if any(c is None or id(c) not in self.child_side for c in callers.get(id(func), [])):
                 origins.setdefault(origin.name, origin)
@@ -267,6 +275,8 @@ class Analyzer:
         return f"{origin.kind or 'connection'} '{origin.name}' ({chain}) is used in {where}"
 
     def _scan_entry(self, entry: Entry) -> None:
+        if entry.kind == "rq" and not self.rq_loaded:
+            return  # ``rq worker`` imports the job's module inside the horse: its clients are the horse's
         code = _KIND_CODE[entry.kind]
         label = KIND_LABEL[entry.kind]
         where = f"{label} '{entry.func.name}' ({entry.via})"
@@ -538,15 +548,17 @@ class Analyzer:
         for name, origin in self.taint.module.items():  # so not exported, but helpers using it are
             if origin.what in knowledge.IMPORTED_HOLDERS:
                 holders[name] = replace(origin, path=self.path)
-            elif not origin.main_guard and not origin.path and not self._is_reset(name, origin, None):
-                out.globals[name] = replace(origin, path=self.path)
+            elif not origin.main_guard and (not origin.path or origin.fresh) \
+                    and not self._is_reset(name, origin, None):  # made here (maybe by a factory)
+                out.globals[name] = replace(origin, path=origin.path or self.path, fresh=False)
         for cls_name, cls in self.index.classes.items():
             if self.taint.class_attrs.get(id(cls)):
                 call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
                 call.lineno = cls.lineno
                 held = self.taint.instance(cls, call)
                 if held is not None:
-                    out.factories[cls_name] = replace(held, path=self.path, steps=held.steps[:-1] + (
+                    out.factories[cls_name] = replace(held, path=self.path, fresh=True,
+                                                      steps=held.steps[:-1] + (
                         f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
         funcs = dict(self.index.module_funcs)
         for cls_name, cls in self.index.classes.items():
@@ -559,7 +571,7 @@ class Analyzer:
             lazy_by_func.setdefault(id(setter), []).append(origin)
         chained = self.externals is not None  # pass two: helpers of helpers in other modules
         # connections this module imports from another (``from .extensions import db``)
-        imported = {n: o for n, o in self.taint.module.items() if o.path and not o.main_guard}
+        imported = {n: o for n, o in self.taint.module.items() if o.path and not o.fresh and not o.main_guard}
         touchable = {**holders, **out.globals}
         for name, func in funcs.items():
             reach = self.reach([func]) if (touchable or lazy or chained or imported) \
@@ -569,7 +581,8 @@ class Analyzer:
                 out.getters[name] = made  # returns another module's import-time connection
             elif made is not None:
                 made = replace(made, path=made.path or self.path)
-                if made.name and made.name in out.globals:
+                known = out.globals.get(made.name) if made.name else None
+                if known is not None and known.line == made.line:  # the global, not a local of its name
                     out.getters[name] = made
                 else:
                     out.factories[name] = replace(made, fresh=True)

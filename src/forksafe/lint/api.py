@@ -10,9 +10,17 @@ from typing import Iterable, Optional, Sequence, Union
 from . import codes, knowledge
 from .analysis import Analyzer, Externals
 from .config import Settings, load
+from .entries import runs_rq_worker
 from .files import iter_python_files
 from .findings import Finding, suppress
-from .project import FileResult, ProjectExports, module_aliases, module_name, split_qualname
+from .project import (
+    FileResult,
+    ProjectExports,
+    implicit_relative_imports,
+    module_aliases,
+    module_name,
+    split_qualname,
+)
 from .scopes import import_aliases, top_level_imports
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
@@ -48,23 +56,26 @@ def _parse_error(path: str, exc: Exception) -> Finding:
 def check(data: bytes, path: str, settings: Settings, module: str = "", package: bool = False,
           externals: Optional[Externals] = None, extra: Sequence[tuple[str, str, str]] = (),
           project: bool = False, preload: Optional[str] = None,
-          at_import: frozenset[str] = frozenset(), want_exports: bool = False) -> FileResult:
+          at_import: frozenset[str] = frozenset(), want_exports: bool = False,
+          rq_loaded: bool = False) -> FileResult:
     """Pass one (``externals`` None) or pass two of one file."""
     try:
         tree = ast.parse(data, filename=path)
+        implicit_relative_imports(tree, path, module, package)
     except (SyntaxError, ValueError) as exc:
         legacy = _python2_tree(data, path)
         if legacy is None:
             return FileResult(path, module, [_parse_error(path, exc)])
         tree, data = legacy  # reported as FS001 too: the file is not Python 3
+        implicit_relative_imports(tree, path, module, package)
         again = _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
-                         at_import, want_exports)
+                         at_import, want_exports, rq_loaded)
         first = _parse_error(path, exc)
         note = f"not Python 3 ({getattr(exc, 'msg', exc)}); checked as Python 2 (print/except rewritten)"
         again.findings.insert(0, Finding(first.path, first.line, first.col, first.code, note))
         return again
     return _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
-                         at_import, want_exports)
+                    at_import, want_exports, rq_loaded)
 
 
 _PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
@@ -107,7 +118,8 @@ _CALL_GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
 def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str, package: bool,
              externals: Optional[Externals], extra: Sequence[tuple[str, str, str]],
              project: bool, preload: Optional[str] = None,
-             at_import: frozenset[str] = frozenset(), want_exports: bool = False) -> FileResult:
+             at_import: frozenset[str] = frozenset(), want_exports: bool = False,
+             rq_loaded: bool = False) -> FileResult:
     makes = bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))
     preload = preload or settings.preloaded(path, module)
     children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
@@ -115,21 +127,22 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     aliases = import_aliases(tree, module, package) if project else {}
     imports = frozenset(aliases.values()) | top_level_imports(tree) if project else frozenset()
     starts = project and children and bool(_STARTS.search(data))
+    rq_worker = project and b"rq" in data and b"Worker" in data and runs_rq_worker(tree, aliases)
     if externals is None and not makes and not serving:
         # Nothing here makes a connection: only pass two (with what other modules export) can find
         # anything, and only if this module starts children or serves helpers to modules that do.
         return FileResult(path, module, [], aliases=aliases, imports=imports, children=children,
-                          starts=starts)
+                          starts=starts, rq_worker=rq_worker)
     if not children and not (project and makes) and not serving and not want_exports:
-        return FileResult(path, module, [], aliases=aliases, imports=imports)
+        return FileResult(path, module, [], aliases=aliases, imports=imports, rq_worker=rq_worker)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
-                        at_import=at_import)
+                        at_import=at_import, rq_loaded=rq_loaded)
     found = analyzer.findings()
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
     result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
-                        aliases=aliases, children=children, starts=starts)
+                        aliases=aliases, children=children, starts=starts, rq_worker=rq_worker)
     if project or want_exports:
         if makes or want_exports:
             exports = analyzer.exports(module)
@@ -273,6 +286,23 @@ def _preloaded_closure(results: list[FileResult], settings: Settings,
     return closure
 
 
+def _import_closure(starts: list[FileResult], modules: dict[str, FileResult]) -> set[str]:
+    """The project modules ``starts`` import, transitively (canonical names), themselves included."""
+    todo = [r.module for r in starts if r.module]
+    closure: set[str] = set()
+    while todo:
+        module = todo.pop()
+        if module not in modules or modules[module].module in closure:
+            continue
+        closure.add(modules[module].module)
+        for qual in modules[module].imports:
+            found = split_qualname(qual, modules)  # type: ignore[arg-type]
+            target = found[0] if found is not None else (qual if qual in modules else None)
+            if target is not None:
+                todo.append(target)
+    return closure
+
+
 def _remote_extras(results: list[FileResult],
                    modules: dict[str, FileResult]) -> dict[str, list[tuple[str, str, str]]]:
     extra: dict[str, list[tuple[str, str, str]]] = {}
@@ -290,7 +320,9 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     modules = _module_table(results)
     exported = {name: r.exports for name, r in modules.items() if r.exports is not None}
     served = _preloaded_closure(results, settings, modules) if settings.preload else {}
-    if not exported and not served and not any(r.remote for r in results):
+    workers = [r for r in results if r.rq_worker]
+    rq_loaded = _import_closure(workers, modules) if workers else set()
+    if not exported and not served and not rq_loaded and not any(r.remote for r in results):
         return
     aliases = {name: r.aliases for name, r in modules.items() if r.aliases}
     externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases)
@@ -303,7 +335,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
             wanted = extra.get(result.module, [])
             preload = served.get(result.module)
             starts = result.has_entries or result.children
-            if round_ == 0 and not wanted and preload is None \
+            loaded = result.module in rq_loaded and not result.rq_worker  # a worker module knew already
+            if round_ == 0 and not wanted and preload is None and not (loaded and result.children) \
                     and not (starts and externals.touches(result.imports)):
                 continue
             if round_ == 1 and len(wanted) <= done.get(i, -1 if wanted else 0):
@@ -313,10 +346,10 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
                 continue
             module, package = module_name(result.path)
             again = check(data, result.path, settings, module, package, externals, wanted, preload=preload,
-                          at_import=at_import)
+                          at_import=at_import, rq_loaded=result.module in rq_loaded)
             results[i] = FileResult(result.path, module, again.findings, remote=again.remote,
                                     imports=result.imports, has_entries=result.has_entries,
-                                    children=result.children)
+                                    children=result.children, rq_worker=result.rq_worker)
             done[i] = len(wanted)
         extra = _remote_extras(results, modules)
 

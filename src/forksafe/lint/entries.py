@@ -75,6 +75,25 @@ def _str(node: Optional[ast.AST]) -> Optional[str]:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def runs_rq_worker(tree: ast.Module, aliases: dict[str, str]) -> bool:
+    """Does this module make or define an RQ worker that forks (``Worker([q]).work()``, ``class
+    MyWorker(Worker)``)? Then the worker process has loaded it, and what it imports, before forking.
+    ``aliases`` are the module's imports (local name -> qualified name)."""
+    def qual(node: ast.AST) -> str:
+        if isinstance(node, ast.Name):
+            return aliases.get(node.id, node.id)
+        if isinstance(node, ast.Attribute):
+            return f"{qual(node.value)}.{node.attr}"
+        return ""
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and any(qual(b) in knowledge.RQ_WORKERS for b in node.bases):
+            return True
+        if isinstance(node, ast.Call) and qual(node.func) in knowledge.RQ_WORKERS:
+            return True
+    return False
+
+
 class EntryFinder:
     def __init__(self, index: ModuleIndex, preload: Optional[str] = None,
                  extra: Sequence[tuple[str, str, str]] = (), at_import: frozenset[str] = frozenset()) -> None:

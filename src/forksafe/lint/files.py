@@ -1,5 +1,8 @@
 """Which files to lint: given files as they are, directories walked for ``*.py`` in sorted order
-(stable output), skipping hidden directories, ``__pycache__`` and ``--exclude`` globs."""
+(stable output), skipping hidden directories, ``__pycache__`` and ``--exclude`` globs. Scripts with
+no extension whose first line is a Python ``#!`` line (``bin/worker``) are Python files too: the
+program that forks is often exactly such a script. (Only lower-case names are opened to look:
+``LICENSE``, ``Makefile``, ``RECORD`` are not scripts, and a large tree has thousands of them.)"""
 
 from __future__ import annotations
 
@@ -13,6 +16,15 @@ def _excluded(path: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
 
 
+def _python_script(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
+
+
 def iter_python_files(paths: Iterable[str], exclude: list[str]) -> Iterator[str]:
     for path in paths:
         if not os.path.isdir(path):
@@ -23,5 +35,6 @@ def iter_python_files(paths: Iterable[str], exclude: list[str]) -> Iterator[str]
                              and not _excluded(os.path.join(root, d), exclude))
             for name in sorted(files):
                 full = os.path.join(root, name)
-                if name.endswith(".py") and not _excluded(full, exclude):
+                if (name.endswith(".py") or ("." not in name and name.islower() and _python_script(full))) \
+                        and not _excluded(full, exclude):
                     yield full

@@ -232,6 +232,12 @@ CELERY_CALL_METHODS: frozenset[str] = frozenset({"delay", "apply_async", "s", "s
 # RQ: ``queue.enqueue(f, *args)`` and friends; value is the index of the function argument.
 RQ_ENQUEUE: dict[str, int] = {"enqueue": 0, "enqueue_call": 0, "enqueue_at": 1, "enqueue_in": 1}
 RQ_JOB_DECORATORS: frozenset[str] = frozenset({"rq.decorators.job", "rq.job"})
+# RQ workers that fork a work horse per job. The ``rq worker`` command imports a job's module only
+# inside the horse, so the job module's import-time clients are the horse's own; they are inherited
+# only when the worker process itself loaded the module first: a worker script that imports it, or a
+# custom worker class (``rq worker -w app.MyWorker``) in it or importing it. (SimpleWorker runs jobs
+# in its own process: nothing is forked.)
+RQ_WORKERS: frozenset[str] = frozenset({"rq.Worker", "rq.worker.Worker"})
 
 # Web servers that load the app in a master and fork workers from it (gunicorn --preload, uWSGI
 # without lazy-apps): every request handler of the app module runs in a forked worker.

@@ -10,6 +10,7 @@ module forks into.
 
 from __future__ import annotations
 
+import ast
 import os
 from dataclasses import dataclass, field, replace
 from typing import Optional
@@ -34,6 +35,7 @@ class FileResult:
     aliases: dict[str, str] = field(default_factory=dict)  # top-level imports: what it re-exports
     children: bool = False  # mentions a way of starting another process (pass two may look again)
     starts: bool = False  # names a way of starting a child explicitly (multiprocessing, .enqueue, ...)
+    rq_worker: bool = False  # runs or defines an RQ worker that forks (its imports are loaded in it)
 
 
 _PACKAGE_DIRS: dict[str, bool] = {}
@@ -60,6 +62,55 @@ def module_name(path: str) -> tuple[str, bool]:
             break
         directory = parent
     return ".".join(parts), package
+
+
+_DIR_NAMES: dict[str, frozenset[str]] = {}
+
+
+def _importable_names(directory: str) -> frozenset[str]:
+    """Module names a directory offers: ``x.py`` files and sub-directories."""
+    names = _DIR_NAMES.get(directory)
+    if names is None:
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            entries = []
+        names = _DIR_NAMES[directory] = frozenset(
+            e[:-3] if e.endswith(".py") else e for e in entries
+            if e.endswith(".py") or os.path.isdir(os.path.join(directory, e)))
+    return names
+
+
+def implicit_relative_imports(tree: ast.Module, path: str, module: str, package: bool) -> None:
+    """Python 2's implicit relative imports: inside package ``app``, ``from logic.db import X`` means
+    ``app.logic.db`` when ``logic`` sits beside the importing file (and no top-level ``logic``
+    exists). Rewritten in place as ``from .logic.db import X`` so every later step resolves it."""
+    if "." not in module and not package:
+        return  # a top-level module: its siblings are top-level modules already
+    directory = os.path.dirname(os.path.abspath(path))
+    siblings = _importable_names(directory)
+    depth = module.count(".") + (1 if package else 0)
+    root = directory
+    for _ in range(depth):
+        root = os.path.dirname(root)
+    top = _importable_names(root)
+
+    def beside(name: str) -> bool:
+        first = name.split(".")[0]
+        return first in siblings and first not in top
+
+    class _Rewrite(ast.NodeTransformer):
+        def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.ImportFrom:
+            if not node.level and node.module and beside(node.module):
+                node.level = 1
+            return node
+
+        def visit_Import(self, node: ast.Import) -> ast.stmt:
+            if all("." not in a.name and beside(a.name) for a in node.names):
+                return ast.copy_location(ast.ImportFrom(module=None, names=node.names, level=1), node)
+            return node  # ``import logic`` -> ``from . import logic``
+
+    _Rewrite().visit(tree)
 
 
 def module_aliases(path: str, module: str, depth: int = 4) -> list[str]:

@@ -1,7 +1,7 @@
-"""RQ: the work horse is forked from a worker that imported this module."""
+"""RQ: the work horse is forked from a worker that imported this module (it runs the worker)."""
 import pymongo
 from redis import Redis
-from rq import Queue
+from rq import Queue, Worker
 
 client = pymongo.MongoClient("mongodb://db")
 events = client.app.events
@@ -14,3 +14,7 @@ def log_event(e):
 def publish(e):
     q = Queue(connection=Redis())
     q.enqueue(log_event, e)
+
+
+def run_worker():
+    Worker([Queue(connection=Redis())]).work()
