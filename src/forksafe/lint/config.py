@@ -122,30 +122,74 @@ def _gunicorn_conf(path: str) -> tuple[bool, bool]:
     return preload, reset
 
 
-def _procfile(path: str, conf_preload: bool) -> dict[tuple[str, str], str]:
-    found: dict[tuple[str, str], str] = {}
-    root = os.path.dirname(os.path.abspath(path))
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            words = line.split()
-            if "gunicorn" not in {os.path.basename(w) for w in words}:
-                continue
-            preload = conf_preload or "--preload" in words
-            if not preload:
-                continue
-            start = next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1
+_UWSGI_APP_FLAGS = ("--module", "-w", "--wsgi", "--wsgi-file", "--file", "--mount")
+_UWSGI_LAZY_FLAGS = ("--lazy-apps", "--lazy")
+
+
+def _server_words(line: str) -> list[str]:
+    """A command line's words, also from a Dockerfile's JSON form (``CMD ["gunicorn", "app:app"]``)."""
+    if line.lstrip().startswith("#"):
+        return []  # a comment (a disabled command)
+    return re.sub(r'[\[\]",]', " ", line).split()
+
+
+def _gunicorn_app(words: list[str], conf_preload: bool) -> Optional[str]:
+    start = next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1
+    if not (conf_preload or "--preload" in words[start:]):
+        return None
+    skip_next = False
+    for word in words[start:]:
+        if skip_next:
             skip_next = False
-            for word in words[start:]:
-                if skip_next:
-                    skip_next = False
-                    continue
-                if word.startswith("-"):
-                    skip_next = "=" not in word and word not in ("--preload", "--reload", "--daemon", "-D")
-                    continue
-                module = _app_module(word)
-                if module:
-                    found[(root, module)] = f"gunicorn --preload ({os.path.basename(path)} line {number})"
-                break
+            continue
+        if word.startswith("-"):
+            skip_next = "=" not in word and word not in ("--preload", "--reload", "--daemon", "-D")
+            continue
+        return _app_module(word)
+    return None
+
+
+def _uwsgi_app(words: list[str]) -> Optional[str]:
+    start = next(i for i, w in enumerate(words) if os.path.basename(w) == "uwsgi") + 1
+    rest = words[start:]
+    if any(w.split("=", 1)[0] in _UWSGI_LAZY_FLAGS for w in rest):
+        return None
+    for i, word in enumerate(rest):
+        flag, _, value = word.partition("=")
+        if flag in _UWSGI_APP_FLAGS:
+            value = value or (rest[i + 1] if i + 1 < len(rest) else "")
+            if flag == "--mount":
+                value = value.split("=", 1)[-1]
+            if value.endswith(".py"):
+                return os.path.splitext(os.path.basename(value))[0]
+            return _app_module(value)
+    return None
+
+
+def _command_lines(path: str, conf_preload: bool, root: str) -> dict[tuple[str, str], str]:
+    """Server command lines in a Procfile, a supervisor ``.conf``, a Dockerfile, a compose file or a
+    shell script: ``gunicorn --preload app:app`` and ``uwsgi --module wsgi`` (without
+    ``--lazy-apps``) load the app module in the master, which then forks the workers."""
+    found: dict[tuple[str, str], str] = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.readlines()
+    except OSError:
+        return found
+    for number, line in enumerate(lines, start=1):
+        if "gunicorn" not in line and "uwsgi" not in line:
+            continue
+        words = _server_words(line)
+        names = {os.path.basename(w) for w in words}
+        where = f"{os.path.basename(path)} line {number}"
+        if "gunicorn" in names:
+            module = _gunicorn_app(words, conf_preload)
+            if module:
+                found[(root, module)] = f"gunicorn --preload ({where})"
+        elif "uwsgi" in names:
+            module = _uwsgi_app(words)
+            if module:
+                found[(root, module)] = f"uWSGI without lazy-apps ({where})"
     return found
 
 
@@ -175,6 +219,10 @@ def _uwsgi(path: str) -> dict[tuple[str, str], str]:
     return {}
 
 
+_COMMAND_FILES = re.compile(r"(?:Dockerfile.*|.*\.dockerfile|docker-compose.*\.ya?ml|compose\.ya?ml|.*\.conf"
+                            r"|.*\.sh)$")
+
+
 def _server_configs(roots: Iterable[str]) -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
     for root in roots:
@@ -188,11 +236,15 @@ def _server_configs(roots: Iterable[str]) -> dict[tuple[str, str], str]:
                 if name in files:
                     p, r = _gunicorn_conf(os.path.join(here, name))
                     conf_preload, conf_reset = conf_preload or p, conf_reset or r
-            if "Procfile" in files and not conf_reset:
-                found.update(_procfile(os.path.join(here, "Procfile"), conf_preload))
+            if "Procfile" in files and not conf_reset:  # the app module sits beside the Procfile
+                found.update(_command_lines(os.path.join(here, "Procfile"), conf_preload,
+                                            os.path.abspath(here)))
             for name in files:
                 if name.endswith(".ini"):
                     found.update(_uwsgi(os.path.join(here, name)))
+                elif not conf_reset and _COMMAND_FILES.match(name):  # started from elsewhere
+                    found.update(_command_lines(os.path.join(here, name), conf_preload,
+                                                os.path.abspath(root)))
     return found
 
 
