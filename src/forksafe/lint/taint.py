@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Optional
 
 from . import knowledge
-from .scopes import FuncInfo, ModuleIndex, iter_scope, iter_statements
+from .scopes import CallSite, FuncInfo, ModuleIndex, iter_scope, iter_statements
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,7 @@ class Taint:
         self.body_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (class body)
         self._returns: dict[int, Optional[Origin]] = {}  # id(FuncInfo) -> what it returns
         self._busy: set[int] = set()
+        self.params: dict[int, dict[str, Origin]] = {}  # id(FuncInfo) -> parameter -> what callers pass
         self.patched = any(index.qualname(s.call.func) in knowledge.PATCH_CALLS for s in index.calls)
         if lazy:
             return
@@ -138,6 +139,51 @@ class Taint:
                 self.module[name] = replace(origin, main_guard=True)
         for info in index.funcs.values():
             self._function(info)
+        for _ in range(3):  # ``main() -> run(session) -> Process(args=(session,))``: a few levels deep
+            if not self._parameters():
+                break
+            for info in index.funcs.values():
+                self._function(info)
+
+    def _callee(self, site: CallSite) -> Optional[FuncInfo]:
+        func = site.call.func
+        if isinstance(func, ast.Name):
+            return self.index.function_named(func.id, site.func)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id in ("self", "cls"):
+            return self.index.method_of(site.func, func.attr)
+        return None
+
+    def _parameters(self) -> bool:
+        """Parameters bound to a tracked value by some call of the function in this module (call
+        arguments are followed into the callee). True when a parameter became tracked."""
+        changed = False
+        for site in self.index.calls:
+            callee = self._callee(site)
+            if callee is None or isinstance(callee.node, ast.Lambda):
+                continue
+            spec = callee.node.args
+            names = [a.arg for a in spec.posonlyargs + spec.args]
+            if callee.cls is not None and names and isinstance(site.call.func, ast.Attribute):
+                names = names[1:]  # ``self.method(x)``: x is the second parameter
+            passed: list[tuple[str, ast.AST]] = []
+            for position, arg in enumerate(site.call.args):
+                if isinstance(arg, ast.Starred) or position >= len(names):
+                    break
+                passed.append((names[position], arg))
+            keywords = set(names) | {a.arg for a in spec.kwonlyargs}
+            passed.extend((k.arg, k.value) for k in site.call.keywords if k.arg is not None and k.arg in keywords)
+            env = self.env_for(site.func)
+            params = self.params.setdefault(id(callee), {})
+            for name, value in passed:
+                if name in params:
+                    continue
+                made = self.value(value, env)
+                if made is not None:
+                    step = f"passed to {callee.name}() at line {site.call.lineno}"
+                    params[name] = replace(made, name=name, steps=made.steps + (step,))
+                    changed = True
+        return changed
 
     # -- environments -----------------------------------------------------------------------------
     def _module_env(self, name: str) -> Optional[Origin]:
@@ -402,7 +448,7 @@ class Taint:
     def _function(self, info: FuncInfo) -> None:
         if isinstance(info.node, ast.Lambda):
             return
-        local: dict[str, Origin] = {}
+        local: dict[str, Origin] = dict(self.params.get(id(info), {}))
         self.local[id(info)] = local
         self._scan(list(info.node.body), self.env_for(info), into=local, only=info.locals)
         if info.globals:
