@@ -172,7 +172,8 @@ class Taint:
                     break
                 passed.append((names[position], arg))
             keywords = set(names) | {a.arg for a in spec.kwonlyargs}
-            passed.extend((k.arg, k.value) for k in site.call.keywords if k.arg is not None and k.arg in keywords)
+            passed.extend((k.arg, k.value) for k in site.call.keywords
+                          if k.arg is not None and k.arg in keywords)
             env = self.env_for(site.func)
             params = self.params.setdefault(id(callee), {})
             for name, value in passed:
