@@ -221,7 +221,7 @@ class Analyzer:
         for entry in self.found.entries:
             self._scan_entry(entry)
         for passed in self.found.passed:
-            self._scan_passed(passed.expr, passed.scope, passed.via)
+            self._scan_passed(passed.expr, passed.scope, passed.via, passed.pickled)
         for call, func in self.found.fork_calls:
             self._scan_fork(call, func)
         return sorted(self.results.values())
@@ -464,7 +464,7 @@ class Analyzer:
                     names.add(node.attr)
         return names
 
-    def _scan_passed(self, expr: ast.AST, scope: Optional[FuncInfo], via: str) -> None:
+    def _scan_passed(self, expr: ast.AST, scope: Optional[FuncInfo], via: str, pickled: bool) -> None:
         env = self.taint.env_for(scope)
         for item in passed_items(expr):
             if isinstance(item, ast.Name):
@@ -478,6 +478,8 @@ class Analyzer:
                 if made is None:
                     continue
                 origin = replace(made, name=ast.unparse(item))
+            if pickled and origin.what in knowledge.PICKLED_FRESH:
+                continue  # the child unpickles a session of its own
             self._report(item, codes.CONN_PASSED_TO_CHILD,
                          f"{origin.kind or 'connection'} '{origin.name}' ({origin.describe()}) is passed to "
                          f"a child via {via}", origin)

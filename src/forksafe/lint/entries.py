@@ -49,6 +49,7 @@ class Passed:
     expr: ast.AST
     scope: Optional[FuncInfo]
     via: str
+    pickled: bool = False  # sent to the child as a pickle (pool and executor tasks, queued jobs)
 
 
 @dataclass
@@ -289,7 +290,8 @@ class EntryFinder:
             if isinstance(bound, ast.Call) and self.index.qualname(bound.func) in knowledge.PARTIAL:
                 node = bound
         if isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.PARTIAL and node.args:
-            self._pass(node.args[1:] + [k.value for k in node.keywords], site, via)
+            self._pass(node.args[1:] + [k.value for k in node.keywords], site, via,
+                       pickled=kind in ("pool", "executor", "rq"))
             node = node.args[0]
         info: Optional[FuncInfo] = None
         self_parent = False
@@ -331,9 +333,9 @@ class EntryFinder:
             return None
         return self.index.methods.get(id(cls), {}).get(node.attr)
 
-    def _pass(self, exprs: Sequence[ast.AST], site: CallSite, via: str) -> None:
+    def _pass(self, exprs: Sequence[ast.AST], site: CallSite, via: str, pickled: bool = False) -> None:
         for expr in exprs:
-            self.found.passed.append(Passed(expr, site.func, via))
+            self.found.passed.append(Passed(expr, site.func, via, pickled))
 
     def _call(self, site: CallSite) -> None:
         call = site.call
@@ -383,7 +385,7 @@ class EntryFinder:
         elif method in knowledge.CELERY_CALL_METHODS and isinstance(receiver, ast.Name) \
                 and receiver.id in self.tasks and self.index.resolve(receiver.id, site.func) is None:
             self._pass(list(call.args) + [k.value for k in call.keywords], site,
-                       f"{receiver.id}.{method} at line {line}")
+                       f"{receiver.id}.{method} at line {line}", pickled=True)
         elif method == "connect" and isinstance(receiver, ast.Name) \
                 and receiver.id in knowledge.CELERY_CHILD_SIGNALS and call.args:
             self._target(call.args[0], site, "init", f"worker_process_init.connect at line {line}")
@@ -391,7 +393,7 @@ class EntryFinder:
     def _pool_call(self, call: ast.Call, site: CallSite, kind: str, via: str, start: str) -> None:
         self._target(_kw(call, "func", 0) or _kw(call, "fn", 0), site, kind, via, start)
         rest = list(call.args[1:]) + [k.value for k in call.keywords if k.arg not in ("func", "fn")]
-        self._pass(rest, site, via)
+        self._pass(rest, site, via, pickled=True)
 
     def _enqueue(self, call: ast.Call, site: CallSite, position: int, via: str) -> None:
         target = _kw(call, "func", position) or _kw(call, "f", position)
@@ -401,4 +403,4 @@ class EntryFinder:
             return  # not one of this module's functions: not provably an RQ job
         rest = [a for i, a in enumerate(call.args) if i > position] + \
             [k.value for k in call.keywords if k.arg not in ("func", "f")]
-        self._pass(rest, site, f"RQ {via}")
+        self._pass(rest, site, f"RQ {via}", pickled=True)

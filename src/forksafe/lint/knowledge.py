@@ -171,6 +171,12 @@ NOT_WRAPPERS: frozenset[str] = frozenset(
      "weakref.WeakValueDictionary", "contextlib.ExitStack"}
 )
 
+# Clients that pickle into a fresh object with no sockets: handed to a pool task, an executor or a
+# queued job as an argument (pickled, not inherited), each child gets its own. (Every other client in
+# the catalogue fails to pickle; that error is still reported, as FS102.)
+PICKLED_FRESH: frozenset[str] = frozenset({"requests.Session()", "requests.session()",
+                                           "requests.sessions.Session()"})
+
 # Methods on a connection-like object whose result shares the same socket.
 DERIVED_METHODS: frozenset[str] = frozenset(
     {"cursor", "connect", "begin", "raw_connection", "get_database", "get_collection",
