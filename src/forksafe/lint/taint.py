@@ -452,9 +452,27 @@ class Taint:
         local: dict[str, Origin] = dict(self.params.get(id(info), {}))
         self.local[id(info)] = local
         self._scan(list(info.node.body), self.env_for(info), into=local, only=info.locals)
-        if info.globals:
-            made = self._scan(list(info.node.body), self.env_for(info), only=info.globals)
+        # module globals this function sets: declared ``global``, or module containers it fills
+        # (``pool.append(conn)``, ``conns[key] = conn`` need no ``global`` statement)
+        wanted = set(info.globals) | {name for name in self._filled(info) if name not in info.locals
+                                      and self.index.resolve(name, info) is None}
+        if wanted:
+            made = self._scan(list(info.node.body), self.env_for(info), only=wanted)
             self.global_in_func.extend((info, origin) for origin in made.values())
+
+    @staticmethod
+    def _filled(info: FuncInfo) -> set[str]:
+        """Names of containers the function fills: ``x.append(...)``, ``x[k] = ...``."""
+        names: set[str] = set()
+        for node in iter_scope(info.body):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("append", "add", "extend", "insert", "setdefault") \
+                    and isinstance(node.func.value, ast.Name):
+                names.add(node.func.value.id)
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
+                    and isinstance(node.value, ast.Name):
+                names.add(node.value.id)
+        return names
 
     def _class_attrs(self, cls: ast.ClassDef) -> dict[str, Origin]:
         """Attributes an instance holds from birth: ``self.X = ...`` in ``__init__`` (and the methods
