@@ -115,6 +115,14 @@ LAZY_WHEN: dict[str, tuple[str, object]] = {
     "motor.motor_tornado.MotorClient": ("connect", False),
 }
 
+# A database private to the process that holds it, so each side of a fork has its own copy and
+# nothing is shared: SQLite in memory (``:memory:``) or in a private temporary file (``""``).
+# Value: (position, keyword) of the argument, and the literal values that make it private.
+PRIVATE_WHEN: dict[str, tuple[int, str, frozenset[str]]] = {
+    "sqlite3.connect": (0, "database", frozenset({":memory:", ""})),
+    "sqlite3.dbapi2.connect": (0, "database", frozenset({":memory:", ""})),
+}
+
 # ... and keeps no socket at all when built with this keyword naming this class (no pool to inherit).
 POOLLESS_WHEN: dict[str, tuple[str, str]] = {
     "sqlalchemy.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),

@@ -224,6 +224,13 @@ class Taint:
         if lazy is not None and any(k.arg == lazy[0] and isinstance(k.value, ast.Constant)
                                     and k.value.value == lazy[1] for k in call.keywords):
             return None
+        private = knowledge.PRIVATE_WHEN.get(qual)
+        if private is not None:
+            position, keyword, values = private
+            given = call.args[position] if len(call.args) > position else next(
+                (k.value for k in call.keywords if k.arg == keyword), None)
+            if isinstance(given, ast.Constant) and given.value in values:
+                return None
         poolless = knowledge.POOLLESS_WHEN.get(qual)
         if poolless is not None and any(k.arg == poolless[0] and self.index.qualname(k.value) == poolless[1]
                                         for k in call.keywords):
