@@ -92,7 +92,7 @@ def import_aliases(tree: ast.Module, module: str = "", package: bool = False) ->
     """Top-level imports only (``local name -> qualified name``): what another module re-exports. Cheap
     enough to compute for every file of a project."""
     aliases: dict[str, str] = {}
-    for stmt in tree.body:
+    for stmt in iter_statements(tree.body):  # also under ``try:`` / ``if``: conditional imports
         if isinstance(stmt, ast.ImportFrom):
             base = relative_base(module, package, stmt.level, stmt.module) if stmt.level else stmt.module
             if base is None:
@@ -110,7 +110,7 @@ def import_aliases(tree: ast.Module, module: str = "", package: bool = False) ->
 def top_level_imports(tree: ast.Module) -> frozenset[str]:
     """Modules a file imports at top level (``import pkg.db`` gives ``pkg`` and ``pkg.db``)."""
     names: set[str] = set()
-    for stmt in tree.body:
+    for stmt in iter_statements(tree.body):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 names.add(alias.name)
