@@ -562,6 +562,12 @@ class Analyzer:
                     out.factories[cls_name] = replace(held, path=self.path, fresh=True,
                                                       steps=held.steps[:-1] + (
                         f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
+        for stmt in self.index.tree.body:  # module-level instances of this module's classes
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
+                    and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in self.index.classes:
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        out.instances[target.id] = stmt.value.func.id
         funcs = dict(self.index.module_funcs)
         for cls_name, cls in self.index.classes.items():
             for meth_name, meth in self.index.methods.get(id(cls), {}).items():

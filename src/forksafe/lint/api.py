@@ -21,7 +21,7 @@ from .project import (
     module_name,
     split_qualname,
 )
-from .scopes import import_aliases, top_level_imports
+from .scopes import import_aliases, nested_imports, top_level_imports
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
 _STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
@@ -125,7 +125,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
     serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
     aliases = import_aliases(tree, module, package) if project else {}
-    imports = frozenset(aliases.values()) | top_level_imports(tree) if project else frozenset()
+    imports = frozenset(aliases.values()) | top_level_imports(tree) | nested_imports(tree, module, package) \
+        if project else frozenset()
     starts = project and children and bool(_STARTS.search(data))
     rq_worker = project and b"rq" in data and b"Worker" in data and runs_rq_worker(tree, aliases)
     if externals is None and not makes and not serving:

@@ -150,6 +150,9 @@ class ProjectExports:
         module, name = found
         exports = self.by_module.get(module)
         head = name.split(".")[0]
+        if exports is not None and head in exports.instances:  # ``db_connection.start_session``
+            name = exports.instances[head] + name[len(head):]
+            head = name.split(".")[0]
         if exports is not None and (head in exports.globals or name in exports.factories
                                     or name in exports.getters or name in exports.uses):
             return exports, name

@@ -107,6 +107,24 @@ def import_aliases(tree: ast.Module, module: str = "", package: bool = False) ->
     return aliases
 
 
+def nested_imports(tree: ast.Module, module: str = "", package: bool = False) -> frozenset[str]:
+    """What functions import when they run (``from app.db import conn`` inside a worker): they
+    reach those modules' connections too."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.ImportFrom):
+                base = relative_base(module, package, inner.level, inner.module) if inner.level \
+                    else inner.module
+                if base:
+                    names.update(f"{base}.{a.name}" for a in inner.names if a.name != "*")
+            elif isinstance(inner, ast.Import):
+                names.update(a.name for a in inner.names)
+    return frozenset(names)
+
+
 def top_level_imports(tree: ast.Module) -> frozenset[str]:
     """Modules a file imports at top level (``import pkg.db`` gives ``pkg`` and ``pkg.db``)."""
     names: set[str] = set()

@@ -54,6 +54,9 @@ class Exports:
     # Lazily set globals (``global _s; _s = sessionmaker(...)``): who sets them, who reads them.
     setters: dict[str, list[str]] = field(default_factory=dict)  # function -> lazy globals it may set
     lazy_uses: dict[str, list[Origin]] = field(default_factory=dict)  # function -> lazy globals it reads
+    # ``db_connection = DBConnection()`` at import: ``db_connection.start_session`` is that class's
+    # method (what it uses is under ``uses["DBConnection.start_session"]``)
+    instances: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters)
