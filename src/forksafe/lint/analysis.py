@@ -18,7 +18,7 @@ from .children import fork_regions, passed_items
 from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder, runs_rq_worker
 from .findings import Finding
-from .scopes import FuncInfo, ModuleIndex, iter_scope
+from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope
 from .taint import Exports, Origin, Taint, root_name
 
 _KIND_CODE = {
@@ -48,6 +48,9 @@ class Externals(Protocol):
 
     def lazy_uses(self, qual: str) -> list[tuple[str, Origin]]:
         """Lazily set globals (``module.global``, origin) that calling ``qual`` reads."""
+
+    def singleton(self, qual: str) -> Optional[Origin]:
+        """The client held by the one instance of singleton class ``qual``, if it is one."""
 
 
 # A path from an entry to a function it reaches: (function, caller, line of the call in the caller).
@@ -151,11 +154,32 @@ class Analyzer:
                 origins.setdefault(origin.name, origin)
                 self.parent_setters.add(id(func))
         for cls in self.index.classes.values():
+            if cls.name not in origins and self.taint.class_attrs.get(id(cls)) and is_singleton(cls) \
+                    and self._parent_calls(cls.name):
+                call = next(s.call for s in self.index.calls if isinstance(s.call.func, ast.Name)
+                            and s.call.func.id == cls.name)
+                held = self.taint.instance(cls, call)
+                if held is not None:
+                    origins[cls.name] = replace(held, name=cls.name, steps=held.steps + (
+                        f"{cls.name} is a singleton: the child's {cls.name}() is the parent's instance",))
+        for cls in self.index.classes.values():
             if self.taint.body_attrs.get(id(cls)) and cls.name not in origins:
                 held = self.taint.value(ast.Name(id=cls.name, ctx=ast.Load()), self.taint.env_for(None))
                 if held is not None:
                     origins[cls.name] = replace(held, name=cls.name)
         return origins
+
+    def _parent_calls(self, name: str, qual: Optional[str] = None) -> bool:
+        """Does the parent side call ``name`` (a module class) or ``qual`` (another module's)?"""
+        for site in self.index.calls:
+            if site.func is not None and id(site.func) in self.child_side:
+                continue
+            func = site.call.func
+            if (qual is None and isinstance(func, ast.Name) and func.id == name
+                    and self.index.resolve(name, site.func) is None) \
+                    or (qual is not None and self.index.qualname(func) == qual):
+                return True
+        return False
 
     def _resets(self) -> dict[str, list[_Reset]]:
         """Calls that drop a holder's sockets, by the name of the holder (``"django"`` for Django's)."""
@@ -425,6 +449,9 @@ class Analyzer:
         assert self.externals is not None
         for qual in self._external_targets(node, func):
             found = list(self.externals.inherited(qual))
+            shared = self.externals.singleton(qual)
+            if shared is not None and self._parent_calls("", qual):
+                found.append(shared)
             parent_sets = self._parent_lazy_sets()
             for lazy_key, origin in self.externals.lazy_uses(qual):
                 if lazy_key in parent_sets:
@@ -558,6 +585,9 @@ class Analyzer:
                 call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
                 call.lineno = cls.lineno
                 held = self.taint.instance(cls, call)
+                if held is not None and is_singleton(cls):
+                    out.singletons[cls_name] = replace(held, path=self.path, steps=held.steps[:-1] + (
+                        f"the one instance of singleton {module.rsplit('.', 1)[-1]}.{cls_name}",))
                 if held is not None:
                     out.factories[cls_name] = replace(held, path=self.path, fresh=True,
                                                       steps=held.steps[:-1] + (

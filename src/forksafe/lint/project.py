@@ -201,6 +201,10 @@ class ProjectExports:
         exports, name = found
         return [(f"{exports.module}.{o.name}", o) for o in exports.lazy_uses.get(name, [])]
 
+    def singleton(self, qual: str) -> Optional[Origin]:
+        found = self._find(qual)
+        return found[0].singletons.get(found[1]) if found is not None else None
+
     def touches(self, imports: frozenset[str]) -> bool:
         """Whether a module importing ``imports`` (qualified names, and modules imported whole) can
         reach anything exported."""

@@ -279,3 +279,19 @@ class ModuleIndex:
         if scope is None or scope.cls is None:
             return None
         return self.methods.get(id(scope.cls), {}).get(name)
+
+
+def is_singleton(cls: ast.ClassDef) -> bool:
+    """A class whose every call returns one shared instance: a ``Singleton`` metaclass, base or
+    decorator, or a ``__new__`` that hands back a cached ``_instance``. Made in the parent, that
+    instance (and the client it holds) is what ``Cls()`` gives a forked child too."""
+    named = [kw.value for kw in cls.keywords if kw.arg == "metaclass"] + list(cls.bases) + list(
+        cls.decorator_list)
+    named += [stmt.value for stmt in cls.body if isinstance(stmt, ast.Assign)
+              and any(isinstance(t, ast.Name) and t.id == "__metaclass__" for t in stmt.targets)]
+    if any("singleton" in ast.unparse(node).lower() for node in named):
+        return True
+    for stmt in cls.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "__new__":
+            return any(isinstance(n, ast.Attribute) and "instance" in n.attr.lower() for n in ast.walk(stmt))
+    return False

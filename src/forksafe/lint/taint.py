@@ -57,6 +57,7 @@ class Exports:
     # ``db_connection = DBConnection()`` at import: ``db_connection.start_session`` is that class's
     # method (what it uses is under ``uses["DBConnection.start_session"]``)
     instances: dict[str, str] = field(default_factory=dict)
+    singletons: dict[str, Origin] = field(default_factory=dict)  # class -> the client its instance holds
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters)
