@@ -52,6 +52,12 @@ class Externals(Protocol):
     def singleton(self, qual: str) -> Optional[Origin]:
         """The client held by the one instance of singleton class ``qual``, if it is one."""
 
+    def star_names(self, module: str) -> list[str]:
+        """The names ``from module import *`` binds that matter here (what the module exports)."""
+
+    def resets(self, qual: str) -> list[Origin]:
+        """Connections of other modules that calling ``qual`` in a child renews for that child."""
+
 
 # A path from an entry to a function it reaches: (function, caller, line of the call in the caller).
 Path = dict[int, tuple[FuncInfo, Optional[FuncInfo], int]]
@@ -101,6 +107,7 @@ class Analyzer:
         self._returns_in: dict[int, set[int]] = {}
         self._parent_sets: Optional[set[str]] = None
         self._ext_uses: dict[int, list[Origin]] = {}
+        self._child_renews: Optional[set[tuple[str, int]]] = None
 
     # -- facts --------------------------------------------------------------------------------------
     def reach(self, start: list[FuncInfo]) -> Path:
@@ -169,6 +176,22 @@ class Analyzer:
                     origins[cls.name] = replace(held, name=cls.name)
         return origins
 
+    def _renews(self, func: FuncInfo, globals_: dict[str, Origin]) -> list[Origin]:
+        """Module globals ``func`` gives a connection of its own when a child calls it."""
+        found: list[Origin] = []
+        for node in iter_scope(func.body):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in globals_ \
+                    and self.index.resolve(node.func.value.id, func) is None:
+                origin = globals_[node.func.value.id]
+                method = node.func.attr
+                close_false = any(k.arg == "close" and isinstance(k.value, ast.Constant)
+                                  and k.value.value is False for k in node.keywords)
+                if (method == "dispose" and close_false) or method in knowledge.RESET_IN_CHILD_BY_KIND.get(
+                        origin.kind, ()):
+                    found.append(origin)
+        return found
+
     def _parent_calls(self, name: str, qual: Optional[str] = None) -> bool:
         """Does the parent side call ``name`` (a module class) or ``qual`` (another module's)?"""
         for site in self.index.calls:
@@ -184,9 +207,10 @@ class Analyzer:
     def _resets(self) -> dict[str, list[_Reset]]:
         """Calls that drop a holder's sockets, by the name of the holder (``"django"`` for Django's)."""
         resets: dict[str, list[_Reset]] = {}
+        renewing = knowledge.RESET_BEFORE_FORK.union(*knowledge.RESET_IN_CHILD_BY_KIND.values())
         for site in self.index.calls:
             func = site.call.func
-            if not isinstance(func, ast.Attribute) or func.attr not in knowledge.RESET_BEFORE_FORK:
+            if not isinstance(func, ast.Attribute) or func.attr not in renewing:
                 continue
             close_false = any(k.arg == "close" and isinstance(k.value, ast.Constant)
                               and k.value.value is False for k in site.call.keywords)
@@ -206,7 +230,22 @@ class Analyzer:
                 resets.setdefault(key, []).append(_Reset(site.func, site.call.lineno, close_false, func.attr))
         return resets
 
+    def _renewed_by_child_calls(self) -> set[tuple[str, int]]:
+        """(path, line) of other modules' connections that the child side renews by calling their
+        module's helpers (``models.connect()`` running ``_db.connect()``)."""
+        if self._child_renews is None:
+            found: set[tuple[str, int]] = set()
+            if self.externals is not None:
+                for site in self.index.calls:
+                    if site.func is not None and id(site.func) in self.child_side:
+                        for qual in self._external_targets(site.call, site.func):
+                            found.update((o.path, o.line) for o in self.externals.resets(qual))
+            self._child_renews = found
+        return self._child_renews
+
     def _is_reset(self, name: str, origin: Origin, entry: Optional[Entry]) -> bool:
+        if origin.path and (origin.path, origin.line) in self._renewed_by_child_calls():
+            return True
         keys = {name, origin.root or name, origin.name}
         if origin.kind.startswith("Django"):
             keys.add("django")
@@ -216,7 +255,8 @@ class Analyzer:
                 if child:
                     # SQLAlchemy's recipes: dispose(close=False) in the child, or dispose() at its start (that
                     # one closes the inherited sockets, so the parent must not use its pool afterwards).
-                    if reset.method == "dispose":
+                    if reset.method == "dispose" or reset.method in knowledge.RESET_IN_CHILD_BY_KIND.get(
+                            origin.kind, ()):
                         return True
                     if "django" in keys and reset.method in ("close", "close_all"):
                         return True
@@ -592,6 +632,15 @@ class Analyzer:
                     out.factories[cls_name] = replace(held, path=self.path, fresh=True,
                                                       steps=held.steps[:-1] + (
                         f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
+        for cls_name, cls in self.index.classes.items():  # ``Feed.select()``: the class holds a client
+            if self.taint.body_attrs.get(id(cls)) and cls_name not in out.globals:
+                held = self.taint.class_holder(cls_name)
+                if held is not None:
+                    out.globals[cls_name] = replace(held, name=cls_name, path=self.path)
+        for fname, func in self.index.module_funcs.items():  # helpers that renew a global in the caller
+            renewed = self._renews(func, out.globals)
+            if renewed:
+                out.resets[fname] = renewed
         for stmt in self.index.tree.body:  # module-level instances of this module's classes
             if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
                     and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in self.index.classes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable, Optional, Sequence, Union
+from typing import Callable, Iterable, Optional, Sequence, Union
 
 from . import codes, knowledge
 from .analysis import Analyzer, Externals
@@ -16,6 +16,7 @@ from .findings import Finding, suppress
 from .project import (
     FileResult,
     ProjectExports,
+    expand_star_imports,
     implicit_relative_imports,
     module_aliases,
     module_name,
@@ -62,12 +63,14 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
     try:
         tree = ast.parse(data, filename=path)
         implicit_relative_imports(tree, path, module, package)
+        expand_star_imports(tree, module, package, _star_names(settings, externals))
     except (SyntaxError, ValueError) as exc:
         legacy = _python2_tree(data, path)
         if legacy is None:
             return FileResult(path, module, [_parse_error(path, exc)])
         tree, data = legacy  # reported as FS001 too: the file is not Python 3
         implicit_relative_imports(tree, path, module, package)
+        expand_star_imports(tree, module, package, _star_names(settings, externals))
         again = _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
                          at_import, want_exports, rq_loaded)
         first = _parse_error(path, exc)
@@ -76,6 +79,17 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
         return again
     return _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
                     at_import, want_exports, rq_loaded)
+
+
+def _star_names(settings: Settings, externals: Optional[Externals]) -> Callable[[str], list[str]]:
+    """What ``from M import *`` binds that matters: M's clients in the catalogue (``from peewee
+    import *`` gives ``SqliteDatabase``), and what a project module M exports (pass two)."""
+    def names(module: str) -> list[str]:
+        known = [q[len(module) + 1:] for q in settings.clients
+                 if q.startswith(module + ".") and "." not in q[len(module) + 1:]]
+        return known + (externals.star_names(module) if externals is not None else [])
+
+    return names
 
 
 _PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)

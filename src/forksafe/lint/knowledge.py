@@ -201,6 +201,9 @@ ELEMENT_METHODS: frozenset[str] = frozenset(
 # parent before the fork (everything inherited is closed, children open their own).
 RESET_IN_CHILD: frozenset[str] = frozenset({"dispose"})  # only with close=False
 RESET_BEFORE_FORK: frozenset[str] = frozenset({"dispose", "close", "close_all", "closeall"})
+# ... and, by kind of client, methods that give the calling process a connection of its own when the
+# child calls them before any use (peewee's ``db.connect()`` / ``db.init(...)`` open a new one).
+RESET_IN_CHILD_BY_KIND: dict[str, frozenset[str]] = {"peewee database": frozenset({"connect", "init"})}
 
 # Constructors of a process made by fork (unless a spawn/forkserver context is used).
 PROCESS_CLASSES: frozenset[str] = frozenset(

@@ -13,9 +13,10 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Callable, Optional
 
 from .findings import Finding
+from .scopes import relative_base
 from .taint import Exports, Origin
 
 
@@ -113,6 +114,18 @@ def implicit_relative_imports(tree: ast.Module, path: str, module: str, package:
     _Rewrite().visit(tree)
 
 
+def expand_star_imports(tree: ast.Module, module: str, package: bool,
+                        names_of: Callable[[str], list[str]]) -> None:
+    """``from .models import *`` -> ``from .models import Feed, Entry``: the names that module
+    exports (pass two knows them), so every later step resolves them like any other import."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            base = relative_base(module, package, node.level, node.module) if node.level else node.module
+            names = names_of(base) if base else []
+            if names:
+                node.names = [ast.alias(name=n) for n in names]
+
+
 def module_aliases(path: str, module: str, depth: int = 4) -> list[str]:
     """Other names the module may be imported by: dotted suffixes of its path, for namespace packages
     and scripts run from a sub-directory (``from model.models import x`` with no ``__init__.py``)."""
@@ -204,6 +217,25 @@ class ProjectExports:
     def singleton(self, qual: str) -> Optional[Origin]:
         found = self._find(qual)
         return found[0].singletons.get(found[1]) if found is not None else None
+
+    def resets(self, qual: str) -> list[Origin]:
+        found = self._find(qual)
+        return found[0].resets.get(found[1], []) if found is not None else []
+
+    def star_names(self, module: str, depth: int = 0) -> list[str]:
+        names: set[str] = set()
+        exports = self.by_module.get(module)
+        if exports is not None:
+            for table in (exports.globals, exports.factories, exports.getters, exports.uses, exports.setters,
+                          exports.lazy_uses, exports.instances, exports.singletons):
+                names.update(key.split(".")[0] for key in table)
+        for local, target in self.aliases.get(module, {}).items():
+            if local.startswith("*"):
+                if depth < 3:
+                    names.update(self.star_names(target, depth + 1))
+            elif self._find(target) is not None:
+                names.add(local)
+        return sorted(n for n in names if not n.startswith("_"))
 
     def touches(self, imports: frozenset[str]) -> bool:
         """Whether a module importing ``imports`` (qualified names, and modules imported whole) can

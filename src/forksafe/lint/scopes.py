@@ -100,6 +100,8 @@ def import_aliases(tree: ast.Module, module: str = "", package: bool = False) ->
             for alias in stmt.names:
                 if alias.name != "*":
                     aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
+                else:  # ``from .models import *``: re-exports whatever that module offers
+                    aliases[f"*{len(aliases)}"] = base
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:

@@ -58,6 +58,8 @@ class Exports:
     # method (what it uses is under ``uses["DBConnection.start_session"]``)
     instances: dict[str, str] = field(default_factory=dict)
     singletons: dict[str, Origin] = field(default_factory=dict)  # class -> the client its instance holds
+    resets: dict[str, list[Origin]] = field(default_factory=dict)  # function -> globals it renews when a
+    # child calls it (``def connect(): _db.connect()``, ``engine.dispose(close=False)``)
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters)
@@ -137,6 +139,8 @@ class Taint:
         for cls in index.all_classes:
             self.class_attrs[id(cls)] = self._class_attrs(cls)
         self._scan(list(index.tree.body), self._module_env, into=self.module)
+        for cls in index.all_classes:  # again, now that module globals are known (``database = db``)
+            self.class_attrs[id(cls)] = self._class_attrs(cls)
         guarded = _main_guard_lines(index.tree)
         for name, origin in list(self.module.items()):
             if any(start <= origin.line <= end for start, end in guarded) and not origin.path:
@@ -258,7 +262,7 @@ class Taint:
                     return found
             return None
         if isinstance(expr, ast.Name):
-            return env(expr.id) or self._class_holder(expr.id)
+            return env(expr.id) or self.class_holder(expr.id)
         if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
             return self._container([self.value(e, env) for e in expr.elts])
         if isinstance(expr, ast.Dict):
@@ -356,6 +360,8 @@ class Taint:
                 or (qual is not None and qual in knowledge.NOT_WRAPPERS):
             return None
         for arg in expr.args:
+            if isinstance(arg, ast.Name) and arg.id in self.index.classes:
+                continue  # a model class given to a field (``ForeignKeyField(Icon)``), not a client
             if isinstance(arg, (ast.Name, ast.Attribute, ast.Subscript)):
                 held = self.value(arg, env)
                 if held is not None:
@@ -410,7 +416,7 @@ class Taint:
         step = f"held as .{attr} by {cls.name}() made at line {call.lineno}"
         return replace(held, chainable=True, steps=held.steps + (step,))
 
-    def _class_holder(self, name: str) -> Optional[Origin]:
+    def class_holder(self, name: str) -> Optional[Origin]:
         """A module class whose body made a connection (``class DB: conn = connect()``)."""
         cls = self.index.classes.get(name)
         if cls is None:
@@ -418,7 +424,8 @@ class Taint:
         held = self.body_attrs.get(id(cls))
         if not held:
             return None
-        attr, origin = next(iter(held.items()))
+        attr = "Meta.database" if "Meta.database" in held else next(iter(held))
+        origin = held[attr]
         return replace(origin, chainable=True, steps=origin.steps + (f"class attribute {name}.{attr}",))
 
     # -- scans ------------------------------------------------------------------------------------
@@ -495,6 +502,19 @@ class Taint:
                 made = self.value(value, self._module_env)
                 if made is not None and isinstance(target, ast.Name):
                     body[target.id] = attrs[target.id] = replace(made, name=f"{cls.name}.{target.id}")
+            if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":  # ORM models bound to a database
+                for inner in stmt.body:            # (peewee ``class Meta: database = db``)
+                    for target, value in _bindings(inner) if isinstance(inner, ast.Assign) else ():
+                        made = self.value(value, self._module_env)
+                        if made is not None and isinstance(target, ast.Name):
+                            key = f"Meta.{target.id}"
+                            body[key] = attrs[key] = replace(made, name=f"{cls.name}.{key}")
+        for base in cls.bases:  # a model class inherits its base's database
+            parent = self.index.classes.get(base.id) if isinstance(base, ast.Name) else None
+            if parent is not None and parent is not cls:
+                for key, made in self.body_attrs.get(id(parent), {}).items():
+                    body.setdefault(key, made)
+                    attrs.setdefault(key, made)
         self.body_attrs[id(cls)] = body
         methods = self.index.methods.get(id(cls), {})
         init = methods.get("__init__")
