@@ -73,6 +73,25 @@ class _Reset:
         self.func, self.line, self.close_false, self.method = func, line, close_false, method
 
 
+def _lazily_set(func: FuncInfo) -> set[int]:
+    """Stores under ``if X is None:`` / ``if not X:`` of the same name: a lazy initialiser, which
+    a child that inherited the object does not run again."""
+    found: set[int] = set()
+    for node in iter_scope(func.body):
+        if not isinstance(node, ast.If):
+            continue
+        test = node.test
+        names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+        is_none = isinstance(test, ast.Compare) and any(isinstance(op, (ast.Is, ast.Eq)) for op in test.ops) \
+            and any(isinstance(c, ast.Constant) and c.value is None for c in test.comparators)
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        guard = is_none or negated or isinstance(test, ast.BoolOp)
+        if guard:
+            found.update(id(n) for stmt in node.body for n in ast.walk(stmt)
+                         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in names)
+    return found
+
+
 class Analyzer:
     def __init__(self, tree: ast.Module, path: str, settings: Optional[Settings] = None,
                  module: str = "", package: bool = False, externals: Optional[Externals] = None,
@@ -356,6 +375,7 @@ class Analyzer:
             attrs = {k: v for k, v in self.taint.class_attrs.get(id(cls), {}).items()
                      if k not in self._self_assigned(paths, cls)}
         self._scan_orm(entry, code, where, paths)
+        self._scan_dropped(entry, code, where, paths)
         reported: set[tuple[int, str]] = set()
         for func, _, _ in paths.values():
             checks: set[int] = set()  # ``conn is None``: reads the name, touches no socket
@@ -398,6 +418,34 @@ class Analyzer:
                     self._report(node, use_code, text, origin)
                 elif self.externals is not None and isinstance(node, ast.Call):
                     self._scan_external_call(node, code, label, where, func, paths, entry, reported)
+
+    def _scan_dropped(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+        """A child that rebinds a global holding the parent's connection (``global engine; engine =
+        create_engine(...)`` in an ``init()`` both sides call) drops the parent's object there: the
+        child's garbage collector then closes it, and its goodbye goes over the shared socket."""
+        renewed = {key for key, resets in self.resets.items() for r in resets
+                   if r.close_false and r.func is not None and id(r.func) in self.child_side}
+        for func, _, _ in paths.values():
+            if not func.globals:
+                continue
+            lazy = _lazily_set(func)
+            for node in iter_scope(func.body):
+                if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+                        and node.id in func.globals) or id(node) in lazy:
+                    continue
+                origin = self.globals.get(node.id)
+                if origin is None or origin.kind.startswith("Django") \
+                        or {node.id, origin.root or node.id} & renewed:
+                    continue
+                steps = self._path_steps(node, func, paths)
+                text = (f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}, in the parent) is "
+                        f"rebound in {where}" + (" (" + " -> ".join(steps) + ")" if steps else "")
+                        + ": the parent's object is dropped in the child, whose garbage collector closes "
+                        "it over the shared socket, ending the parent's session; call "
+                        f"{node.id}.dispose(close=False) (SQLAlchemy) in the child first, or bind the "
+                        "child's own under another name")
+                self._report(node, code, text, origin)
+                break
 
     _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
 
