@@ -132,6 +132,7 @@ class Taint:
         self._returns: dict[int, Optional[Origin]] = {}  # id(FuncInfo) -> what it returns
         self._busy: set[int] = set()
         self.params: dict[int, dict[str, Origin]] = {}  # id(FuncInfo) -> parameter -> what callers pass
+        self.metadata_bind: Optional[Origin] = None  # the engine ``Base.metadata.bind`` was given
         self.patched = any(index.qualname(s.call.func) in knowledge.PATCH_CALLS for s in index.calls)
         if lazy:
             return
@@ -318,6 +319,8 @@ class Taint:
                 wrapped = self.value(arg, env)
                 if wrapped is not None:
                     return self._derive(wrapped, expr)
+            if not expr.args and not expr.keywords and self.metadata_bind is not None:
+                return self._derive(self.metadata_bind, expr)  # unbound: sessions use the metadata's bind
             return None
         if qual is not None:
             found = self.external(qual + "()")
@@ -442,6 +445,9 @@ class Taint:
         for stmt in iter_statements(body):
             for target, value in _bindings(stmt):
                 made = self.value(value, chained)
+                if made is not None and isinstance(target, ast.Attribute) and target.attr == "bind" \
+                        and isinstance(target.value, ast.Attribute) and target.value.attr == "metadata":
+                    self.metadata_bind = made  # ``Base.metadata.bind = engine`` (SQLAlchemy 1.x)
                 if isinstance(target, ast.Name):
                     if only is not None and target.id not in only:
                         continue
