@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from forksafe.lint import lint_file, lint_paths
+from forksafe.lint.files import iter_python_files
 
 CORPUS = Path(__file__).parent / "corpus"
 PROGRAMS = sorted(CORPUS.glob("*.py"))
@@ -78,7 +79,8 @@ def test_project(project: Path) -> None:
     uwsgi.ini) that make a module a preloaded app."""
     findings = lint_paths([str(project)])
     want: dict[tuple[str, int, str], list[str]] = {}
-    for source in project.rglob("*.py"):
+    for name in iter_python_files([str(project)], []):  # also extensionless scripts (bin/worker)
+        source = Path(name)
         for (line, code), fragments in expectations(source).items():
             want[(str(source), line, code)] = fragments
     got = {(f.path, f.line, f.code) for f in findings}

@@ -166,6 +166,21 @@ def _uwsgi_app(words: list[str]) -> Optional[str]:
     return None
 
 
+def _app_root(config_dir: str, module: str, top: str) -> str:
+    """The directory a command line's app module is found from: the nearest directory, from the
+    config's own up to ``top``, holding that module (a supervisor conf in ``config/`` starts
+    ``wsgi`` from the directory above)."""
+    relative = module.replace(".", os.sep)
+    here = config_dir
+    while True:
+        candidate = os.path.join(here, relative)
+        if os.path.isfile(candidate + ".py") or os.path.isdir(candidate):
+            return here
+        if here == top or os.path.dirname(here) == here or not here.startswith(top):
+            return config_dir
+        here = os.path.dirname(here)
+
+
 def _command_lines(path: str, conf_preload: bool, root: str) -> dict[tuple[str, str], str]:
     """Server command lines in a Procfile, a supervisor ``.conf``, a Dockerfile, a compose file or a
     shell script: ``gunicorn --preload app:app`` and ``uwsgi --module wsgi`` (without
@@ -182,14 +197,15 @@ def _command_lines(path: str, conf_preload: bool, root: str) -> dict[tuple[str, 
         words = _server_words(line)
         names = {os.path.basename(w) for w in words}
         where = f"{os.path.basename(path)} line {number}"
+        here = os.path.dirname(os.path.abspath(path))
         if "gunicorn" in names:
             module = _gunicorn_app(words, conf_preload)
             if module:
-                found[(root, module)] = f"gunicorn --preload ({where})"
+                found[(_app_root(here, module, root), module)] = f"gunicorn --preload ({where})"
         elif "uwsgi" in names:
             module = _uwsgi_app(words)
             if module:
-                found[(root, module)] = f"uWSGI without lazy-apps ({where})"
+                found[(_app_root(here, module, root), module)] = f"uWSGI without lazy-apps ({where})"
     return found
 
 

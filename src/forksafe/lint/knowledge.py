@@ -201,9 +201,10 @@ ELEMENT_METHODS: frozenset[str] = frozenset(
 # parent before the fork (everything inherited is closed, children open their own).
 RESET_IN_CHILD: frozenset[str] = frozenset({"dispose"})  # only with close=False
 RESET_BEFORE_FORK: frozenset[str] = frozenset({"dispose", "close", "close_all", "closeall"})
-# ... and, by kind of client, methods that give the calling process a connection of its own when the
-# child calls them before any use (peewee's ``db.connect()`` / ``db.init(...)`` open a new one).
-RESET_IN_CHILD_BY_KIND: dict[str, frozenset[str]] = {"peewee database": frozenset({"connect", "init"})}
+# ... and, by kind of client, methods that leave the calling child no silently shared connection when
+# it calls them before any use: peewee's ``db.connect()`` opens a new one (peewee 2, per-thread state)
+# or raises "Connection already opened" (peewee 3) rather than reuse the parent's.
+RESET_IN_CHILD_BY_KIND: dict[str, frozenset[str]] = {"peewee database": frozenset({"connect"})}
 
 # Constructors of a process made by fork (unless a spawn/forkserver context is used).
 PROCESS_CLASSES: frozenset[str] = frozenset(

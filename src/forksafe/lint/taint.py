@@ -340,6 +340,9 @@ class Taint:
             if called is not None:  # ``Session()`` from a tracked sessionmaker
                 return self._derive(called, expr)
             return None
+        if isinstance(func, ast.Call):  # ``sessionmaker(bind=engine)()``: calling a tracked factory
+            made = self.value(func, env)
+            return self._derive(made, expr) if made is not None else None
         if isinstance(func, ast.Attribute):
             if isinstance(func.value, ast.Name) and func.value.id in self.index.classes \
                     and env(func.value.id) is None:  # ``DB.connect()`` classmethod / staticmethod factory
@@ -514,7 +517,8 @@ class Taint:
                         made = self.value(value, self._module_env)
                         if made is not None and isinstance(target, ast.Name):
                             key = f"Meta.{target.id}"
-                            body[key] = attrs[key] = replace(made, name=f"{cls.name}.{key}")
+                            body[key] = attrs[key] = replace(made, name=f"{cls.name}.{key}",
+                                                             root=made.root or made.name or None)
         for base in cls.bases:  # a model class inherits its base's database
             parent = self.index.classes.get(base.id) if isinstance(base, ast.Name) else None
             if parent is not None and parent is not cls:

@@ -1,0 +1,38 @@
+"""Clients beyond the DB-API drivers: an AWS client the parent has used, a Kafka producer, a gRPC
+channel and an Elasticsearch client, each made at import and used by a forked child."""
+import multiprocessing
+
+import boto3
+import grpc
+from confluent_kafka import Producer
+from elasticsearch import Elasticsearch
+
+s3 = boto3.client("s3")
+producer = Producer({"bootstrap.servers": "kafka:9092"})
+channel = grpc.insecure_channel("search:50051")
+search = Elasticsearch("http://es:9200")
+s3.list_buckets()
+
+
+def upload(name):
+    s3.upload_file(name, "bucket", name)  # expect: FS101 "AWS client" "boto3.client() made at line 10"
+
+
+def publish(message):
+    producer.produce("events", message)  # expect: FS101 "Kafka client"
+
+
+def lookup(key):
+    return channel.unary_unary("/Search/Get")(key)  # expect: FS101 "gRPC channel"
+
+
+def index(doc):
+    search.index(index="docs", document=doc)  # expect: FS101 "Elasticsearch client"
+
+
+if __name__ == "__main__":
+    with multiprocessing.Pool(4) as pool:
+        pool.map(upload, ["a", "b"])
+        pool.map(publish, ["x"])
+        pool.map(lookup, ["k"])
+        pool.map(index, [{}])

@@ -1,0 +1,10 @@
+from pymongo import MongoClient
+
+
+class MongoHandler:
+    def __init__(self, uri):
+        self._client = MongoClient(uri)
+        self._db = self._client["app"]
+
+    def save(self, doc):
+        self._db.jobs.insert_one(doc)
