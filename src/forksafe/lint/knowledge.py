@@ -220,7 +220,7 @@ EXECUTOR_CLASSES: frozenset[str] = frozenset(
 )
 GET_CONTEXT: frozenset[str] = frozenset({"multiprocessing.get_context"})
 SET_START_METHOD: frozenset[str] = frozenset({"multiprocessing.set_start_method"})
-FORK_CALLS: frozenset[str] = frozenset({"os.fork", "os.forkpty"})
+FORK_CALLS: frozenset[str] = frozenset({"os.fork", "os.forkpty", "pty.fork"})
 REGISTER_AT_FORK: frozenset[str] = frozenset({"os.register_at_fork"})
 PARTIAL: frozenset[str] = frozenset({"functools.partial"})
 CONTEXT_MANAGERS: frozenset[str] = frozenset(
@@ -277,7 +277,7 @@ CHILD_WORDS: tuple[str, ...] = (
 # Stricter: words that name a way of starting a child (not just the word "task"), for choosing the
 # modules whose imports pass two follows to find helpers of helpers.
 START_WORDS: tuple[str, ...] = (
-    "multiprocessing", "billiard", "ProcessPoolExecutor", r"os\.fork", r"\.enqueue", "shared_task",
+    "multiprocessing", "billiard", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork", r"\.enqueue", "shared_task",
     r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
 )
 
