@@ -104,7 +104,8 @@ class Analyzer:
         self.index = ModuleIndex(tree, module, package)
         # an RQ worker process loaded this module before forking horses (it runs one, or a module
         # that does imports it): only then are its import-time clients inherited by RQ jobs
-        self.rq_loaded = rq_loaded or runs_rq_worker(tree, self.index.imports)
+        self.rq_loaded = rq_loaded or (any(q.split(".")[0] == "rq" for q in self.index.imports.values())
+                                       and runs_rq_worker(tree, self.index.imports))
         preload = preload or self.settings.preloaded(path, module)
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import).run()
         self.results: dict[tuple[int, int, str], Finding] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from typing import Callable, Iterable, Optional, Sequence, Union
 
 from . import codes, knowledge
@@ -62,15 +63,13 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
     """Pass one (``externals`` None) or pass two of one file."""
     try:
         tree = ast.parse(data, filename=path)
-        implicit_relative_imports(tree, path, module, package)
-        expand_star_imports(tree, module, package, _star_names(settings, externals))
+        _rewrite_imports(tree, data, path, settings, module, package, externals)
     except (SyntaxError, ValueError) as exc:
         legacy = _python2_tree(data, path)
         if legacy is None:
             return FileResult(path, module, [_parse_error(path, exc)])
         tree, data = legacy  # reported as FS001 too: the file is not Python 3
-        implicit_relative_imports(tree, path, module, package)
-        expand_star_imports(tree, module, package, _star_names(settings, externals))
+        _rewrite_imports(tree, data, path, settings, module, package, externals)
         again = _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
                          at_import, want_exports, rq_loaded)
         first = _parse_error(path, exc)
@@ -79,6 +78,29 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
         return again
     return _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
                     at_import, want_exports, rq_loaded)
+
+
+def _libraries(settings: Settings) -> frozenset[str]:
+    """Top-level names that are libraries, not a package's own modules: the standard library's and
+    those of every library the catalogue and the entry points know."""
+    catalogued = settings.connect_modules()
+    known = _LIBRARIES.get(catalogued)
+    if known is None:
+        stdlib = getattr(sys, "stdlib_module_names", frozenset(sys.builtin_module_names))
+        known = _LIBRARIES[catalogued] = frozenset(stdlib) | catalogued | knowledge.LIBRARY_ROOTS
+    return known
+
+
+_LIBRARIES: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _rewrite_imports(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str,
+                     package: bool, externals: Optional[Externals]) -> None:
+    """Imports the later steps can resolve like any other: implicit relative ones, star imports."""
+    if module and ("." in module or package):
+        implicit_relative_imports(tree, path, module, package, _libraries(settings))
+    if b"import *" in data:
+        expand_star_imports(tree, module, package, _star_names(settings, externals))
 
 
 def _star_names(settings: Settings, externals: Optional[Externals]) -> Callable[[str], list[str]]:

@@ -277,8 +277,18 @@ CHILD_WORDS: tuple[str, ...] = (
 # Stricter: words that name a way of starting a child (not just the word "task"), for choosing the
 # modules whose imports pass two follows to find helpers of helpers.
 START_WORDS: tuple[str, ...] = (
-    "multiprocessing", "billiard", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork", r"\.enqueue", "shared_task",
-    r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
+    "multiprocessing", "billiard", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork", r"\.enqueue",
+    "shared_task", r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
+)
+
+
+# Top-level names of libraries a project's own module may be named after (``proj/celery.py``): an
+# import of one of these inside a package is the library, never an implicit relative import.
+LIBRARY_ROOTS: frozenset[str] = frozenset(
+    {"celery", "rq", "billiard", "kombu", "gunicorn", "uwsgi", "flask", "django", "tornado", "fastapi",
+     "starlette", "werkzeug", "jinja2", "requests", "urllib3", "httpx", "aiohttp", "redis", "pymongo",
+     "sqlalchemy", "alembic", "pydantic", "boto3", "botocore", "grpc", "numpy", "pandas", "yaml", "six",
+     "forksafe"}
 )
 
 

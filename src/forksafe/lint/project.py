@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from .findings import Finding
-from .scopes import relative_base
+from .scopes import iter_imports, relative_base
 from .taint import Exports, Origin
 
 
@@ -82,10 +82,13 @@ def _importable_names(directory: str) -> frozenset[str]:
     return names
 
 
-def implicit_relative_imports(tree: ast.Module, path: str, module: str, package: bool) -> None:
+def implicit_relative_imports(tree: ast.Module, path: str, module: str, package: bool,
+                              known_libraries: frozenset[str] = frozenset()) -> None:
     """Python 2's implicit relative imports: inside package ``app``, ``from logic.db import X`` means
     ``app.logic.db`` when ``logic`` sits beside the importing file (and no top-level ``logic``
-    exists). Rewritten in place as ``from .logic.db import X`` so every later step resolves it."""
+    exists). Rewritten in place as ``from .logic.db import X`` so every later step resolves it.
+    Names of the standard library and of the libraries the catalogue knows are left alone: in
+    ``proj/celery.py``, ``from celery import Celery`` is the library (Python 3's absolute imports)."""
     if "." not in module and not package:
         return  # a top-level module: its siblings are top-level modules already
     directory = os.path.dirname(os.path.abspath(path))
@@ -98,27 +101,29 @@ def implicit_relative_imports(tree: ast.Module, path: str, module: str, package:
 
     def beside(name: str) -> bool:
         first = name.split(".")[0]
-        return first in siblings and first not in top
+        return first in siblings and first not in top and first not in libraries
 
-    class _Rewrite(ast.NodeTransformer):
-        def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.ImportFrom:
+    here = relative_base(module, package, 1, None)
+    libraries = known_libraries
+    for node, _ in iter_imports(tree.body):
+        if isinstance(node, ast.ImportFrom):
             if not node.level and node.module and beside(node.module):
                 node.level = 1
-            return node
-
-        def visit_Import(self, node: ast.Import) -> ast.stmt:
-            if all("." not in a.name and beside(a.name) for a in node.names):
-                return ast.copy_location(ast.ImportFrom(module=None, names=node.names, level=1), node)
-            return node  # ``import logic`` -> ``from . import logic``
-
-    _Rewrite().visit(tree)
+        elif here:
+            for alias in node.names:  # ``import logic.db`` -> ``import app.logic as logic``
+                if beside(alias.name):
+                    if alias.asname:
+                        alias.name = f"{here}.{alias.name}"
+                    else:
+                        first = alias.name.split(".")[0]
+                        alias.name, alias.asname = f"{here}.{first}", first
 
 
 def expand_star_imports(tree: ast.Module, module: str, package: bool,
                         names_of: Callable[[str], list[str]]) -> None:
     """``from .models import *`` -> ``from .models import Feed, Entry``: the names that module
     exports (pass two knows them), so every later step resolves them like any other import."""
-    for node in ast.walk(tree):
+    for node, _ in iter_imports(tree.body):
         if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
             base = relative_base(module, package, node.level, node.module) if node.level else node.module
             names = names_of(base) if base else []

@@ -133,6 +133,7 @@ class Taint:
         self._busy: set[int] = set()
         self.params: dict[int, dict[str, Origin]] = {}  # id(FuncInfo) -> parameter -> what callers pass
         self.metadata_bind: Optional[Origin] = None  # the engine ``Base.metadata.bind`` was given
+        self._filled_cache: dict[int, set[str]] = {}
         self.patched = any(index.qualname(s.call.func) in knowledge.PATCH_CALLS for s in index.calls)
         if lazy:
             return
@@ -481,8 +482,12 @@ class Taint:
         self._scan(list(info.node.body), self.env_for(info), into=local, only=info.locals)
         # module globals this function sets: declared ``global``, or module containers it fills
         # (``pool.append(conn)``, ``conns[key] = conn`` need no ``global`` statement)
-        wanted = set(info.globals) | {name for name in self._filled(info) if name not in info.locals
-                                      and self.index.resolve(name, info) is None}
+        filled = self._filled_cache.get(id(info))
+        if filled is None:
+            filled = self._filled_cache[id(info)] = {
+                name for name in self._filled(info) if name not in info.locals
+                and self.index.resolve(name, info) is None}
+        wanted = set(info.globals) | filled
         if wanted:
             made = self._scan(list(info.node.body), self.env_for(info), only=wanted)
             self.global_in_func.extend((info, origin) for origin in made.values())
