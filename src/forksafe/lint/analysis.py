@@ -58,6 +58,12 @@ class Externals(Protocol):
     def resets(self, qual: str) -> list[Origin]:
         """Connections of other modules that calling ``qual`` in a child renews for that child."""
 
+    def orm_helper(self, qual: str) -> bool:
+        """Does ``qual`` (another module's function) query an ORM that connects implicitly?"""
+
+    def orm_project(self) -> bool:
+        """Does the project use Django's ORM (connections opened implicitly, per process)?"""
+
 
 # A path from an entry to a function it reaches: (function, caller, line of the call in the caller).
 Path = dict[int, tuple[FuncInfo, Optional[FuncInfo], int]]
@@ -388,8 +394,9 @@ class Analyzer:
                     continue
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     owner = self.index.resolve(node.id, func)
-                    if owner is func or (owner is not None and
-                                         (id(owner) in inside or id(owner) in self.child_side)):
+                    imported = owner is not None and node.id in self.taint.imported_locals.get(id(owner), ())
+                    if not imported and (owner is func or (owner is not None and
+                                         (id(owner) in inside or id(owner) in self.child_side))):
                         continue
                     if (owner is None and node.id in rebound) or (id(func), node.id) in reported:
                         continue
@@ -397,7 +404,11 @@ class Analyzer:
                     if origin is None or (import_only and (owner is not None or origin.main_guard
                                                           or self.taint.module.get(node.id) is not origin)):
                         continue
-                    if owner is not None:
+                    if imported and owner is not None:
+                        if self._is_reset(node.id, origin, entry):
+                            continue
+                        origin = replace(origin, steps=origin.steps + (f"imported in {owner.name}()",))
+                    elif owner is not None:
                         origin = replace(origin, steps=origin.steps + (f"local of parent function "
                                                                        f"{owner.name}()",))
                     text = self._message(label, replace(origin, name=node.id),
@@ -470,19 +481,36 @@ class Analyzer:
         if entry.kind not in self._ORM_KINDS:
             return
         origin = self._django_orm()
+        opened = f"opened by the parent's {origin.what} at line {origin.line}" if origin is not None else ""
+        if origin is None and self.externals is not None and self.externals.orm_project():
+            # Another module of this Django project queried (a management command's loop, the
+            # caller of this function): the process that forks has its connection open.
+            origin = Origin("objects", entry.site_line or entry.func.node.lineno,
+                            "Django ORM connection of the forking process", kind="Django connection")
+            opened = "opened lazily by the process that forks, which has usually queried by then"
         if origin is None or self._is_reset("django", origin, entry):
             return
         for func, _, _ in paths.values():
             for node in iter_scope(func.body):
-                if isinstance(node, ast.Attribute) and node.attr == "objects":
-                    text = (f"Django connection (opened by the parent's {origin.what} at line {origin.line}) "
-                            f"is used by {ast.unparse(node)} in {where}; close it before the fork with "
-                            "django.db.connections.close_all()")
+                helper = self._orm_helper_call(node, func)
+                if (isinstance(node, ast.Attribute) and node.attr == "objects") or helper:
+                    used = ast.unparse(node) if not helper else f"{helper}() (it queries the ORM)"
+                    text = (f"Django connection ({opened}) is used by {used} in {where}; close it before "
+                            "the fork with django.db.connections.close_all()")
                     steps = self._path_steps(node, func, paths)
                     if steps:
                         text += " (" + " -> ".join(steps) + ")"
                     self._report(node, code, text, origin)
                     return
+
+    def _orm_helper_call(self, node: ast.AST, func: FuncInfo) -> str:
+        """``get_or_create_erratum(...)`` of another module whose functions query the ORM."""
+        if self.externals is None or not isinstance(node, ast.Call):
+            return ""
+        for qual in self._external_targets(node, func):
+            if self.externals.orm_helper(qual):
+                return ast.unparse(node.func)
+        return ""
 
     def _external_targets(self, call: ast.Call, scope: Optional[FuncInfo]) -> list[str]:
         """Other modules' functions a call runs: the callee itself, or the decorators of a local callee

@@ -23,7 +23,7 @@ from .project import (
     module_name,
     split_qualname,
 )
-from .scopes import import_aliases, nested_imports, top_level_imports
+from .scopes import import_aliases, nested_imports, orm_helpers, top_level_imports
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
 _STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
@@ -165,13 +165,16 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
         if project else frozenset()
     starts = project and children and bool(_STARTS.search(data))
     rq_worker = project and b"rq" in data and b"Worker" in data and runs_rq_worker(tree, aliases)
+    orm = orm_helpers(tree) if project and b".objects" in data else frozenset()
+    django = project and b"django" in data
     if externals is None and not makes and not serving:
         # Nothing here makes a connection: only pass two (with what other modules export) can find
         # anything, and only if this module starts children or serves helpers to modules that do.
         return FileResult(path, module, [], aliases=aliases, imports=imports, children=children,
-                          starts=starts, rq_worker=rq_worker)
+                          starts=starts, rq_worker=rq_worker, orm_helpers=orm, django=django)
     if not children and not (project and makes) and not serving and not want_exports:
-        return FileResult(path, module, [], aliases=aliases, imports=imports, rq_worker=rq_worker)
+        return FileResult(path, module, [], aliases=aliases, imports=imports, rq_worker=rq_worker,
+                          orm_helpers=orm, django=django)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
                         at_import=at_import, rq_loaded=rq_loaded)
@@ -179,7 +182,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
     result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
-                        aliases=aliases, children=children, starts=starts, rq_worker=rq_worker)
+                        aliases=aliases, children=children, starts=starts, rq_worker=rq_worker,
+                        orm_helpers=orm, django=django)
     if project or want_exports:
         if makes or want_exports:
             exports = analyzer.exports(module)
@@ -359,10 +363,12 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     served = _preloaded_closure(results, settings, modules) if settings.preload else {}
     workers = [r for r in results if r.rq_worker]
     rq_loaded = _import_closure(workers, modules) if workers else set()
-    if not exported and not served and not rq_loaded and not any(r.remote for r in results):
+    orm = {name: r.orm_helpers for name, r in modules.items() if r.orm_helpers}
+    if not exported and not served and not rq_loaded and not orm and not any(r.remote for r in results):
         return
     aliases = {name: r.aliases for name, r in modules.items() if r.aliases}
-    externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases)
+    externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases, orm,
+                               django=any(r.django for r in results))
     _refresh_exports(results, modules, settings, externals)
     at_import = frozenset(q for r in results for q in r.import_calls)
     extra = _remote_extras(results, modules)
@@ -386,7 +392,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
                           at_import=at_import, rq_loaded=result.module in rq_loaded)
             results[i] = FileResult(result.path, module, again.findings, remote=again.remote,
                                     imports=result.imports, has_entries=result.has_entries,
-                                    children=result.children, rq_worker=result.rq_worker)
+                                    children=result.children, rq_worker=result.rq_worker,
+                                    orm_helpers=result.orm_helpers, django=result.django)
             done[i] = len(wanted)
         extra = _remote_extras(results, modules)
 

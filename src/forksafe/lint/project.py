@@ -37,6 +37,8 @@ class FileResult:
     children: bool = False  # mentions a way of starting another process (pass two may look again)
     starts: bool = False  # names a way of starting a child explicitly (multiprocessing, .enqueue, ...)
     rq_worker: bool = False  # runs or defines an RQ worker that forks (its imports are loaded in it)
+    orm_helpers: frozenset[str] = frozenset()  # its functions that query Django's ORM (``X.objects``)
+    django: bool = False  # imports Django
 
 
 _PACKAGE_DIRS: dict[str, bool] = {}
@@ -156,10 +158,27 @@ class ProjectExports:
     (``from .models import db`` in ``rest.py``) is followed to where it was made."""
 
     def __init__(self, exports: dict[str, Exports],
-                 aliases: Optional[dict[str, dict[str, str]]] = None) -> None:
+                 aliases: Optional[dict[str, dict[str, str]]] = None,
+                 orm_helpers: Optional[dict[str, frozenset[str]]] = None, django: bool = False) -> None:
         self.by_module = exports
         self.aliases = aliases or {}
-        self._modules: dict[str, object] = {**self.aliases, **self.by_module}
+        self.orm_helpers = orm_helpers or {}  # module -> its functions that query Django's ORM
+        self.django = django
+        self._modules: dict[str, object] = {**self.aliases, **self.by_module, **self.orm_helpers}
+
+    def orm_helper(self, qual: str) -> bool:
+        found = split_qualname(qual, self._modules)
+        if found is None:
+            return False
+        module, name = found
+        if name in self.orm_helpers.get(module, frozenset()):
+            return True
+        target = self.aliases.get(module, {}).get(name.split(".")[0])  # re-exported
+        return target is not None and target != qual and split_qualname(target, self._modules) is not None \
+            and split_qualname(target, self._modules) != found and self.orm_helper(target)
+
+    def orm_project(self) -> bool:
+        return self.django
 
     def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
         found = split_qualname(qual, self._modules)
@@ -245,4 +264,4 @@ class ProjectExports:
     def touches(self, imports: frozenset[str]) -> bool:
         """Whether a module importing ``imports`` (qualified names, and modules imported whole) can
         reach anything exported."""
-        return any(q in self.by_module or self._find(q) is not None for q in imports)
+        return any(q in self.by_module or self._find(q) is not None or self.orm_helper(q) for q in imports)

@@ -314,3 +314,34 @@ def is_singleton(cls: ast.ClassDef) -> bool:
         if isinstance(stmt, ast.FunctionDef) and stmt.name == "__new__":
             return any(isinstance(n, ast.Attribute) and "instance" in n.attr.lower() for n in ast.walk(stmt))
     return False
+
+
+def orm_helpers(tree: ast.Module) -> frozenset[str]:
+    """Module functions and methods (``Cls.method``) that query Django's ORM (``Model.objects``),
+    directly or by calling one of the module's functions that does."""
+    bodies: dict[str, list[ast.AST]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bodies[stmt.name] = [stmt]
+        elif isinstance(stmt, ast.ClassDef):
+            for item in stmt.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    bodies[f"{stmt.name}.{item.name}"] = [item]
+    found: set[str] = set()
+    calls: dict[str, set[str]] = {}
+    for name, (node,) in bodies.items():
+        called: set[str] = set()
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Attribute) and inner.attr == "objects":
+                found.add(name)
+            elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name):
+                called.add(inner.func.id)
+        calls[name] = called
+    changed = True
+    while changed:
+        changed = False
+        for name, called in calls.items():
+            if name not in found and called & found:
+                found.add(name)
+                changed = True
+    return frozenset(found)

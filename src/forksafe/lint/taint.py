@@ -134,6 +134,7 @@ class Taint:
         self.params: dict[int, dict[str, Origin]] = {}  # id(FuncInfo) -> parameter -> what callers pass
         self.metadata_bind: Optional[Origin] = None  # the engine ``Base.metadata.bind`` was given
         self._filled_cache: dict[int, set[str]] = {}
+        self.imported_locals: dict[int, set[str]] = {}  # id(FuncInfo) -> names it binds by importing
         self.patched = any(index.qualname(s.call.func) in knowledge.PATCH_CALLS for s in index.calls)
         if lazy:
             return
@@ -478,6 +479,16 @@ class Taint:
         if isinstance(info.node, ast.Lambda):
             return
         local: dict[str, Origin] = dict(self.params.get(id(info), {}))
+        for stmt in iter_statements(list(info.node.body)):  # ``from app import db`` inside a task:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):  # the module's object, made at its import
+                for alias in stmt.names:
+                    local_name = alias.asname or alias.name.split(".")[0]
+                    qual = self.index.imports.get(local_name)
+                    found = self.external(qual) if qual and self.index.resolve(local_name, info) is info \
+                        else None
+                    if found is not None:
+                        local[local_name] = replace(found, name=local_name)
+                        self.imported_locals.setdefault(id(info), set()).add(local_name)
         self.local[id(info)] = local
         self._scan(list(info.node.body), self.env_for(info), into=local, only=info.locals)
         # module globals this function sets: declared ``global``, or module containers it fills
