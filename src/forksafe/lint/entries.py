@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from . import knowledge
-from .scopes import CallSite, FuncInfo, ModuleIndex
+from .scopes import CallSite, FuncInfo, ModuleIndex, iter_scope
 
 # kind -> how the message names it
 KIND_LABEL = {
@@ -354,6 +354,8 @@ class EntryFinder:
             if start in knowledge.NON_FORK_METHODS:
                 return
             name = {"process": "Process", "pool": "Pool", "executor": "ProcessPoolExecutor"}[kind]
+            if kind == "process" and self._only_run(call, site):
+                return  # ``p = Process(...); p.run()``: the target runs in this process, nothing forks
             if kind == "process":
                 via = f"Process(target=...) at line {line}"
                 self._target(_kw(call, "target", 1), site, "process", via, start)
@@ -389,6 +391,17 @@ class EntryFinder:
         elif method == "connect" and isinstance(receiver, ast.Name) \
                 and receiver.id in knowledge.CELERY_CHILD_SIGNALS and call.args:
             self._target(call.args[0], site, "init", f"worker_process_init.connect at line {line}")
+
+    def _only_run(self, call: ast.Call, site: CallSite) -> bool:
+        """Is the process bound to a name on which this scope calls ``run()`` but never ``start()``?"""
+        names = [t.id for t, value, scope in self.index.bindings
+                 if value is call and isinstance(t, ast.Name) and scope is site.func]
+        if not names:
+            return False
+        body = site.func.body if site.func is not None else list(self.index.tree.body)
+        methods = {n.attr for n in iter_scope(body) if isinstance(n, ast.Attribute)
+                   and isinstance(n.value, ast.Name) and n.value.id in names}
+        return "run" in methods and "start" not in methods
 
     def _pool_call(self, call: ast.Call, site: CallSite, kind: str, via: str, start: str) -> None:
         self._target(_kw(call, "func", 0) or _kw(call, "fn", 0), site, kind, via, start)
