@@ -381,6 +381,12 @@ class Analyzer:
         if cls is not None and entry.self_parent:
             attrs = {k: v for k, v in self.taint.class_attrs.get(id(cls), {}).items()
                      if k not in self._self_assigned(paths, cls)}
+        spec = entry.func.node.args if not isinstance(entry.func.node, ast.Lambda) else None
+        if entry.task_base is not None and spec is not None and spec.args:  # bound task, base class
+            cls, self_name = entry.task_base, spec.args[0].arg
+            attrs = dict(self.taint.class_attrs.get(id(cls), {}))
+        else:
+            self_name = "self"
         self._scan_orm(entry, code, where, paths)
         self._scan_dropped(entry, code, where, paths)
         reported: set[tuple[int, str]] = set()
@@ -416,8 +422,9 @@ class Analyzer:
                     self._report(node, code, text, origin)
                     reported.add((id(func), node.id))  # one finding per name and function
                 elif attrs and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) \
-                        and isinstance(node.value, ast.Name) and node.value.id == "self" \
-                        and node.attr in attrs and cls is not None and func.cls is cls:
+                        and isinstance(node.value, ast.Name) and node.value.id == self_name \
+                        and node.attr in attrs and cls is not None \
+                        and (func.cls is cls or (entry.task_base is cls and func is entry.func)):
                     origin = attrs[node.attr]
                     made = f"{cls.name}.__init__, in the parent" if origin.name.startswith("self.") \
                         else f"the class body of {cls.name}, at import"

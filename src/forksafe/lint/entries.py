@@ -10,7 +10,7 @@ once and forks every child from itself (``Entry.method``).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 from . import knowledge
@@ -40,6 +40,9 @@ class Entry:
     site_line: int = 0  # the line that starts the child (0: the engine forks, not this file)
     site_func: Optional[FuncInfo] = None  # the function holding that line (None: module level)
     self_parent: bool = False  # a method of an instance made in the parent (its self.X are inherited)
+    # ``@app.task(bind=True, base=DBTask) def f(self, ...)``: ``self`` is the task instance Celery made
+    # in the worker's parent process, so ``self.X`` that ``DBTask.__init__`` set are inherited
+    task_base: Optional[ast.ClassDef] = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,12 @@ class EntryFinder:
             elif last in knowledge.CELERY_TASK_DECORATORS and (
                     isinstance(target, ast.Attribute) or qual.startswith("celery")):
                 self._add(info, "celery", f"@{ast.unparse(target)} at line {deco.lineno}")
+                base = _kw(deco, "base") if isinstance(deco, ast.Call) else None
+                bound = _kw(deco, "bind") if isinstance(deco, ast.Call) else None
+                if isinstance(base, ast.Name) and base.id in self.index.classes \
+                        and isinstance(bound, ast.Constant) and bound.value is True:
+                    self.found.entries[-1] = replace(self.found.entries[-1],
+                                                     task_base=self.index.classes[base.id])
                 if info.parent is None and info.cls is None:
                     self.tasks.add(info.name)
             elif last == "connect" and isinstance(target, ast.Attribute) and \

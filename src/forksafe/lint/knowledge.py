@@ -77,6 +77,10 @@ CLIENTS: dict[str, str] = {
     "http.client.HTTPSConnection": "HTTP connection",
     # Clients built on an HTTP keep-alive pool (urllib3 underneath)
     "boto3.client": "AWS client", "boto3.resource": "AWS client",
+    "boto3.Session": "AWS session", "boto3.session.Session": "AWS session",
+    "docker.from_env": "Docker client", "docker.DockerClient": "Docker client",
+    "docker.APIClient": "Docker client", "docker.Client": "Docker client",
+    "docker.AutoVersionClient": "Docker client", "docker.client.DockerClient": "Docker client",
     "elasticsearch.Elasticsearch": "Elasticsearch client",
     "elasticsearch.AsyncElasticsearch": "Elasticsearch client",
     "opensearchpy.OpenSearch": "OpenSearch client",
@@ -189,7 +193,7 @@ PICKLED_FRESH: frozenset[str] = frozenset({"requests.Session()", "requests.sessi
 DERIVED_METHODS: frozenset[str] = frozenset(
     {"cursor", "connect", "begin", "raw_connection", "get_database", "get_collection",
      "get_default_database", "getconn", "connection", "acquire", "channel", "session",
-     "get_conn", "execution_options", "get_bind"}
+     "get_conn", "execution_options", "get_bind", "client", "resource"}
 )
 # Methods of a container of tracked objects (or a client whose attributes are handles) that give back
 # one of them; any other method's result (``db.session.execute(q).all()``) is data, not a handle.
