@@ -189,6 +189,10 @@ NOT_WRAPPERS: frozenset[str] = frozenset(
 PICKLED_FRESH: frozenset[str] = frozenset({"requests.Session()", "requests.session()",
                                            "requests.sessions.Session()"})
 
+# Kinds of client whose attributes and items are handles on the same sockets (``client.app.users``,
+# ``docker_client.containers``, ``db.session``, ``s3.Bucket``).
+CHAINABLE_KINDS: frozenset[str] = frozenset({"Mongo", "Flask", "Docker", "AWS"})
+
 # Methods on a connection-like object whose result shares the same socket.
 DERIVED_METHODS: frozenset[str] = frozenset(
     {"cursor", "connect", "begin", "raw_connection", "get_database", "get_collection",
@@ -199,7 +203,8 @@ DERIVED_METHODS: frozenset[str] = frozenset(
 # one of them; any other method's result (``db.session.execute(q).all()``) is data, not a handle.
 ELEMENT_METHODS: frozenset[str] = frozenset(
     {"get", "pop", "popitem", "setdefault", "values", "items", "copy", "__getitem__", "get_database",
-     "get_collection", "get_default_database", "with_options", "find", "aggregate", "watch"}
+     "get_collection", "get_default_database", "with_options", "find", "aggregate", "watch",
+     "create", "list", "run"}  # docker: ``client.containers.create()`` gives a Container on the client
 )
 # Methods that drop a holder's sockets: called in the child (SQLAlchemy's close=False recipe) or in the
 # parent before the fork (everything inherited is closed, children open their own).

@@ -202,7 +202,14 @@ class Taint:
         return self.module.get(name)
 
     def env_for(self, func: Optional[FuncInfo]) -> Env:
+        held = self.class_attrs.get(id(func.cls), {}) if func is not None and func.cls is not None \
+            and func.node is not None and not isinstance(func.node, ast.Lambda) \
+            and func.node.args.args and func.node.args.args[0].arg == "self" \
+            and func.name != "__init__" else {}
+
         def env(name: str) -> Optional[Origin]:
+            if name.startswith("self."):  # an attribute the instance holds from birth (``__init__``)
+                return held.get(name[5:])
             owner = self.index.resolve(name, func)
             if owner is None:
                 return self.module.get(name)
@@ -249,7 +256,7 @@ class Taint:
         if self.patched and qual.split(".")[0] in knowledge.PATCHED_CLIENT_MODULES:
             return None
         kind = self.clients[qual]
-        chainable = "Mongo" in kind or "Flask" in kind
+        chainable = any(word in kind for word in knowledge.CHAINABLE_KINDS)
         return Origin("", call.lineno, f"{qual}()", chainable, kind=kind)
 
     def value(self, expr: ast.AST, env: Env) -> Optional[Origin]:
