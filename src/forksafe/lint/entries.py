@@ -290,7 +290,7 @@ class EntryFinder:
         return value
 
     def _target(self, node: Optional[ast.AST], site: CallSite, kind: str, via: str,
-                method: str = "fork") -> None:
+                method: str = "fork", depth: int = 0) -> None:
         """Register the callable ``node`` (name, self.method, lambda, partial) as an entry."""
         if node is None:
             return
@@ -302,6 +302,13 @@ class EntryFinder:
             self._pass(node.args[1:] + [k.value for k in node.keywords], site, via,
                        pickled=kind in ("pool", "executor", "rq"))
             node = node.args[0]
+        if isinstance(node, ast.Name) and site.func is not None and depth < 2 \
+                and self.index.function_named(node.id, site.func) is None:
+            passed = self._passed_as(node.id, site.func)
+            if passed:  # ``def start(operation): Process(target=operation)``: what callers pass
+                for caller_site, given in passed:
+                    self._target(given, caller_site, kind, via, method, depth + 1)
+                return
         info: Optional[FuncInfo] = None
         self_parent = False
         if isinstance(node, ast.Lambda):
@@ -324,6 +331,31 @@ class EntryFinder:
             qual = self.index.qualname(node)
             if qual is not None and "." in qual:
                 self.found.remote.append((qual, kind, via))
+
+    def _passed_as(self, name: str, func: FuncInfo) -> list[tuple[CallSite, ast.AST]]:
+        """For a parameter ``name`` of ``func``: the (call site, argument) of every call of ``func``
+        in this module that gives it a function (``self._start(self._download, ...)``)."""
+        node = func.node
+        if isinstance(node, ast.Lambda):
+            return []
+        names = [a.arg for a in node.args.posonlyargs + node.args.args]
+        if name not in names:
+            return []
+        found: list[tuple[CallSite, ast.AST]] = []
+        for site in self.index.calls:
+            callee = site.call.func
+            is_method = isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) \
+                and callee.value.id == "self" and func.cls is not None and callee.attr == func.name \
+                and site.func is not None and site.func.cls is func.cls
+            if not (is_method or (isinstance(callee, ast.Name) and callee.id == func.name
+                                  and self.index.function_named(callee.id, site.func) is func)):
+                continue
+            position = names.index(name) - (1 if is_method else 0)
+            given = site.call.args[position] if 0 <= position < len(site.call.args) else next(
+                (k.value for k in site.call.keywords if k.arg == name), None)
+            if isinstance(given, (ast.Name, ast.Attribute, ast.Lambda)):
+                found.append((site, given))
+        return found
 
     def _instance_method(self, node: ast.Attribute, scope: Optional[FuncInfo]) -> Optional[FuncInfo]:
         """``obj.method`` / ``Cls().method`` / ``Cls.method`` with ``Cls`` one of this module's classes."""
