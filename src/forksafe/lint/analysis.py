@@ -16,7 +16,7 @@ from typing import Optional, Protocol, Sequence
 from . import codes, knowledge
 from .children import fork_regions, passed_items
 from .config import Settings
-from .entries import KIND_LABEL, Entries, Entry, EntryFinder, runs_rq_worker
+from .entries import KIND_LABEL, Entries, Entry, EntryFinder, Passed, runs_rq_worker
 from .findings import Finding
 from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope
 from .taint import Exports, Origin, Taint, root_name
@@ -57,6 +57,9 @@ class Externals(Protocol):
 
     def resets(self, qual: str) -> list[Origin]:
         """Connections of other modules that calling ``qual`` in a child renews for that child."""
+
+    def self_uses(self, qual: str) -> list[Origin]:
+        """Clients method ``qual`` (``pkg.mod.Cls.method``) reads from its instance."""
 
     def orm_helper(self, qual: str) -> bool:
         """Does ``qual`` (another module's function) query an ORM that connects implicitly?"""
@@ -115,7 +118,8 @@ class Analyzer:
         preload = preload or self.settings.preloaded(path, module)
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
-        self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls)
+        self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls
+                          or self.found.passed or self.found.bound)
         # Most files start no process: skip the taint pass entirely for them.
         self.taint = Taint(self.index, self.settings.clients, self.settings.safe,
                            externals.value if externals is not None else None,
@@ -312,6 +316,8 @@ class Analyzer:
             self._scan_entry(entry)
         for passed in self.found.passed:
             self._scan_passed(passed.expr, passed.scope, passed.via, passed.pickled)
+        for bound in self.found.bound:  # ``Process(target=bot.start)`` of another module's class
+            self._scan_bound(bound)
         for call, func in self.found.fork_calls:
             self._scan_fork(call, func)
         return sorted(self.results.values())
@@ -615,6 +621,24 @@ class Analyzer:
                     names.add(node.attr)
         return names
 
+    def _scan_bound(self, bound: Passed) -> None:
+        """``bot = CryptoBot(...); Process(target=bot.start_trading)``: the method runs in the child
+        on the parent's object, so the clients it reads from ``self`` are the parent's."""
+        node = bound.expr
+        if self.externals is None or not isinstance(node, ast.Attribute) \
+                or not isinstance(node.value, ast.Name):
+            return
+        made = [v for t, v, scope in self.index.bindings if scope is bound.scope and isinstance(t, ast.Name)
+                and t.id == node.value.id and isinstance(v, ast.Call)]
+        last = made[-1] if made else None
+        qual = self.index.qualname(last.func) if isinstance(last, ast.Call) else None
+        if qual is None:
+            return
+        for origin in self.externals.self_uses(f"{qual}.{node.attr}")[:1]:
+            text = (f"{origin.kind or 'connection'} ({origin.describe()}) is held by '{node.value.id}', "
+                    f"whose method {node.attr}() runs in the child ({bound.via}) and uses it")
+            self._report(node, codes.CONN_PASSED_TO_CHILD, text, origin)
+
     def _scan_passed(self, expr: ast.AST, scope: Optional[FuncInfo], via: str, pickled: bool) -> None:
         env = self.taint.env_for(scope)
         for item in passed_items(expr):
@@ -710,10 +734,11 @@ class Analyzer:
                 call.lineno = cls.lineno
                 held = self.taint.instance(cls, call)
                 if held is not None and is_singleton(cls):
-                    out.singletons[cls_name] = replace(held, path=self.path, steps=held.steps[:-1] + (
+                    out.singletons[cls_name] = replace(held, path=held.path or self.path,
+                                                       steps=held.steps[:-1] + (
                         f"the one instance of singleton {module.rsplit('.', 1)[-1]}.{cls_name}",))
                 if held is not None:
-                    out.factories[cls_name] = replace(held, path=self.path, fresh=True,
+                    out.factories[cls_name] = replace(held, path=held.path or self.path, fresh=True,
                                                       steps=held.steps[:-1] + (
                         f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
         for cls_name, cls in self.index.classes.items():  # ``Feed.select()``: the class holds a client
@@ -721,6 +746,29 @@ class Analyzer:
                 held = self.taint.class_holder(cls_name)
                 if held is not None:
                     out.globals[cls_name] = replace(held, name=cls_name, path=self.path)
+        for cls_name, cls in self.index.classes.items():
+            attrs = self.taint.class_attrs.get(id(cls), {})
+            methods = self.index.methods.get(id(cls), {})
+            if not attrs:
+                continue
+            for meth_name, meth in methods.items():
+                seen, todo, held_reads = {id(meth)}, [meth], []
+                while todo:
+                    current = todo.pop()
+                    for node in iter_scope(current.body):
+                        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                                and node.value.id == "self":
+                            direct = node.attr in attrs and not any(
+                                step.startswith("held as") for step in attrs[node.attr].steps)
+                            if direct and attrs[node.attr] not in held_reads:  # not an object holding
+                                held_reads.append(attrs[node.attr])  # one (its methods may not use it)
+                            called = methods.get(node.attr)
+                            if called is not None and id(called) not in seen:
+                                seen.add(id(called))
+                                todo.append(called)
+                if held_reads and meth_name != "__init__":
+                    out.self_uses[f"{cls_name}.{meth_name}"] = [replace(o, path=o.path or self.path)
+                                                                for o in held_reads[:3]]
         for fname, func in self.index.module_funcs.items():  # helpers that renew a global in the caller
             renewed = self._renews(func, out.globals)
             if renewed:

@@ -63,6 +63,9 @@ class Entries:
     fork_calls: list[tuple[ast.Call, Optional[FuncInfo]]] = field(default_factory=list)
     # entries in other modules of the project: (qualified name, kind, via)
     remote: list[tuple[str, str, str]] = field(default_factory=list)
+    # ``Process(target=bot.run)`` with ``bot`` an object whose class is not this module's: the object
+    # itself crosses to the child (its method runs there)
+    bound: list[Passed] = field(default_factory=list)
 
 
 def _kw(call: ast.Call, name: str, position: Optional[int] = None) -> Optional[ast.AST]:
@@ -331,6 +334,8 @@ class EntryFinder:
             qual = self.index.qualname(node)
             if qual is not None and "." in qual:
                 self.found.remote.append((qual, kind, via))
+            elif isinstance(node, ast.Attribute):
+                self.found.bound.append(Passed(node, site.func, via))
 
     def _passed_as(self, name: str, func: FuncInfo) -> list[tuple[CallSite, ast.AST]]:
         """For a parameter ``name`` of ``func``: the (call site, argument) of every call of ``func``

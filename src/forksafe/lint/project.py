@@ -242,6 +242,10 @@ class ProjectExports:
         found = self._find(qual)
         return found[0].singletons.get(found[1]) if found is not None else None
 
+    def self_uses(self, qual: str) -> list[Origin]:
+        found = self._find(qual)
+        return found[0].self_uses.get(found[1], []) if found is not None else []
+
     def resets(self, qual: str) -> list[Origin]:
         found = self._find(qual)
         return found[0].resets.get(found[1], []) if found is not None else []

@@ -58,6 +58,9 @@ class Exports:
     # method (what it uses is under ``uses["DBConnection.start_session"]``)
     instances: dict[str, str] = field(default_factory=dict)
     singletons: dict[str, Origin] = field(default_factory=dict)  # class -> the client its instance holds
+    # ``Cls.method`` -> clients it reads from ``self`` (attributes ``__init__`` set), also through the
+    # class's other methods it calls: what ``Process(target=obj.method)`` takes to the child
+    self_uses: dict[str, list[Origin]] = field(default_factory=dict)
     resets: dict[str, list[Origin]] = field(default_factory=dict)  # function -> globals it renews when a
     # child calls it (``def connect(): _db.connect()``, ``engine.dispose(close=False)``)
 
