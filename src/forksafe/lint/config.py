@@ -150,7 +150,7 @@ def _gunicorn_app(words: list[str], conf_preload: bool) -> Optional[str]:
 
 
 def _uwsgi_app(words: list[str]) -> Optional[str]:
-    start = next(i for i, w in enumerate(words) if os.path.basename(w) == "uwsgi") + 1
+    start = next(i for i, w in enumerate(words) if os.path.basename(w) in ("uwsgi", "pyuwsgi")) + 1
     rest = words[start:]
     if any(w.split("=", 1)[0] in _UWSGI_LAZY_FLAGS for w in rest):
         return None
@@ -173,9 +173,10 @@ def _app_root(config_dir: str, module: str, top: str) -> str:
     relative = module.replace(".", os.sep)
     here = config_dir
     while True:
-        candidate = os.path.join(here, relative)
-        if os.path.isfile(candidate + ".py") or os.path.isdir(candidate):
-            return here
+        for base in (here, os.path.join(here, "src")):  # also the src/ layout
+            candidate = os.path.join(base, relative)
+            if os.path.isfile(candidate + ".py") or os.path.isdir(candidate):
+                return base
         if here == top or os.path.dirname(here) == here or not here.startswith(top):
             return config_dir
         here = os.path.dirname(here)
@@ -194,6 +195,7 @@ def _command_lines(path: str, conf_preload: bool, root: str) -> dict[tuple[str, 
     for number, line in enumerate(lines, start=1):
         if "gunicorn" not in line and "uwsgi" not in line:
             continue
+        line = line.split("=", 1)[1] if line.startswith(("ExecStart=", "command=", "command =")) else line
         words = _server_words(line)
         names = {os.path.basename(w) for w in words}
         where = f"{os.path.basename(path)} line {number}"
@@ -202,7 +204,7 @@ def _command_lines(path: str, conf_preload: bool, root: str) -> dict[tuple[str, 
             module = _gunicorn_app(words, conf_preload)
             if module:
                 found[(_app_root(here, module, root), module)] = f"gunicorn --preload ({where})"
-        elif "uwsgi" in names:
+        elif "uwsgi" in names or "pyuwsgi" in names:
             module = _uwsgi_app(words)
             if module:
                 found[(_app_root(here, module, root), module)] = f"uWSGI without lazy-apps ({where})"
@@ -236,7 +238,7 @@ def _uwsgi(path: str) -> dict[tuple[str, str], str]:
 
 
 _COMMAND_FILES = re.compile(r"(?:Dockerfile.*|.*\.dockerfile|docker-compose.*\.ya?ml|compose\.ya?ml|.*\.conf"
-                            r"|.*\.sh)$")
+                            r"|.*\.sh|.*\.service)$")  # ... and systemd units (ExecStart=)
 
 
 def _server_configs(roots: Iterable[str]) -> dict[tuple[str, str], str]:

@@ -100,7 +100,8 @@ CLIENTS: dict[str, str] = {
     "pymongo.MongoReplicaSetClient": "MongoDB client", "mongoengine.connect": "MongoDB client",
     "flask_pymongo.PyMongo": "Flask-PyMongo client",
     "cassandra.cluster.Cluster": "Cassandra cluster", "neo4j.GraphDatabase.driver": "Neo4j driver",
-    "happybase.Connection": "HBase connection",
+    "happybase.Connection": "HBase connection", "happybase.ConnectionPool": "HBase pool",
+    "paho.mqtt.client.Client": "MQTT client",
     # peewee databases (connect on first query; models bound through ``class Meta: database = db``)
     "peewee.SqliteDatabase": "peewee database", "peewee.MySQLDatabase": "peewee database",
     "peewee.PostgresqlDatabase": "peewee database",
