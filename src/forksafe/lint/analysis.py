@@ -28,6 +28,7 @@ _KIND_CODE = {
     "init": codes.MODULE_CONN_IN_CHILD,
     "run": codes.MODULE_CONN_IN_CHILD,
     "server": codes.MODULE_CONN_IN_CHILD,
+    "loader": codes.MODULE_CONN_IN_CHILD,
     "celery": codes.CONN_IN_TASK,
     "rq": codes.CONN_IN_TASK,
     "fork": codes.CONN_AFTER_FORK,

@@ -26,6 +26,7 @@ KIND_LABEL = {
     "celery": "Celery task",
     "rq": "RQ job",
     "server": "request handler",
+    "loader": "DataLoader worker",
 }
 
 
@@ -394,6 +395,12 @@ class EntryFinder:
         if qual in knowledge.REGISTER_AT_FORK:
             self._target(_kw(call, "after_in_child"), site, "init", f"os.register_at_fork at line {line}")
             return
+        if qual in knowledge.DATALOADERS:
+            self._data_loader(call, site)
+            return
+        if qual in knowledge.LUIGI_BUILD:
+            self._luigi_build(call, site)
+            return
         made = self._constructor(call)
         if made is not None:
             kind, start = made
@@ -437,6 +444,49 @@ class EntryFinder:
         elif method == "connect" and isinstance(receiver, ast.Name) \
                 and receiver.id in knowledge.CELERY_CHILD_SIGNALS and call.args:
             self._target(call.args[0], site, "init", f"worker_process_init.connect at line {line}")
+
+    def _workers(self, call: ast.Call, keyword: str, serial: int) -> bool:
+        """Does ``keyword=`` ask for forked workers (absent: the engine's default, ``serial``)?"""
+        value = _kw(call, keyword)
+        if value is None:
+            return False
+        if isinstance(value, ast.Constant) and isinstance(value.value, int):
+            return value.value > serial
+        return True  # a variable: assume the workers fork
+
+    def _data_loader(self, call: ast.Call, site: CallSite) -> None:
+        """``DataLoader(dataset, num_workers=4)``: the workers call the dataset's ``__getitem__`` on the
+        object the parent made (unless a spawn context is given)."""
+        context = _kw(call, "multiprocessing_context")
+        if not self._workers(call, "num_workers", 0) or (
+                isinstance(context, ast.Constant) and context.value in knowledge.NON_FORK_METHODS):
+            return
+        dataset = _kw(call, "dataset", 0)
+        made: Optional[ast.AST] = dataset
+        if isinstance(dataset, ast.Name):
+            bound = [v for t, v, scope in self.index.bindings if isinstance(t, ast.Name)
+                     and t.id == dataset.id and scope is site.func]
+            made = bound[-1] if bound else None
+        if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name)
+                and made.func.id in self.index.classes):
+            return
+        cls = self.index.classes[made.func.id]
+        methods = self.index.methods.get(id(cls), {})
+        via = f"DataLoader(num_workers=...) at line {call.lineno}"
+        for name in knowledge.DATASET_METHODS:
+            if name in methods:
+                self._add(methods[name], "loader", via, site=site, self_parent=True)
+
+    def _luigi_build(self, call: ast.Call, site: CallSite) -> None:
+        """``luigi.build(tasks, workers=4)``: every task's ``run()`` runs in a forked process."""
+        if not self._workers(call, "workers", 1):
+            return
+        via = f"luigi.build(workers=...) at line {call.lineno}"
+        for cls in self.index.all_classes:
+            if any(self.index.qualname(b) in knowledge.LUIGI_TASK_BASES for b in cls.bases):
+                run = self.index.methods.get(id(cls), {}).get("run")
+                if run is not None:
+                    self._add(run, "process", via, site=site)
 
     def _only_run(self, call: ast.Call, site: CallSite) -> bool:
         """Is the process bound to a name on which this scope calls ``run()`` but never ``start()``?"""

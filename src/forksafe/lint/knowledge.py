@@ -228,6 +228,14 @@ EXECUTOR_CLASSES: frozenset[str] = frozenset(
     {"concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor",
      "loky.ProcessPoolExecutor"}
 )
+# Engines that fork workers for the program's own objects. torch's DataLoader with ``num_workers``
+# (not 0) forks worker processes that call the dataset's ``__getitem__``/``__iter__``; luigi's
+# ``build(..., workers=N)`` (N > 1) runs each task's ``run()`` in a forked process.
+DATALOADERS: frozenset[str] = frozenset({"torch.utils.data.DataLoader",
+                                          "torch.utils.data.dataloader.DataLoader"})
+DATASET_METHODS: tuple[str, ...] = ("__getitem__", "__iter__", "__getitems__")
+LUIGI_BUILD: frozenset[str] = frozenset({"luigi.build", "luigi.interface.build"})
+LUIGI_TASK_BASES: frozenset[str] = frozenset({"luigi.Task", "luigi.task.Task", "luigi.WrapperTask"})
 GET_CONTEXT: frozenset[str] = frozenset({"multiprocessing.get_context"})
 SET_START_METHOD: frozenset[str] = frozenset({"multiprocessing.set_start_method"})
 FORK_CALLS: frozenset[str] = frozenset({"os.fork", "os.forkpty", "pty.fork"})
@@ -280,7 +288,7 @@ NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 # recognised through one of these words appearing in the file (an import, a decorator or a method).
 CHILD_WORDS: tuple[str, ...] = (
     "multiprocessing", "billiard", "ProcessPoolExecutor", "fork", "task", "Task", "enqueue", r"\brq\b",
-    "worker_process_init", r"\bjob\b",
+    "worker_process_init", r"\bjob\b", "num_workers", r"luigi",
 )
 
 
