@@ -4,6 +4,7 @@ finding instead of an exception, so one bad file never hides the results for the
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 from typing import Callable, Iterable, Optional, Sequence, Union
@@ -11,7 +12,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 from . import codes, knowledge
 from .analysis import Analyzer, Externals
 from .config import Settings, load
-from .entries import runs_rq_worker
+from .entries import embeds_server, runs_rq_worker
 from .files import iter_python_files
 from .findings import Finding, suppress
 from .project import (
@@ -166,15 +167,18 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     starts = project and children and bool(_STARTS.search(data))
     rq_worker = project and b"rq" in data and b"Worker" in data and runs_rq_worker(tree, aliases)
     orm = orm_helpers(tree) if project and b".objects" in data else frozenset()
+    embedded = project and b"Application" in data and b"gunicorn" in data and embeds_server(tree, aliases)
     django = project and b"django" in data
+    serving = serving or embedded  # the module that runs gunicorn: its import-time calls matter
     if externals is None and not makes and not serving:
         # Nothing here makes a connection: only pass two (with what other modules export) can find
         # anything, and only if this module starts children or serves helpers to modules that do.
         return FileResult(path, module, [], aliases=aliases, imports=imports, children=children,
-                          starts=starts, rq_worker=rq_worker, orm_helpers=orm, django=django)
+                          starts=starts, rq_worker=rq_worker, orm_helpers=orm, django=django,
+                          embedded=embedded)
     if not children and not (project and makes) and not serving and not want_exports:
         return FileResult(path, module, [], aliases=aliases, imports=imports, rq_worker=rq_worker,
-                          orm_helpers=orm, django=django)
+                          orm_helpers=orm, django=django, embedded=embedded)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
                         at_import=at_import, rq_loaded=rq_loaded)
@@ -183,14 +187,14 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
     result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
                         aliases=aliases, children=children, starts=starts, rq_worker=rq_worker,
-                        orm_helpers=orm, django=django)
+                        orm_helpers=orm, django=django, embedded=embedded)
     if project or want_exports:
         if makes or want_exports:
             exports = analyzer.exports(module)
             result.exports = exports if exports else None
         result.imports = imports | frozenset(analyzer.index.imports.values())
         result.resets_at_import = analyzer.resets_at_import()
-        if serving:
+        if serving:  # what runs at import runs in the master, not in the workers
             result.import_calls = analyzer.import_calls()
     return result
 
@@ -310,6 +314,8 @@ def _preloaded_closure(results: list[FileResult], settings: Settings,
     todo: list[tuple[str, str]] = []
     for r in results:
         via = settings.preloaded(r.path, r.module)
+        if via is None and r.embedded:
+            via = f"gunicorn run by the program itself ({os.path.basename(r.path)})"
         if via is not None and not r.resets_at_import:
             todo.append((r.module, via))
     closure: dict[str, str] = {}
@@ -360,7 +366,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     module, the modules a preloaded app is made of, and then the modules other modules fork into."""
     modules = _module_table(results)
     exported = {name: r.exports for name, r in modules.items() if r.exports is not None}
-    served = _preloaded_closure(results, settings, modules) if settings.preload else {}
+    served = _preloaded_closure(results, settings, modules) \
+        if settings.preload or any(r.embedded for r in results) else {}
     workers = [r for r in results if r.rq_worker]
     rq_loaded = _import_closure(workers, modules) if workers else set()
     orm = {name: r.orm_helpers for name, r in modules.items() if r.orm_helpers}
@@ -393,7 +400,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
             results[i] = FileResult(result.path, module, again.findings, remote=again.remote,
                                     imports=result.imports, has_entries=result.has_entries,
                                     children=result.children, rq_worker=result.rq_worker,
-                                    orm_helpers=result.orm_helpers, django=result.django)
+                                    orm_helpers=result.orm_helpers, django=result.django,
+                                    embedded=result.embedded)
             done[i] = len(wanted)
         extra = _remote_extras(results, modules)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 from . import knowledge
-from .scopes import CallSite, FuncInfo, ModuleIndex, iter_scope
+from .scopes import CallSite, FuncInfo, ModuleIndex, iter_imports, iter_scope
 
 # kind -> how the message names it
 KIND_LABEL = {
@@ -81,6 +81,34 @@ def _kw(call: ast.Call, name: str, position: Optional[int] = None) -> Optional[a
 
 def _str(node: Optional[ast.AST]) -> Optional[str]:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def embeds_server(tree: ast.Module, aliases: dict[str, str]) -> bool:
+    """Does this module run gunicorn itself (a ``BaseApplication`` subclass)? Then it is loaded in the
+    master, with the app it hands over, before the workers fork. A ``post_fork`` / ``pre_fork`` /
+    ``post_worker_init`` hook given in its options is taken as the documented fix (dispose or
+    close there), as in ``gunicorn.conf.py``."""
+    hooks = knowledge.PRELOAD_SERVER_HOOKS | {"pre_fork"}
+    for node in ast.walk(tree):  # a fork hook in the options (``"post_fork": reset``) is the fix
+        if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value in hooks
+                                              for k in node.keys):
+            return False
+        if isinstance(node, ast.Call) and any(k.arg in hooks for k in node.keywords):
+            return False
+    names = dict(aliases)  # also ``from gunicorn.app.base import BaseApplication`` inside a function
+    for node, _ in iter_imports(tree.body):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
+    return any(isinstance(node, ast.ClassDef) and any(_dotted(b, names) in knowledge.EMBEDDED_SERVERS
+                                                      for b in node.bases) for node in ast.walk(tree))
+
+
+def _dotted(node: ast.AST, aliases: dict[str, str]) -> str:
+    if isinstance(node, ast.Name):
+        return aliases.get(node.id, node.id)
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value, aliases)}.{node.attr}"
+    return ""
 
 
 def runs_rq_worker(tree: ast.Module, aliases: dict[str, str]) -> bool:

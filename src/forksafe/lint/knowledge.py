@@ -278,6 +278,12 @@ RQ_WORKERS: frozenset[str] = frozenset({"rq.Worker", "rq.worker.Worker"})
 # Web servers that load the app in a master and fork workers from it (gunicorn --preload, uWSGI
 # without lazy-apps): every request handler of the app module runs in a forked worker.
 PRELOAD_SERVER_HOOKS: frozenset[str] = frozenset({"post_fork", "post_worker_init"})
+# gunicorn embedded in the program (``class App(BaseApplication)`` whose ``load()`` returns an app the
+# program made): the master holds that app, and everything its module imported, before forking.
+EMBEDDED_SERVERS: frozenset[str] = frozenset(
+    {"gunicorn.app.base.BaseApplication", "gunicorn.app.base.Application",
+     "gunicorn.app.wsgiapp.WSGIApplication"}
+)
 
 START_METHODS: frozenset[str] = frozenset({"fork", "spawn", "forkserver"})
 # Start methods that do not fork: the child re-imports the module and inherits no socket. (forkserver

@@ -38,6 +38,7 @@ class FileResult:
     starts: bool = False  # names a way of starting a child explicitly (multiprocessing, .enqueue, ...)
     rq_worker: bool = False  # runs or defines an RQ worker that forks (its imports are loaded in it)
     orm_helpers: frozenset[str] = frozenset()  # its functions that query Django's ORM (``X.objects``)
+    embedded: bool = False  # runs gunicorn itself (a BaseApplication subclass): loaded in the master
     django: bool = False  # imports Django
 
 
