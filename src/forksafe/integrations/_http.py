@@ -32,10 +32,12 @@ _MISSING = object()
 
 
 class Patches:
-    """Replaced class attributes, restorable in reverse order."""
+    """Replaced class attributes, restorable in reverse order. ``lock`` serialises an integration's
+    install and uninstall (hold it while patching; :meth:`undo` takes it)."""
 
     def __init__(self) -> None:
         self._undo: list[tuple[Any, str, Any]] = []
+        self.lock = threading.Lock()
 
     def replace(self, owner: Any, name: str, value: Any) -> None:
         self._undo.append((owner, name, owner.__dict__.get(name, _MISSING)))
@@ -65,6 +67,11 @@ class Patches:
                     pass
             else:
                 setattr(owner, name, old)
+
+    def undo(self) -> None:
+        """Put back exactly what was replaced (idempotent): an integration's ``uninstall()``."""
+        with self.lock:
+            self.restore()
 
     def __bool__(self) -> bool:
         return bool(self._undo)

@@ -29,7 +29,6 @@ removes it for the parent, whose next request on that keep-alive connection then
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any, Awaitable, Callable
 
 from .._fork import state
@@ -41,7 +40,6 @@ from ._http import Patches, client_ownership, lease_socket, release
 __all__ = ["install", "is_installed", "uninstall"]
 
 LABEL = "aiohttp"
-_lock = threading.Lock()
 _patches = Patches()
 
 
@@ -51,7 +49,7 @@ def install() -> None:
     import aiohttp.client_proto
     import aiohttp.connector
 
-    with _lock:
+    with _patches.lock:
         if _patches:
             return
         p = _patches
@@ -74,8 +72,7 @@ def install() -> None:
 
 def uninstall() -> None:
     """Put back exactly what :func:`install` replaced (idempotent)."""
-    with _lock:
-        _patches.restore()
+    _patches.undo()
 
 
 def is_installed() -> bool:

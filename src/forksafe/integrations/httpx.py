@@ -26,7 +26,6 @@ Cost on the request path: one attribute read and integer compare per request.
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any, Awaitable, Callable
 
 from .._fork import state
@@ -37,7 +36,6 @@ from ._http import Patches, client_ownership, lease_socket, ownership_of, releas
 __all__ = ["install", "is_installed", "uninstall"]
 
 LABEL = "httpcore"
-_lock = threading.Lock()
 _patches = Patches()
 _installed_at = (0, 0)
 
@@ -48,7 +46,7 @@ def install() -> None:
     import httpcore
     from httpcore._backends import sync as sync_backend
 
-    with _lock:
+    with _patches.lock:
         if _patches:
             return
         _installed_at = (state.generation, os.getpid())
@@ -82,8 +80,7 @@ def install() -> None:
 
 def uninstall() -> None:
     """Put back exactly what :func:`install` replaced (idempotent)."""
-    with _lock:
-        _patches.restore()
+    _patches.undo()
 
 
 def is_installed() -> bool:

@@ -50,7 +50,6 @@ from ._http import (
 __all__ = ["install", "is_installed", "uninstall"]
 
 LABEL = "urllib3"
-_lock = threading.Lock()
 _patches = Patches()
 _making = threading.local()  # the PoolManager whose _new_pool is running on this thread
 _installed_at = (0, 0)  # (generation, pid) when install() ran: pools made before it were made here
@@ -63,7 +62,7 @@ def install() -> None:
     import urllib3.connectionpool
     import urllib3.poolmanager
 
-    with _lock:
+    with _patches.lock:
         if _patches:
             return
         _installed_at = (state.generation, os.getpid())
@@ -93,8 +92,7 @@ def install() -> None:
 
 def uninstall() -> None:
     """Put back exactly what :func:`install` replaced (idempotent)."""
-    with _lock:
-        _patches.restore()
+    _patches.undo()
 
 
 def is_installed() -> bool:

@@ -83,6 +83,18 @@ class _Reset:
         self.func, self.line, self.close_false, self.method = func, line, close_false, method
 
 
+def _close_false(call: ast.Call) -> bool:
+    """``dispose(close=False)``: SQLAlchemy's way to drop inherited sockets without closing them."""
+    return any(k.arg == "close" and isinstance(k.value, ast.Constant) and k.value.value is False
+               for k in call.keywords)
+
+
+def _renews_in_child(method: str, kind: str) -> bool:
+    """Does calling ``method`` in a child give it a connection of its own (``dispose``; peewee's
+    ``connect()``)? One rule for calls in this module and for other modules' helpers."""
+    return method == "dispose" or method in knowledge.RESET_IN_CHILD_BY_KIND.get(kind, ())
+
+
 def _lazily_set(func: FuncInfo) -> set[int]:
     """Stores under ``if X is None:`` / ``if not X:`` of the same name: a lazy initialiser, which
     a child that inherited the object does not run again."""
@@ -133,6 +145,7 @@ class Analyzer:
         self.parent_setters: set[int] = set()  # functions that set a connection global for the parent
         for entry in self.found.entries:
             self.child_side.update(self.reach([entry.func]))
+        self._parent_called: dict[tuple[str, Optional[str]], bool] = {}  # memo of _parent_calls
         self.globals = self._global_origins()
         self.resets = self._resets()
         self._returns_in: dict[int, set[int]] = {}
@@ -215,16 +228,18 @@ class Analyzer:
                     and isinstance(node.func.value, ast.Name) and node.func.value.id in globals_ \
                     and self.index.resolve(node.func.value.id, func) is None:
                 origin = globals_[node.func.value.id]
-                method = node.func.attr
-                close_false = any(k.arg == "close" and isinstance(k.value, ast.Constant)
-                                  and k.value.value is False for k in node.keywords)
-                if (method == "dispose" and close_false) or method in knowledge.RESET_IN_CHILD_BY_KIND.get(
-                        origin.kind, ()):
+                if _renews_in_child(node.func.attr, origin.kind):
                     found.append(origin)
         return found
 
     def _parent_calls(self, name: str, qual: Optional[str] = None) -> bool:
         """Does the parent side call ``name`` (a module class) or ``qual`` (another module's)?"""
+        key = (name, qual)
+        if key not in self._parent_called:
+            self._parent_called[key] = self._calls_in_parent(name, qual)
+        return self._parent_called[key]
+
+    def _calls_in_parent(self, name: str, qual: Optional[str]) -> bool:
         for site in self.index.calls:
             if site.func is not None and id(site.func) in self.child_side:
                 continue
@@ -243,8 +258,7 @@ class Analyzer:
             func = site.call.func
             if not isinstance(func, ast.Attribute) or func.attr not in renewing:
                 continue
-            close_false = any(k.arg == "close" and isinstance(k.value, ast.Constant)
-                              and k.value.value is False for k in site.call.keywords)
+            close_false = _close_false(site.call)
             qual = self.index.qualname(func.value) or ""
             root = root_name(func.value)
             keys: list[str] = []
@@ -286,8 +300,7 @@ class Analyzer:
                 if child:
                     # SQLAlchemy's recipes: dispose(close=False) in the child, or dispose() at its start (that
                     # one closes the inherited sockets, so the parent must not use its pool afterwards).
-                    if reset.method == "dispose" or reset.method in knowledge.RESET_IN_CHILD_BY_KIND.get(
-                            origin.kind, ()):
+                    if _renews_in_child(reset.method, origin.kind):
                         return True
                     if "django" in keys and reset.method in ("close", "close_all"):
                         return True

@@ -104,6 +104,7 @@ def embeds_server(tree: ast.Module, aliases: dict[str, str]) -> bool:
 
 
 def _dotted(node: ast.AST, aliases: dict[str, str]) -> str:
+    """``rq.Worker`` / ``Worker`` -> the qualified name, through the module's import aliases."""
     if isinstance(node, ast.Name):
         return aliases.get(node.id, node.id)
     if isinstance(node, ast.Attribute):
@@ -115,17 +116,11 @@ def runs_rq_worker(tree: ast.Module, aliases: dict[str, str]) -> bool:
     """Does this module make or define an RQ worker that forks (``Worker([q]).work()``, ``class
     MyWorker(Worker)``)? Then the worker process has loaded it, and what it imports, before forking.
     ``aliases`` are the module's imports (local name -> qualified name)."""
-    def qual(node: ast.AST) -> str:
-        if isinstance(node, ast.Name):
-            return aliases.get(node.id, node.id)
-        if isinstance(node, ast.Attribute):
-            return f"{qual(node.value)}.{node.attr}"
-        return ""
-
     for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and any(qual(b) in knowledge.RQ_WORKERS for b in node.bases):
+        if isinstance(node, ast.ClassDef) and any(_dotted(b, aliases) in knowledge.RQ_WORKERS
+                                                  for b in node.bases):
             return True
-        if isinstance(node, ast.Call) and qual(node.func) in knowledge.RQ_WORKERS:
+        if isinstance(node, ast.Call) and _dotted(node.func, aliases) in knowledge.RQ_WORKERS:
             return True
     return False
 
