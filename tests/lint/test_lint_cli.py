@@ -286,8 +286,9 @@ def test_sarif_clean_has_empty_results(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_python2_source_is_still_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Old scripts (``print x``, ``except E, e:``) are reported as FS001 and still analysed."""
-    text = BUG.replace("import psycopg2\n", "import psycopg2\nprint 'starting'\n")
+    """Old scripts (``print x``, ``print >>f, x``, ``except E, e:``, ``0777``) are reported as FS001
+    and still analysed."""
+    text = BUG.replace("import psycopg2\n", "import psycopg2\nprint >>sys.stderr, 'starting', 0777\n")
     text = text.replace("    return conn.cursor(){comment}", "    try:\n        return conn.cursor()\n"
                         "    except Exception, e:\n        print e")
     path = write(tmp_path, "old.py", text)

@@ -305,8 +305,8 @@ class Analyzer:
                     if "django" in keys and reset.method in ("close", "close_all"):
                         return True
                     continue
-                if reset.close_false:
-                    continue
+                if reset.close_false or reset.method not in knowledge.RESET_BEFORE_FORK:
+                    continue  # ``x.connect()`` in the parent opens; it drops nothing before the fork
                 if entry is None or entry.site_line == 0:
                     if reset.func is None:
                         return True
@@ -408,7 +408,7 @@ class Analyzer:
         else:
             self_name = "self"
         self._scan_orm(entry, code, where, paths)
-        self._scan_dropped(entry, code, where, paths)
+        rebound = rebound | self._scan_dropped(entry, code, where, paths)  # its later uses are its own
         reported: set[tuple[int, str]] = set()
         for func, _, _ in paths.values():
             checks: set[int] = set()  # ``conn is None``: reads the name, touches no socket
@@ -458,10 +458,12 @@ class Analyzer:
                 elif self.externals is not None and isinstance(node, ast.Call):
                     self._scan_external_call(node, code, label, where, func, paths, entry, reported)
 
-    def _scan_dropped(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+    def _scan_dropped(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> set[str]:
         """A child that rebinds a global holding the parent's connection (``global engine; engine =
         create_engine(...)`` in an ``init()`` both sides call) drops the parent's object there: the
-        child's garbage collector then closes it, and its goodbye goes over the shared socket."""
+        child's garbage collector then closes it, and its goodbye goes over the shared socket. Gives the
+        names reported (what the child uses under them afterwards is its own)."""
+        dropped: set[str] = set()
         renewed = {key for key, resets in self.resets.items() for r in resets
                    if r.close_false and r.func is not None and id(r.func) in self.child_side}
         for func, _, _ in paths.values():
@@ -484,7 +486,9 @@ class Analyzer:
                         f"{node.id}.dispose(close=False) (SQLAlchemy) in the child first, or bind the "
                         "child's own under another name")
                 self._report(node, code, text, origin)
+                dropped.add(node.id)
                 break
+        return dropped
 
     _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
 

@@ -29,6 +29,9 @@ from .scopes import import_aliases, nested_imports, orm_helpers, top_level_impor
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
 _STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
 _GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
+# ``client.connect(host, ...)`` on an object of a library the catalogue does not know (taint._connected)
+_CONNECTS = re.compile(rb"\.(?:" + b"|".join(m.encode() for m in sorted(knowledge.CONNECTING_METHODS))
+                       + rb")\(\s*[^)\s]")
 _DEFAULT: Optional[Settings] = None
 
 
@@ -117,15 +120,29 @@ def _star_names(settings: Settings, externals: Optional[Externals]) -> Callable[
 
 _PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
 _EXCEPT = re.compile(rb"^([ \t]*except[ \t]+[\w.() ,]+?)[ \t]*,[ \t]*(\w+)[ \t]*:", re.M)
+_RAISE = re.compile(rb"^([ \t]*raise[ \t]+[\w.]+)[ \t]*,[ \t]*(.+?)[ \t]*$", re.M)
+_OCTAL = re.compile(rb"(?<![\w.])0([0-7]+)(?![\w.])")
+
+
+def _print_call(match: re.Match[bytes]) -> bytes:
+    """``print x, y`` -> ``print(x, y)``; ``print >>f, x`` -> ``print(x, file=f)``."""
+    args = match.group(2) or b""
+    if args.startswith(b">>"):
+        stream, _, rest = args[2:].partition(b",")
+        args = (rest.strip() + b", " if rest.strip() else b"") + b"file=" + stream.strip()
+    return match.group(1) + b"print(" + args + b")"
 
 
 def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
-    """Python 2 sources (``print x``, ``except E, e:``) are still common in old scripts: rewrite those two
-    statements line for line (line numbers are kept) and parse again."""
-    if b"print" not in data and b"except" not in data:
+    """Python 2 sources (``print x``, ``print >>f, x``, ``except E, e:``, ``raise E, "text"``, ``0777``)
+    are still common in old scripts: rewrite those statements line for line (line numbers are kept)
+    and parse again."""
+    if b"print" not in data and b"except" not in data and b"raise" not in data:
         return None
-    text = _PRINT.sub(lambda m: m.group(1) + b"print(" + (m.group(2) or b"") + b")", data)
+    text = _PRINT.sub(_print_call, data)
     text = _EXCEPT.sub(lambda m: m.group(1) + b" as " + m.group(2) + b":", text)
+    text = _RAISE.sub(lambda m: m.group(1) + b"(" + m.group(2) + b")", text)
+    text = _OCTAL.sub(lambda m: b"0o" + m.group(1), text)
     try:
         return ast.parse(text, filename=path), text
     except (SyntaxError, ValueError):
@@ -150,6 +167,9 @@ def _client_call_gate(settings: Settings) -> re.Pattern[bytes]:
 
 
 _CALL_GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
+# ``client.connect(host, ...)`` on an object of a library the catalogue does not know (taint._connected)
+_CONNECTS = re.compile(rb"\.(?:" + b"|".join(m.encode() for m in sorted(knowledge.CONNECTING_METHODS))
+                       + rb")\(\s*[^)\s]")
 
 
 def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str, package: bool,
@@ -157,7 +177,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
              project: bool, preload: Optional[str] = None,
              at_import: frozenset[str] = frozenset(), want_exports: bool = False,
              rq_loaded: bool = False) -> FileResult:
-    makes = bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))
+    makes = (bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))) \
+        or bool(_CONNECTS.search(data))
     preload = preload or settings.preloaded(path, module)
     children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
     serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
@@ -271,10 +292,15 @@ def _module_table(results: list[FileResult]) -> dict[str, FileResult]:
     return table
 
 
+_HELPER_DEPTH = 6
+
+
 def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], settings: Settings,
                      externals: ProjectExports) -> None:
     """Helpers of helpers (``controller -> model -> db``): modules that the child-starting modules
-    import, and that import an exporting module, export what they reach through it. Two rounds."""
+    import, and that import an exporting module, export what they reach through it: up to six modules
+    away from the one that forks (a preloaded app's ``api -> search.server -> substring_search -> db ->
+    utils``), one round per level."""
     starting = [r for r in results if r.has_entries or r.starts or settings.preloaded(r.path, r.module)]
     wanted: dict[str, FileResult] = {}
     todo = [(q, 1) for r in starting for q in r.imports]
@@ -285,9 +311,10 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
             continue
         target = modules[found[0]]
         wanted[found[0]] = target
-        if depth < 3:  # helpers up to three modules away from the one that forks
+        if depth < _HELPER_DEPTH:
             todo.extend((q, depth + 1) for q in target.imports)
-    for _ in range(2):
+            todo.extend((p, depth + 1) for p in _packages(found[0], modules))
+    for _ in range(_HELPER_DEPTH - 1):
         changed = False
         for name, r in wanted.items():
             if not externals.touches(r.imports):
@@ -325,12 +352,21 @@ def _preloaded_closure(results: list[FileResult], settings: Settings,
         if canonical in closure:
             continue
         closure[canonical] = via
+        for package in _packages(canonical, modules):
+            todo.append((package, f"{via}, package of {canonical}"))
         for qual in modules[module].imports:
             found = split_qualname(qual, modules)  # type: ignore[arg-type]
             target = found[0] if found is not None else (qual if qual in modules else None)
             if target is not None and modules[target].module not in closure:
                 todo.append((target, f"{via}, imported by {canonical}"))
     return closure
+
+
+def _packages(module: str, modules: dict[str, FileResult]) -> list[str]:
+    """The project packages importing ``module`` imports first (``api`` for ``api.server``: its
+    ``__init__.py`` runs, with whatever it imports, before the module itself)."""
+    parts = module.split(".")
+    return [name for name in (".".join(parts[:i]) for i in range(1, len(parts))) if name in modules]
 
 
 def _import_closure(starts: list[FileResult], modules: dict[str, FileResult]) -> set[str]:
@@ -342,6 +378,7 @@ def _import_closure(starts: list[FileResult], modules: dict[str, FileResult]) ->
         if module not in modules or modules[module].module in closure:
             continue
         closure.add(modules[module].module)
+        todo.extend(_packages(modules[module].module, modules))
         for qual in modules[module].imports:
             found = split_qualname(qual, modules)  # type: ignore[arg-type]
             target = found[0] if found is not None else (qual if qual in modules else None)

@@ -50,6 +50,10 @@ class Settings:
         for (root, name), via in self.preload.items():
             if name == module and (not root or full.startswith(root + os.sep)):
                 return via
+            if root:  # ``--wsgi-file server.py`` in web/: imported as ``server``, whatever its package
+                stem = os.path.join(root, *name.split("."))
+                if full in (stem + ".py", os.path.join(stem, "__init__.py")):
+                    return via
         return None
 
 
@@ -211,7 +215,7 @@ def _command_lines(path: str, conf_preload: bool, root: str) -> dict[tuple[str, 
     return found
 
 
-def _uwsgi(path: str) -> dict[tuple[str, str], str]:
+def _uwsgi(path: str, top: str) -> dict[tuple[str, str], str]:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
@@ -229,8 +233,8 @@ def _uwsgi(path: str) -> dict[tuple[str, str], str]:
     for key in ("module", "wsgi"):
         value = section.get(key)
         module = _app_module(value) if value else None
-        if module:
-            return {(root, module): via}
+        if module:  # an ini in deployment/ names ``api.server``: found from the directory above
+            return {(_app_root(root, module, top), module): via}
     value = section.get("wsgi-file")
     if value:  # a script: imported by its file name, from its own directory
         return {(root, os.path.splitext(os.path.basename(value.strip()))[0]): via}
@@ -259,7 +263,7 @@ def _server_configs(roots: Iterable[str]) -> dict[tuple[str, str], str]:
                                             os.path.abspath(here)))
             for name in files:
                 if name.endswith(".ini"):
-                    found.update(_uwsgi(os.path.join(here, name)))
+                    found.update(_uwsgi(os.path.join(here, name), os.path.abspath(root)))
                 elif not conf_reset and _COMMAND_FILES.match(name):  # started from elsewhere
                     found.update(_command_lines(os.path.join(here, name), conf_preload,
                                                 os.path.abspath(root)))

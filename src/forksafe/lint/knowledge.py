@@ -102,6 +102,24 @@ CLIENTS: dict[str, str] = {
     "cassandra.cluster.Cluster": "Cassandra cluster", "neo4j.GraphDatabase.driver": "Neo4j driver",
     "happybase.Connection": "HBase connection", "happybase.ConnectionPool": "HBase pool",
     "paho.mqtt.client.Client": "MQTT client",
+    "torndb.Connection": "MySQL connection",
+    "clickhouse_driver.Client": "ClickHouse client", "clickhouse_driver.connect": "ClickHouse connection",
+    "ldap3.Connection": "LDAP connection", "ldap.initialize": "LDAP connection",
+    "influxdb.InfluxDBClient": "InfluxDB client", "influxdb_client.InfluxDBClient": "InfluxDB client",
+    "kombu.Connection": "AMQP connection", "amqp.Connection": "AMQP connection",
+    "stomp.Connection": "STOMP connection", "nsq.Writer": "NSQ client",
+    # Sockets other protocols keep open (the standard library's clients connect when made)
+    "socket.create_connection": "socket",
+    "ftplib.FTP": "FTP connection", "ftplib.FTP_TLS": "FTP connection",
+    "smtplib.SMTP": "SMTP connection", "smtplib.SMTP_SSL": "SMTP connection",
+    "imaplib.IMAP4": "IMAP connection", "imaplib.IMAP4_SSL": "IMAP connection",
+    "poplib.POP3": "POP3 connection", "poplib.POP3_SSL": "POP3 connection",
+    "telnetlib.Telnet": "Telnet connection",
+    "paramiko.SSHClient": "SSH client", "paramiko.client.SSHClient": "SSH client",
+    "paramiko.Transport": "SSH transport", "paramiko.transport.Transport": "SSH transport",
+    "pysftp.Connection": "SFTP connection",
+    "websocket.create_connection": "websocket", "websocket.WebSocket": "websocket",
+    "websocket.WebSocketApp": "websocket",
     # peewee databases (connect on first query; models bound through ``class Meta: database = db``)
     "peewee.SqliteDatabase": "peewee database", "peewee.MySQLDatabase": "peewee database",
     "peewee.PostgresqlDatabase": "peewee database",
@@ -173,6 +191,8 @@ WRAPPING_CALLS: frozenset[str] = frozenset(
         "sqlalchemy.orm.session.sessionmaker",
         "sqlalchemy.ext.asyncio.async_sessionmaker",
         "sqlalchemy.ext.asyncio.AsyncSession",
+        "paramiko.SFTPClient.from_transport", "paramiko.SFTP.from_transport",
+        "paramiko.sftp_client.SFTPClient.from_transport",
     }
 )
 
@@ -193,6 +213,11 @@ PICKLED_FRESH: frozenset[str] = frozenset({"requests.Session()", "requests.sessi
 # Kinds of client whose attributes and items are handles on the same sockets (``client.app.users``,
 # ``docker_client.containers``, ``db.session``, ``s3.Bucket``).
 CHAINABLE_KINDS: frozenset[str] = frozenset({"Mongo", "Flask", "Docker", "AWS"})
+
+# Methods by which a program connects an object of a library the catalogue does not know to a server
+# (``mqtt.Client().connect(host)``, ``socket.socket().connect(addr)``, ``FTP().login(user, pw)``): the
+# object holds that socket from then on.
+CONNECTING_METHODS: frozenset[str] = frozenset({"connect", "login", "open_session", "start_session"})
 
 # Methods on a connection-like object whose result shares the same socket.
 DERIVED_METHODS: frozenset[str] = frozenset(

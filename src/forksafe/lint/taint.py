@@ -168,10 +168,40 @@ class Taint:
             return self.index.method_of(site.func, func.attr)
         return None
 
+    def _callbacks(self) -> list[tuple[FuncInfo, ast.AST, Optional[FuncInfo]]]:
+        """Event handlers a client calls with itself as first argument: ``WebSocketApp(url,
+        on_open=f)``, ``client.on_connect = f`` (websocket-client, paho, pika's callbacks): (handler,
+        the client expression, the scope it is in)."""
+        found: list[tuple[FuncInfo, ast.AST, Optional[FuncInfo]]] = []
+        for site in self.index.calls:
+            for keyword in site.call.keywords:
+                if keyword.arg and keyword.arg.startswith("on_") and isinstance(keyword.value, ast.Name):
+                    handler = self.index.function_named(keyword.value.id, site.func)
+                    if handler is not None:
+                        found.append((handler, site.call, site.func))
+        for target, value, scope in self.index.bindings:
+            if isinstance(target, ast.Attribute) and target.attr.startswith("on_") \
+                    and isinstance(value, ast.Name):
+                handler = self.index.function_named(value.id, scope)
+                if handler is not None:
+                    found.append((handler, target.value, scope))
+        return found
+
     def _parameters(self) -> bool:
         """Parameters bound to a tracked value by some call of the function in this module (call
         arguments are followed into the callee). True when a parameter became tracked."""
         changed = False
+        for handler, client, scope in self._callbacks():
+            spec = handler.node.args if not isinstance(handler.node, ast.Lambda) else None
+            if spec is None or not spec.args:
+                continue
+            first = spec.args[0].arg
+            params = self.params.setdefault(id(handler), {})
+            made = self.value(client, self.env_for(scope)) if first not in params else None
+            if made is not None:
+                step = f"given to its handler {handler.name}() at line {getattr(client, 'lineno', 0)}"
+                params[first] = replace(made, name=first, steps=made.steps + (step,))
+                changed = True
         for site in self.index.calls:
             callee = self._callee(site)
             if callee is None or isinstance(callee.node, ast.Lambda):
@@ -457,9 +487,15 @@ class Taint:
         def chained(name: str) -> Optional[Origin]:
             return lookup(name) or env(name)
 
+        constructed: dict[str, ast.Call] = {}  # names bound to an untracked call's result
         for stmt in iter_statements(body):
             for target, value in _bindings(stmt):
                 made = self.value(value, chained)
+                if isinstance(target, ast.Name):
+                    if made is None and isinstance(value, ast.Call) and not isinstance(stmt, ast.For):
+                        constructed[target.id] = value
+                    else:
+                        constructed.pop(target.id, None)
                 if made is not None and isinstance(target, ast.Attribute) and target.attr == "bind" \
                         and isinstance(target.value, ast.Attribute) and target.value.attr == "metadata":
                     self.metadata_bind = made  # ``Base.metadata.bind = engine`` (SQLAlchemy 1.x)
@@ -476,6 +512,10 @@ class Taint:
                         found.setdefault(holder.id, replace(made, name=holder.id, chainable=True))
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 call = stmt.value
+                connected = self._connected(call, constructed, chained)
+                if connected is not None and (only is None or connected.name in only):
+                    found[connected.name] = connected
+                    del constructed[connected.name]
                 if isinstance(call.func, ast.Attribute) and call.func.attr in ("append", "add", "extend",
                                                                                  "insert", "setdefault") \
                         and isinstance(call.func.value, ast.Name) and call.args:
@@ -484,6 +524,33 @@ class Taint:
                     if made is not None and (only is None or holder_name in only):
                         found.setdefault(holder_name, replace(made, name=holder_name, chainable=True))
         return found
+
+    def _connected(self, call: ast.Call, constructed: dict[str, ast.Call], env: Env) -> Optional[Origin]:
+        """``c = mqtt.Client(); c.connect(host, port)``, ``s = socket.socket(); s.connect(addr)``: an
+        object of a library the catalogue does not know, which the program connects to a server
+        itself, holds that socket from then on. Not a signal's ``connect(handler)``."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr in knowledge.CONNECTING_METHODS
+                and isinstance(func.value, ast.Name) and func.value.id in constructed):
+            return None
+        given = list(call.args) + [k.value for k in call.keywords]
+        if not given or any(isinstance(a, ast.Lambda) or (
+                isinstance(a, (ast.Name, ast.Attribute)) and self._is_function(a)) for a in given):
+            return None
+        name = func.value.id
+        if env(name) is not None:
+            return None
+        made = constructed[name]
+        what = f"{ast.unparse(made.func)}()"
+        step = f"{name}.{func.attr}() at line {call.lineno}"
+        return Origin(name, made.lineno, what, steps=(step,), kind="connected client")
+
+    def _is_function(self, expr: ast.AST) -> bool:
+        """A handler given by name: one of the module's functions or methods (``self.on_save``)."""
+        if isinstance(expr, ast.Name):
+            return expr.id in self.index.module_funcs
+        return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
+            and expr.value.id in ("self", "cls")
 
     def _function(self, info: FuncInfo) -> None:
         if isinstance(info.node, ast.Lambda):

@@ -1,0 +1,10 @@
+from flask import Blueprint, request
+
+from .substring import search_people
+
+searcher = Blueprint("search", __name__)
+
+
+@searcher.route("/search")
+def search():
+    return {"results": search_people(request.args["q"])}  # expect: FS101 "used in substring.search_people()"

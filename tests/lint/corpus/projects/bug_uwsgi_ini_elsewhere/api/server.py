@@ -1,0 +1,6 @@
+from . import app
+
+
+@app.route("/health")
+def health():
+    return "ok"
