@@ -146,6 +146,7 @@ class Analyzer:
         for entry in self.found.entries:
             self.child_side.update(self.reach([entry.func]))
         self._parent_called: dict[tuple[str, Optional[str]], bool] = {}  # memo of _parent_calls
+        self._parent_read: dict[str, bool] = {}  # memo of _parent_reads
         self.globals = self._global_origins()
         self.resets = self._resets()
         self._returns_in: dict[int, set[int]] = {}
@@ -239,6 +240,22 @@ class Analyzer:
             self._parent_called[key] = self._calls_in_parent(name, qual)
         return self._parent_called[key]
 
+    def _parent_reads(self, name: str) -> bool:
+        """Does the parent side (import-time code, functions no child runs) work through the global
+        ``name`` (``session.query(...)``, not ``Session()``, which makes a new session)?"""
+        if name not in self._parent_read:
+            self._parent_read[name] = any(
+                isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name
+                and self.index.resolve(name, func) is None
+                for func, body in self._parent_bodies() for node in iter_scope(body))
+        return self._parent_read[name]
+
+    def _parent_bodies(self) -> list[tuple[Optional[FuncInfo], list[ast.AST]]]:
+        bodies: list[tuple[Optional[FuncInfo], list[ast.AST]]] = [(None, list(self.index.tree.body))]
+        bodies += [(info, info.body) for info in self.index.funcs.values()
+                   if id(info) not in self.child_side and not isinstance(info.node, ast.Lambda)]
+        return bodies
+
     def _calls_in_parent(self, name: str, qual: Optional[str]) -> bool:
         for site in self.index.calls:
             if site.func is not None and id(site.func) in self.child_side:
@@ -300,7 +317,10 @@ class Analyzer:
                 if child:
                     # SQLAlchemy's recipes: dispose(close=False) in the child, or dispose() at its start (that
                     # one closes the inherited sockets, so the parent must not use its pool afterwards).
-                    if _renews_in_child(reset.method, origin.kind):
+                    # Disposing the engine does not renew a session the parent has queried through: that
+                    # session keeps its connection checked out, outside the pool.
+                    if _renews_in_child(reset.method, origin.kind) and not (
+                            key != name and key == origin.root and self._parent_reads(name)):
                         return True
                     if "django" in keys and reset.method in ("close", "close_all"):
                         return True

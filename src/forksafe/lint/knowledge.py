@@ -244,7 +244,7 @@ RESET_IN_CHILD_BY_KIND: dict[str, frozenset[str]] = {"peewee database": frozense
 # Constructors of a process made by fork (unless a spawn/forkserver context is used).
 PROCESS_CLASSES: frozenset[str] = frozenset(
     {"multiprocessing.Process", "multiprocessing.process.BaseProcess", "multiprocessing.context.Process",
-     "billiard.Process"}
+     "billiard.Process", "gipc.start_process"}  # gipc: a multiprocessing.Process, started at once
 )
 POOL_CLASSES: frozenset[str] = frozenset(
     {"multiprocessing.Pool", "multiprocessing.pool.Pool", "billiard.Pool"}
@@ -318,7 +318,8 @@ NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 # ... and a file must name at least one way of starting another process. Each entry point above is
 # recognised through one of these words appearing in the file (an import, a decorator or a method).
 CHILD_WORDS: tuple[str, ...] = (
-    "multiprocessing", "billiard", "ProcessPoolExecutor", "fork", "task", "Task", "enqueue", r"\brq\b",
+    "multiprocessing", "billiard", "gipc", "ProcessPoolExecutor", "fork", "task", "Task", "enqueue",
+    r"\brq\b",
     "worker_process_init", r"\bjob\b", "num_workers", r"luigi",
 )
 
@@ -326,7 +327,7 @@ CHILD_WORDS: tuple[str, ...] = (
 # Stricter: words that name a way of starting a child (not just the word "task"), for choosing the
 # modules whose imports pass two follows to find helpers of helpers.
 START_WORDS: tuple[str, ...] = (
-    "multiprocessing", "billiard", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork", r"\.enqueue",
+    "multiprocessing", "billiard", "gipc", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork", r"\.enqueue",
     "shared_task", r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
 )
 
