@@ -16,7 +16,7 @@ session = Session()
 def crawl(ids):
     engine.dispose()
     for n in ids:
-        session.execute(text("insert into seen values (:n)"), dict(n=n))  # expect: FS101 "Session() at line 13"
+        session.execute(text("insert into seen values(:n)"), dict(n=n))  # expect: FS101 "Session() at"
     session.commit()
 
 
