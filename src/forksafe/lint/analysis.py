@@ -10,6 +10,7 @@ it. Calls into other modules of the project use what those modules export (``Exp
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import replace
 from typing import Optional, Protocol, Sequence
 
@@ -67,6 +68,9 @@ class Externals(Protocol):
 
     def orm_project(self) -> bool:
         """Does the project use Django's ORM (connections opened implicitly, per process)?"""
+
+    def passed_in(self, qual: str) -> list[tuple[object, Origin]]:
+        """(position or keyword, client) that other modules pass to function ``qual`` when they call it."""
 
 
 # A path from an entry to a function it reaches: (function, caller, line of the call in the caller).
@@ -136,7 +140,8 @@ class Analyzer:
         # Most files start no process: skip the taint pass entirely for them.
         self.taint = Taint(self.index, self.settings.clients, self.settings.safe,
                            externals.value if externals is not None else None,
-                           lazy=self.empty and not want_exports)
+                           lazy=self.empty and not want_exports,
+                           passed_in=externals.passed_in if externals is not None else None)
         for cls, method in self.found.process_classes:
             run = self.index.methods.get(id(cls), {}).get("run")
             if run is not None:
@@ -495,7 +500,7 @@ class Analyzer:
                         and node.id in func.globals) or id(node) in lazy:
                     continue
                 origin = self.globals.get(node.id)
-                if origin is None or origin.kind.startswith("Django") \
+                if origin is None or origin.kind not in knowledge.CLOSED_WHEN_COLLECTED \
                         or {node.id, origin.root or node.id} & renewed:
                     continue
                 steps = self._path_steps(node, func, paths)
@@ -750,6 +755,24 @@ class Analyzer:
                 names.add(qual)
         return frozenset(names)
 
+    def function_calls(self) -> dict[str, frozenset[str]]:
+        """What each module-level function calls, by qualified name: what runs in the master when an
+        import-time call reaches it (``create_app() -> register_blueprints() -> routes.get_routes()``)."""
+        calls: dict[str, set[str]] = {}
+        for site in self.index.calls:
+            owner = site.func
+            while owner is not None and owner.parent is not None:
+                owner = owner.parent
+            if owner is None or owner.cls is not None or self.index.module_funcs.get(owner.name) is not owner:
+                continue
+            qual = self.index.qualname(site.call.func)
+            if qual is None and isinstance(site.call.func, ast.Name) and self.index.module \
+                    and site.call.func.id in self.index.module_funcs:
+                qual = f"{self.index.module}.{site.call.func.id}"
+            if qual is not None:
+                calls.setdefault(owner.name, set()).add(qual)
+        return {name: frozenset(quals) for name, quals in calls.items()}
+
     def resets_at_import(self) -> bool:
         """A module-level ``engine.dispose()`` / ``connections.close_all()``: what a preloaded app does
         after setup so that the forked workers start with empty pools."""
@@ -807,6 +830,7 @@ class Analyzer:
                 if held_reads and meth_name != "__init__":
                     out.self_uses[f"{cls_name}.{meth_name}"] = [replace(o, path=o.path or self.path)
                                                                 for o in held_reads[:3]]
+        self._export_passes(out, module)
         for fname, func in self.index.module_funcs.items():  # helpers that renew a global in the caller
             renewed = self._renews(func, out.globals)
             if renewed:
@@ -881,6 +905,27 @@ class Analyzer:
                 if reads:
                     out.lazy_uses[name] = reads[:3]
         return out
+
+
+    def _export_passes(self, out: Exports, module: str) -> None:
+        """Clients this module passes as arguments to functions it imports from elsewhere."""
+        short = module.rsplit(".", 1)[-1] or os.path.basename(self.path)
+        for site in self.index.calls:
+            qual = self.index.qualname(site.call.func)
+            if qual is None or "." not in qual or qual in self.settings.clients \
+                    or qual in knowledge.WRAPPING_CALLS:
+                continue
+            env = self.taint.env_for(site.func)
+            given: list[tuple[object, ast.AST]] = list(enumerate(site.call.args))
+            given += [(k.arg, k.value) for k in site.call.keywords if k.arg is not None]
+            for where, arg in given:
+                if isinstance(arg, ast.Starred):
+                    break
+                made = self.taint.value(arg, env)
+                if made is not None:
+                    step = f"passed to {qual.rsplit('.', 1)[-1]}() by {short} at line {site.call.lineno}"
+                    out.passes.setdefault(qual, []).append(
+                        (where, replace(made, path=made.path or self.path, steps=made.steps + (step,))))
 
 
 def analyze(tree: ast.Module, path: str, settings: Optional[Settings] = None) -> list[Finding]:

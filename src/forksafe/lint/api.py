@@ -217,6 +217,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
         result.resets_at_import = analyzer.resets_at_import()
         if serving:  # what runs at import runs in the master, not in the workers
             result.import_calls = analyzer.import_calls()
+            result.function_calls = analyzer.function_calls()
     return result
 
 
@@ -362,6 +363,25 @@ def _preloaded_closure(results: list[FileResult], settings: Settings,
     return closure
 
 
+def _run_at_import(results: list[FileResult], modules: dict[str, FileResult]) -> frozenset[str]:
+    """Qualified names of the functions a preloaded app's import runs in the master: what modules
+    call at import, and what those functions call in turn (within the project)."""
+    todo = [q for r in results for q in r.import_calls]
+    done: set[str] = set()
+    while todo:
+        qual = todo.pop()
+        if qual in done:
+            continue
+        done.add(qual)
+        found = split_qualname(qual, modules)  # type: ignore[arg-type]
+        if found is not None:
+            module = modules[found[0]]
+            canonical = f"{module.module}.{found[1]}"
+            done.add(canonical)
+            todo.extend(module.function_calls.get(found[1], ()))
+    return frozenset(done)
+
+
 def _packages(module: str, modules: dict[str, FileResult]) -> list[str]:
     """The project packages importing ``module`` imports first (``api`` for ``api.server``: its
     ``__init__.py`` runs, with whatever it imports, before the module itself)."""
@@ -412,9 +432,9 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
         return
     aliases = {name: r.aliases for name, r in modules.items() if r.aliases}
     externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases, orm,
-                               django=any(r.django for r in results))
+                               django=any(r.django for r in results), modules=modules)
     _refresh_exports(results, modules, settings, externals)
-    at_import = frozenset(q for r in results for q in r.import_calls)
+    at_import = _run_at_import(results, modules)
     extra = _remote_extras(results, modules)
     done: dict[int, int] = {}  # index -> how many extras it was checked with
     for round_ in range(2):  # a second round for the entries the first round found in other modules
@@ -424,7 +444,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
             starts = result.has_entries or result.children
             loaded = result.module in rq_loaded and not result.rq_worker  # a worker module knew already
             if round_ == 0 and not wanted and preload is None and not (loaded and result.children) \
-                    and not (starts and externals.touches(result.imports)):
+                    and not (starts and (externals.touches(result.imports)
+                                         or externals.receives(result.module))):
                 continue
             if round_ == 1 and len(wanted) <= done.get(i, -1 if wanted else 0):
                 continue

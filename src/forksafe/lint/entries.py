@@ -30,6 +30,18 @@ KIND_LABEL = {
 }
 
 
+def _decorated_defs(func: FuncInfo) -> list[FuncInfo]:
+    """Functions defined inside ``func`` (at any depth) with a decorator: handlers it registers."""
+    found: list[FuncInfo] = []
+    todo = list(func.defs.values())
+    while todo:
+        inner = todo.pop()
+        if not isinstance(inner.node, ast.Lambda) and inner.node.decorator_list:
+            found.append(inner)
+        todo.extend(inner.defs.values())
+    return found
+
+
 @dataclass(eq=False)
 class Entry:
     func: FuncInfo
@@ -198,6 +210,9 @@ class EntryFinder:
         for func in funcs:
             if func.name not in at_import and func.name not in knowledge.PRELOAD_SERVER_HOOKS:
                 self._add(func, "server", str(self.preload))
+            elif func.name in at_import:  # an app factory the master runs: the views it defines and
+                for inner in _decorated_defs(func):  # registers (``@bp.route``) run in the workers
+                    self._add(inner, "server", str(self.preload))
 
     # -- names bound to contexts and pools ----------------------------------------------------------
     def _context_method(self, node: ast.AST) -> Optional[str]:

@@ -241,6 +241,15 @@ RESET_BEFORE_FORK: frozenset[str] = frozenset({"dispose", "close", "close_all", 
 # or raises "Connection already opened" (peewee 3) rather than reuse the parent's.
 RESET_IN_CHILD_BY_KIND: dict[str, frozenset[str]] = {"peewee database": frozenset({"connect"})}
 
+# Kinds of client whose object, once garbage collected, closes its connections (a DB-API connection's
+# dealloc, SQLAlchemy's pool finalizers): a child that drops the parent's sends the goodbye over the
+# shared socket. A dropped MongoClient or HTTP session closes nothing.
+CLOSED_WHEN_COLLECTED: frozenset[str] = frozenset(
+    {"SQLAlchemy engine", "PostgreSQL connection", "PostgreSQL pool", "MySQL connection", "MySQL pool",
+     "Oracle connection", "Oracle pool", "SQL Server connection", "ODBC connection", "MariaDB connection",
+     "MariaDB pool", "Flask-SQLAlchemy db"}
+)
+
 # Constructors of a process made by fork (unless a spawn/forkserver context is used).
 PROCESS_CLASSES: frozenset[str] = frozenset(
     {"multiprocessing.Process", "multiprocessing.process.BaseProcess", "multiprocessing.context.Process",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field, replace
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from .findings import Finding
 from .scopes import iter_imports, relative_base
@@ -33,6 +33,7 @@ class FileResult:
     remote: list[tuple[str, str, str]] = field(default_factory=list)
     resets_at_import: bool = False  # disposes/closes a connection holder at module level
     import_calls: frozenset[str] = frozenset()  # qualified names this module calls at import time
+    function_calls: dict[str, frozenset[str]] = field(default_factory=dict)  # function -> what it calls
     aliases: dict[str, str] = field(default_factory=dict)  # top-level imports: what it re-exports
     children: bool = False  # mentions a way of starting another process (pass two may look again)
     starts: bool = False  # names a way of starting a child explicitly (multiprocessing, .enqueue, ...)
@@ -160,12 +161,16 @@ class ProjectExports:
 
     def __init__(self, exports: dict[str, Exports],
                  aliases: Optional[dict[str, dict[str, str]]] = None,
-                 orm_helpers: Optional[dict[str, frozenset[str]]] = None, django: bool = False) -> None:
+                 orm_helpers: Optional[dict[str, frozenset[str]]] = None, django: bool = False,
+                 modules: Iterable[str] = ()) -> None:
         self.by_module = exports
+        self.known = frozenset(modules)  # every module of the project (callees of ``passes``)
         self.aliases = aliases or {}
         self.orm_helpers = orm_helpers or {}  # module -> its functions that query Django's ORM
         self.django = django
         self._modules: dict[str, object] = {**self.aliases, **self.by_module, **self.orm_helpers}
+        self._project: dict[str, object] = {**dict.fromkeys(self.known), **self._modules}
+        self._passed: Optional[dict[tuple[str, str], list[tuple[object, Origin]]]] = None
 
     def orm_helper(self, qual: str) -> bool:
         found = split_qualname(qual, self._modules)
@@ -180,6 +185,35 @@ class ProjectExports:
 
     def orm_project(self) -> bool:
         return self.django
+
+    def _passes(self) -> dict[tuple[str, str], list[tuple[object, Origin]]]:
+        if self._passed is None:  # callee (module, function) -> what callers pass, re-exports followed
+            self._passed = {}
+            for exports in self.by_module.values():
+                for callee, given in exports.passes.items():
+                    found = self._callee(callee)
+                    if found is not None:
+                        self._passed.setdefault(found, []).extend(given)
+        return self._passed
+
+    def passed_in(self, qual: str) -> list[tuple[object, Origin]]:
+        found = split_qualname(qual, self._project)
+        return self._passes().get(found, []) if found is not None else []
+
+    def receives(self, module: str) -> bool:
+        """Do other modules pass clients into this module's functions?"""
+        return any(callee == module for callee, _ in self._passes())
+
+    def _callee(self, qual: str, depth: int = 0) -> Optional[tuple[str, str]]:
+        """The (module, function) a qualified call lands in, through re-exports."""
+        found = split_qualname(qual, self._project)
+        if found is None or depth > 5:
+            return None
+        module, name = found
+        target = self.aliases.get(module, {}).get(name.split(".")[0])
+        if target is not None and target != qual and split_qualname(target, self._modules) != found:
+            return self._callee(target + name[len(name.split(".")[0]):], depth + 1)
+        return found
 
     def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
         found = split_qualname(qual, self._modules)

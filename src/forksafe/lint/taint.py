@@ -63,9 +63,13 @@ class Exports:
     self_uses: dict[str, list[Origin]] = field(default_factory=dict)
     resets: dict[str, list[Origin]] = field(default_factory=dict)  # function -> globals it renews when a
     # child calls it (``def connect(): _db.connect()``, ``engine.dispose(close=False)``)
+    # Clients this module hands to other modules' functions: qualified callee (as imported here) ->
+    # (position or keyword, what is passed): ``routes.get_routes(db)``, ``workers.run(conn)``
+    passes: dict[str, list[tuple[object, Origin]]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.globals or self.factories or self.getters or self.uses or self.setters)
+        return bool(self.globals or self.factories or self.getters or self.uses or self.setters
+                    or self.passes)
 
 
 Env = Callable[[str], Optional[Origin]]
@@ -122,7 +126,8 @@ def _returned(func: FuncInfo) -> list[ast.AST]:
 class Taint:
     def __init__(self, index: ModuleIndex, clients: dict[str, str], safe: frozenset[str],
                  externals: Optional[Callable[[str], Optional[Origin]]] = None,
-                 lazy: bool = False) -> None:
+                 lazy: bool = False,
+                 passed_in: Optional[Callable[[str], list[tuple[object, Origin]]]] = None) -> None:
         self.index = index
         self.clients = clients
         self.safe = safe
@@ -151,6 +156,8 @@ class Taint:
         for name, origin in list(self.module.items()):
             if any(start <= origin.line <= end for start, end in guarded) and not origin.path:
                 self.module[name] = replace(origin, main_guard=True)
+        if passed_in is not None:
+            self._passed_in(passed_in)
         for info in index.funcs.values():
             self._function(info)
         for _ in range(3):  # ``main() -> run(session) -> Process(args=(session,))``: a few levels deep
@@ -167,6 +174,24 @@ class Taint:
                 and func.value.id in ("self", "cls"):
             return self.index.method_of(site.func, func.attr)
         return None
+
+    def _passed_in(self, passed_in: Callable[[str], list[tuple[object, Origin]]]) -> None:
+        """Parameters of this module's functions that other modules' calls bind to a client
+        (``get_routes(db, schemas)`` called by ``app.create_app``)."""
+        if not self.index.module:
+            return
+        for name, info in self.index.module_funcs.items():
+            if isinstance(info.node, ast.Lambda):
+                continue
+            spec = info.node.args
+            names = [a.arg for a in spec.posonlyargs + spec.args]
+            keywords = set(names) | {a.arg for a in spec.kwonlyargs}
+            params = self.params.setdefault(id(info), {})
+            for where, made in passed_in(f"{self.index.module}.{name}"):
+                param = names[where] if isinstance(where, int) and where < len(names) else \
+                    where if isinstance(where, str) and where in keywords else None
+                if param is not None and param not in params:
+                    params[param] = replace(made, name=param)
 
     def _callbacks(self) -> list[tuple[FuncInfo, ast.AST, Optional[FuncInfo]]]:
         """Event handlers a client calls with itself as first argument: ``WebSocketApp(url,
@@ -342,7 +367,8 @@ class Taint:
 
     def _derive(self, base: Origin, expr: ast.AST) -> Origin:
         line = getattr(expr, "lineno", base.line)
-        step = f"{ast.unparse(expr)} at line {line}"
+        text = ast.unparse(expr)
+        step = f"{text if len(text) <= 60 else text[:56] + ' ...'} at line {line}"
         steps = base.steps
         if steps and steps[-1].endswith(f" at line {line}") and not steps[-1].startswith("returned by"):
             steps = steps[:-1]  # client["app"]["users"]: one step per line, the outermost
