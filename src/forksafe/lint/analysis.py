@@ -99,6 +99,14 @@ def _renews_in_child(method: str, kind: str) -> bool:
     return method == "dispose" or method in knowledge.RESET_IN_CHILD_BY_KIND.get(kind, ())
 
 
+def _instance_write(node: ast.AST) -> bool:
+    """``log.save()``, ``row.delete()``: a model instance writing through the ORM (no positional
+    arguments, unlike ``image.save(path)``)."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr in knowledge.ORM_INSTANCE_METHODS and not node.args \
+        and isinstance(node.func.value, (ast.Name, ast.Attribute))
+
+
 def _lazily_set(func: FuncInfo) -> set[int]:
     """Stores under ``if X is None:`` / ``if not X:`` of the same name: a lazy initialiser, which
     a child that inherited the object does not run again."""
@@ -522,6 +530,10 @@ class Analyzer:
         (``Model.objects...`` at import or in a function no child runs) leaves it open for the fork."""
         if not any(q.startswith("django") for q in self.index.imports.values()):
             return None
+        for inner in iter_scope(list(self.index.tree.body)):  # at import, or under ``__main__``
+            if isinstance(inner, ast.Attribute) and inner.attr == "objects":
+                what = f"Django ORM query ({ast.unparse(inner)}...) at module level"
+                return Origin("objects", inner.lineno, what, kind="Django connection")
         for node in ast.walk(self.index.tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 info = self.index.funcs.get(id(node))
@@ -533,9 +545,39 @@ class Analyzer:
                         return Origin("objects", inner.lineno, what, kind="Django connection")
         return None
 
+    def _document_orm(self) -> Optional[Origin]:
+        """mongoengine's ``connect()`` (eager unless ``connect=False``) in the parent: every
+        ``Document.objects`` query goes through that default client, in a child too."""
+        for site in self.index.calls:
+            if site.func is not None and id(site.func) in self.child_side:
+                continue
+            qual = self.index.qualname(site.call.func)
+            if qual in knowledge.DOCUMENT_ORM_CONNECTS:
+                made = self.taint.value(site.call, self.taint.env_for(site.func))
+                if made is not None:
+                    return made
+        return None
+
+    def _scan_document_orm(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+        origin = self._document_orm()
+        if origin is None:
+            return
+        for func, _, _ in paths.values():
+            for node in iter_scope(func.body):
+                if isinstance(node, ast.Attribute) and node.attr == "objects":
+                    text = (f"{origin.kind} ({origin.describe()}, mongoengine's default connection) is used "
+                            f"by {ast.unparse(node)} in {where}; connect in the child, or pass "
+                            "connect=False in the parent and query only in the children")
+                    steps = self._path_steps(node, func, paths)
+                    if steps:
+                        text += " (" + " -> ".join(steps) + ")"
+                    self._report(node, code, text, origin)
+                    return
+
     def _scan_orm(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
         if entry.kind not in self._ORM_KINDS:
             return
+        self._scan_document_orm(entry, code, where, paths)
         origin = self._django_orm()
         opened = f"opened by the parent's {origin.what} at line {origin.line}" if origin is not None else ""
         if origin is None and self.externals is not None and self.externals.orm_project():
@@ -546,10 +588,12 @@ class Analyzer:
             opened = "opened lazily by the process that forks, which has usually queried by then"
         if origin is None or self._is_reset("django", origin, entry):
             return
+        django_here = any(q.startswith("django") for q in self.index.imports.values())
         for func, _, _ in paths.values():
             for node in iter_scope(func.body):
                 helper = self._orm_helper_call(node, func)
-                if (isinstance(node, ast.Attribute) and node.attr == "objects") or helper:
+                if (isinstance(node, ast.Attribute) and node.attr == "objects") or helper \
+                        or (django_here and _instance_write(node)):
                     used = ast.unparse(node) if not helper else f"{helper}() (it queries the ORM)"
                     text = (f"Django connection ({opened}) is used by {used} in {where}; close it before "
                             "the fork with django.db.connections.close_all()")
@@ -575,6 +619,12 @@ class Analyzer:
         qual = self.index.qualname(call.func)
         if qual is not None:
             quals.append(qual)
+            if qual.rsplit(".", 1)[-1][:1].isupper():  # ``Worker()`` of another module runs its __init__
+                quals.append(f"{qual}.__init__")
+        elif isinstance(call.func, ast.Attribute):  # ``ranker.crawl()``, ``self.conn.save()`` on an
+            cls_qual = self._instance_class(call.func.value, scope)  # instance of another module's class
+            if cls_qual is not None:
+                quals.append(f"{cls_qual}.{call.func.attr}")
         elif isinstance(call.func, ast.Name):
             local = self.index.function_named(call.func.id, scope)
             if local is not None and not isinstance(local.node, ast.Lambda):
@@ -583,6 +633,33 @@ class Analyzer:
                     if deco_qual is not None:
                         quals.append(deco_qual)
         return quals
+
+    def _instance_class(self, expr: ast.AST, scope: Optional[FuncInfo]) -> Optional[str]:
+        """The other module's class ``expr`` is an instance of: a name bound to ``Cls(...)``, or
+        ``self.attr`` that the class body or a method binds to one."""
+        values: list[ast.AST] = []
+        if isinstance(expr, ast.Name):
+            owner = self.index.resolve(expr.id, scope)
+            values = [v for t, v, where in self.index.bindings
+                      if isinstance(t, ast.Name) and t.id == expr.id and where is owner]
+        elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+            cls = scope.cls if scope is not None else None
+            if cls is None and scope is not None and scope.parent is not None:
+                cls = scope.parent.cls
+            if cls is not None:
+                methods = {id(m) for m in self.index.methods.get(id(cls), {}).values()}
+                values = [v for t, v, where in self.index.bindings
+                          if isinstance(t, ast.Attribute) and t.attr == expr.attr
+                          and isinstance(t.value, ast.Name) and t.value.id == "self"
+                          and where is not None and id(where) in methods]
+                values += [stmt.value for stmt in cls.body if isinstance(stmt, ast.Assign)
+                           and any(isinstance(t, ast.Name) and t.id == expr.attr for t in stmt.targets)]
+        for value in reversed(values):
+            if isinstance(value, ast.Call):
+                qual = self.index.qualname(value.func)
+                if qual is not None and qual.rsplit(".", 1)[-1][:1].isupper():
+                    return qual
+        return None
 
     def _external_uses(self, func: FuncInfo) -> list[Origin]:
         """Import-time connections of other modules that ``func``'s own calls reach (memoised)."""

@@ -162,7 +162,10 @@ def _client_call_gate(settings: Settings) -> re.Pattern[bytes]:
         # ... or the client is imported under another name (``from MySQLdb import connect as c``)
         renamed = (rb"(?:from\s+(?:" + mods + rb")[\w.]*\s+import[^\n]*\bas\b|import\s+(?:" + mods
                    + rb")[\w.]*\s+as\b)")
-        gate = _CALL_GATES[key] = re.compile(rb"\b(?:" + names + rb")\s*\(|django|" + renamed)
+        # ... or a class extends one (``class MyPool(ThreadedConnectionPool)``)
+        subclass = rb"class\s+\w+\([^)]*\b(?:" + names + rb")\b"
+        gate = _CALL_GATES[key] = re.compile(rb"\b(?:" + names + rb")\s*\(|django|" + renamed
+                                             + b"|" + subclass)
     return gate
 
 

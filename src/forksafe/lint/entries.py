@@ -355,6 +355,16 @@ class EntryFinder:
                 for caller_site, given in passed:
                     self._target(given, caller_site, kind, via, method, depth + 1)
                 return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) >= 2 and not isinstance(node.args[1], ast.Constant):
+            for name in self._dispatched(node.args[0], site):  # ``getattr(runner, kind)``: any of them
+                self._target(ast.Attribute(value=node.args[0], attr=name, ctx=ast.Load()), site, kind, via,
+                             method, depth + 1)
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                and isinstance(node.args[1].value, str):
+            node = ast.Attribute(value=node.args[0], attr=node.args[1].value, ctx=ast.Load())
         info: Optional[FuncInfo] = None
         self_parent = False
         if isinstance(node, ast.Lambda):
@@ -379,6 +389,23 @@ class EntryFinder:
                 self.found.remote.append((qual, kind, via))
             elif isinstance(node, ast.Attribute):
                 self.found.bound.append(Passed(node, site.func, via))
+
+    def _dispatched(self, receiver: ast.AST, site: CallSite) -> list[str]:
+        """The public methods ``getattr(receiver, name)`` may pick, when ``receiver`` is ``self`` or an
+        instance of one of this module's classes."""
+        cls: Optional[ast.ClassDef] = None
+        if isinstance(receiver, ast.Name) and receiver.id == "self":
+            scope = site.func
+            while scope is not None and scope.cls is None:
+                scope = scope.parent
+            cls = scope.cls if scope is not None else None
+        elif isinstance(receiver, ast.Name):
+            bound = self._bound(receiver.id, site.func)
+            if isinstance(bound, ast.Call) and isinstance(bound.func, ast.Name):
+                cls = self.index.classes.get(bound.func.id)
+        if cls is None:
+            return []
+        return [name for name in self.index.methods.get(id(cls), {}) if not name.startswith("_")]
 
     def _passed_as(self, name: str, func: FuncInfo) -> list[tuple[CallSite, ast.AST]]:
         """For a parameter ``name`` of ``func``: the (call site, argument) of every call of ``func``

@@ -98,11 +98,15 @@ CLIENTS: dict[str, str] = {
     "snowflake.connector.connect": "Snowflake connection",
     "vertica_python.connect": "Vertica connection",
     "pymongo.MongoReplicaSetClient": "MongoDB client", "mongoengine.connect": "MongoDB client",
+    "mongoengine.connection.connect": "MongoDB client",
     "flask_pymongo.PyMongo": "Flask-PyMongo client",
     "cassandra.cluster.Cluster": "Cassandra cluster", "neo4j.GraphDatabase.driver": "Neo4j driver",
     "happybase.Connection": "HBase connection", "happybase.ConnectionPool": "HBase pool",
     "paho.mqtt.client.Client": "MQTT client",
     "torndb.Connection": "MySQL connection",
+    # DBUtils pools open ``mincached`` connections when made, and hand them out by ``.connection()``
+    "DBUtils.PooledDB.PooledDB": "DB-API pool", "dbutils.pooled_db.PooledDB": "DB-API pool",
+    "DBUtils.PersistentDB.PersistentDB": "DB-API pool", "dbutils.persistent_db.PersistentDB": "DB-API pool",
     "clickhouse_driver.Client": "ClickHouse client", "clickhouse_driver.connect": "ClickHouse connection",
     "ldap3.Connection": "LDAP connection", "ldap.initialize": "LDAP connection",
     "influxdb.InfluxDBClient": "InfluxDB client", "influxdb_client.InfluxDBClient": "InfluxDB client",
@@ -134,6 +138,7 @@ LAZY_WHEN: dict[str, tuple[str, object]] = {
     "pymongo.MongoClient": ("connect", False),
     "pymongo.mongo_client.MongoClient": ("connect", False),
     "mongoengine.connect": ("connect", False),
+    "mongoengine.connection.connect": ("connect", False),
     "motor.motor_asyncio.AsyncIOMotorClient": ("connect", False),
     "motor.motor_tornado.MotorClient": ("connect", False),
 }
@@ -152,6 +157,12 @@ POOLLESS_WHEN: dict[str, tuple[str, str]] = {
     "sqlalchemy.engine.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
     "sqlalchemy.ext.asyncio.create_async_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
 }
+
+# Methods by which a Django model instance writes or reads through the ORM's connection.
+ORM_INSTANCE_METHODS: frozenset[str] = frozenset({"save", "delete", "refresh_from_db"})
+
+# Object mappers whose documents query through a default client that these calls connect.
+DOCUMENT_ORM_CONNECTS: frozenset[str] = frozenset({"mongoengine.connect", "mongoengine.connection.connect"})
 
 # Names that *are* a connection holder once imported (Django's lazily opened per-thread connections).
 IMPORTED_HOLDERS: dict[str, str] = {

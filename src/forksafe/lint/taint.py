@@ -137,6 +137,8 @@ class Taint:
         self.global_in_func: list[tuple[FuncInfo, Origin]] = []
         self.class_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (instances)
         self.body_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (class body)
+        # ``Pool._conns = connect()`` in some method: (class name, attribute) -> origin
+        self.class_stores: dict[tuple[str, str], Origin] = {}
         self._returns: dict[int, Optional[Origin]] = {}  # id(FuncInfo) -> what it returns
         self._busy: set[int] = set()
         self.params: dict[int, dict[str, Origin]] = {}  # id(FuncInfo) -> parameter -> what callers pass
@@ -158,6 +160,8 @@ class Taint:
                 self.module[name] = replace(origin, main_guard=True)
         if passed_in is not None:
             self._passed_in(passed_in)
+        for target, value, scope in index.bindings:  # class attributes a function sets
+            self._store_on_class(target, value, self.env_for(scope))
         for info in index.funcs.values():
             self._function(info)
         for _ in range(3):  # ``main() -> run(session) -> Process(args=(session,))``: a few levels deep
@@ -347,6 +351,9 @@ class Taint:
                 held = env(f"self.{expr.attr}")
                 if held is not None:
                     return held
+            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and self.class_stores \
+                    and env(expr.value.id) is None and (expr.value.id, expr.attr) in self.class_stores:
+                return self.class_stores[(expr.value.id, expr.attr)]
             qual = self.index.qualname(expr)
             if qual is not None:
                 if qual in knowledge.IMPORTED_HOLDERS:
@@ -403,6 +410,11 @@ class Taint:
             if target is not None and owner is None and qual is None:
                 return self._returned_by(target, expr)
             if func.id in self.index.classes and env(func.id) is None:
+                based = self._client_base(self.index.classes[func.id])
+                if based is not None:
+                    made = self._client(expr, based)
+                    step = f"{func.id}() at line {expr.lineno}, a {based.rsplit('.', 1)[-1]}"
+                    return replace(made, steps=made.steps + (step,)) if made is not None else None
                 return self.instance(self.index.classes[func.id], expr)
             called = env(func.id)
             if called is not None:  # ``Session()`` from a tracked sessionmaker
@@ -480,6 +492,28 @@ class Taint:
             return outer(name)
 
         return env
+
+    def _client_base(self, cls: ast.ClassDef, depth: int = 0) -> Optional[str]:
+        """``class MyPool(ThreadedConnectionPool)``: the catalogue client the class extends, if any."""
+        for base in cls.bases:
+            qual = self.index.qualname(base)
+            if qual in self.clients:
+                return qual
+            parent = self.index.classes.get(base.id) if isinstance(base, ast.Name) else None
+            if parent is not None and parent is not cls and depth < 5:
+                found = self._client_base(parent, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def _store_on_class(self, target: ast.AST, value: ast.AST, env: Env) -> None:
+        """``Cls.attr = <client>`` (also chained, ``A.x = A.y = ...``), remembered for ``Cls.attr`` reads."""
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                and target.value.id in self.index.classes and env(target.value.id) is None:
+            made = self.value(value, env)
+            if made is not None:
+                self.class_stores.setdefault((target.value.id, target.attr),
+                                             replace(made, name=f"{target.value.id}.{target.attr}"))
 
     def instance(self, cls: ast.ClassDef, call: ast.Call) -> Optional[Origin]:
         """``Repo()``: the instance holds what its ``__init__`` (or class body) connected."""
