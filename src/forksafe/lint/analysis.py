@@ -525,24 +525,22 @@ class Analyzer:
 
     _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
 
-    def _django_orm(self) -> Optional[Origin]:
+    def _django_orm(self, entry: Optional[Entry] = None) -> Optional[Origin]:
         """Django's ORM opens ``django.db.connection`` implicitly: a query the parent runs
-        (``Model.objects...`` at import or in a function no child runs) leaves it open for the fork."""
+        (``Model.objects...`` at import or in a function no child runs) leaves it open for the fork;
+        not one that the forking function runs only after the fork (``Pool()`` first, then queries)."""
         if not any(q.startswith("django") for q in self.index.imports.values()):
             return None
-        for inner in iter_scope(list(self.index.tree.body)):  # at import, or under ``__main__``
-            if isinstance(inner, ast.Attribute) and inner.attr == "objects":
-                what = f"Django ORM query ({ast.unparse(inner)}...) at module level"
-                return Origin("objects", inner.lineno, what, kind="Django connection")
-        for node in ast.walk(self.index.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                info = self.index.funcs.get(id(node))
-                if info is None or id(info) in self.child_side:
+        for func, body in self._parent_bodies():
+            for inner in iter_scope(body):
+                if not (isinstance(inner, ast.Attribute) and inner.attr == "objects"):
                     continue
-                for inner in iter_scope(info.body):
-                    if isinstance(inner, ast.Attribute) and inner.attr == "objects":
-                        what = f"Django ORM query ({ast.unparse(inner)}...) in {info.name}()"
-                        return Origin("objects", inner.lineno, what, kind="Django connection")
+                if entry is not None and entry.site_line and func is entry.site_func \
+                        and inner.lineno > entry.site_line:
+                    continue
+                where = f"in {func.name}()" if func is not None else "at module level"
+                what = f"Django ORM query ({ast.unparse(inner)}...) {where}"
+                return Origin("objects", inner.lineno, what, kind="Django connection")
         return None
 
     def _document_orm(self) -> Optional[Origin]:
@@ -574,13 +572,25 @@ class Analyzer:
                     self._report(node, code, text, origin)
                     return
 
+    def _forks_first_in_command(self, entry: Entry) -> bool:
+        """A management command's ``handle()`` that forks before it queries: Django opens no connection
+        before ``handle()`` runs, so none is open at the fork."""
+        func = entry.site_func
+        if func is None or func.name != "handle" or func.cls is None or not entry.site_line \
+                or not any(self.index.qualname(b) in knowledge.DJANGO_COMMANDS for b in func.cls.bases):
+            return False
+        before = [n for n in iter_scope(func.body) if getattr(n, "lineno", entry.site_line) < entry.site_line]
+        return not any((isinstance(n, ast.Attribute) and n.attr == "objects")
+                       or (isinstance(n, ast.Call) and self._orm_helper_call(n, func)) for n in before)
+
     def _scan_orm(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
         if entry.kind not in self._ORM_KINDS:
             return
         self._scan_document_orm(entry, code, where, paths)
-        origin = self._django_orm()
+        origin = self._django_orm(entry)
         opened = f"opened by the parent's {origin.what} at line {origin.line}" if origin is not None else ""
-        if origin is None and self.externals is not None and self.externals.orm_project():
+        if origin is None and self.externals is not None and self.externals.orm_project() \
+                and not self._forks_first_in_command(entry):
             # Another module of this Django project queried (a management command's loop, the
             # caller of this function): the process that forks has its connection open.
             origin = Origin("objects", entry.site_line or entry.func.node.lineno,

@@ -158,6 +158,10 @@ POOLLESS_WHEN: dict[str, tuple[str, str]] = {
     "sqlalchemy.ext.asyncio.create_async_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
 }
 
+# Base classes of Django management commands (``handle()`` runs before any query of the command's).
+DJANGO_COMMANDS: frozenset[str] = frozenset({"django.core.management.base.BaseCommand",
+                                             "django.core.management.BaseCommand"})
+
 # Methods by which a Django model instance writes or reads through the ORM's connection.
 ORM_INSTANCE_METHODS: frozenset[str] = frozenset({"save", "delete", "refresh_from_db"})
 
