@@ -488,8 +488,34 @@ class Analyzer:
                     if steps:
                         text += " (" + " -> ".join(steps) + ")"
                     self._report(node, use_code, text, origin)
+                elif self.externals is not None and isinstance(node, ast.Attribute) \
+                        and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name) \
+                        and self.index.resolve(node.value.id, func) is None:
+                    self._scan_module_attribute(node, code, label, where, func, paths, entry, reported)
                 elif self.externals is not None and isinstance(node, ast.Call):
                     self._scan_external_call(node, code, label, where, func, paths, entry, reported)
+
+    def _scan_module_attribute(self, node: ast.Attribute, code: codes.Code, label: str, where: str,
+                               func: FuncInfo, paths: Path, entry: Entry,
+                               reported: set[tuple[int, str]]) -> None:
+        """``db.engine`` / ``db.Session()`` with ``import pkg.db as db``: another module's import-time
+        client, read through the module object."""
+        assert self.externals is not None
+        qual = self.index.qualname(node)
+        if qual is None or (id(func), qual) in reported:
+            return
+        origin = self.externals.value(qual)
+        if origin is None or origin.main_guard or origin.fresh:
+            return
+        # renewed as ``db.engine.dispose(close=False)``, also for ``db.Session`` bound to that engine
+        names = [ast.unparse(node)] + ([f"{node.value.id}.{origin.root}"] if origin.root else [])
+        if any(self._is_reset(name, origin, entry) for name in names) or (
+                entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS):
+            return
+        text = self._message(label, replace(origin, name=ast.unparse(node)),
+                             self._path_steps(node, func, paths), where)
+        self._report(node, code, text, origin)
+        reported.add((id(func), qual))
 
     def _scan_dropped(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> set[str]:
         """A child that rebinds a global holding the parent's connection (``global engine; engine =

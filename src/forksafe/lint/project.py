@@ -240,8 +240,8 @@ class ProjectExports:
         if found is None:
             return None
         exports, name = found
-        if call:
-            return exports.factories.get(name) or exports.getters.get(name)
+        if call:  # a factory; or a global one calls (``db.Session()`` of a module's sessionmaker)
+            return exports.factories.get(name) or exports.getters.get(name) or exports.globals.get(name)
         return exports.globals.get(name)
 
     def inherited(self, qual: str) -> list[Origin]:
