@@ -508,7 +508,8 @@ class Analyzer:
         if origin is None or origin.main_guard or origin.fresh:
             return
         # renewed as ``db.engine.dispose(close=False)``, also for ``db.Session`` bound to that engine
-        names = [ast.unparse(node)] + ([f"{node.value.id}.{origin.root}"] if origin.root else [])
+        module = ast.unparse(node.value)
+        names = [ast.unparse(node)] + ([f"{module}.{origin.root}"] if origin.root else [])
         if any(self._is_reset(name, origin, entry) for name in names) or (
                 entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS):
             return

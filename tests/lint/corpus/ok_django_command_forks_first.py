@@ -3,7 +3,6 @@
 import multiprocessing
 
 from django.core.management.base import BaseCommand
-
 from reader.models import Feed
 
 
