@@ -326,6 +326,10 @@ class Analyzer:
             keys.add("django")
         for key in keys:
             for reset in self.resets.get(key, ()):
+                if entry is not None and entry.site_line and reset.func is entry.site_func \
+                        and reset.line < entry.site_line and not reset.close_false \
+                        and reset.method in knowledge.RESET_BEFORE_FORK:
+                    return True  # closed just before this fork, in the function that forks
                 child = reset.func is not None and id(reset.func) in self.child_side
                 if child:
                     # SQLAlchemy's recipes: dispose(close=False) in the child, or dispose() at its start (that
@@ -335,9 +339,7 @@ class Analyzer:
                     if _renews_in_child(reset.method, origin.kind) and not (
                             key != name and key == origin.root and self._parent_reads(name)):
                         return True
-                    if "django" in keys and reset.method in ("close", "close_all"):
-                        return True
-                    continue
+                    continue  # Django's close()/close_all() in the child: see _child_closes_django
                 if reset.close_false or reset.method not in knowledge.RESET_BEFORE_FORK:
                     continue  # ``x.connect()`` in the parent opens; it drops nothing before the fork
                 if entry is None or entry.site_line == 0:
@@ -599,6 +601,20 @@ class Analyzer:
                     self._report(node, code, text, origin)
                     return
 
+    def remote_entries(self) -> list[tuple[str, str, str]]:
+        """Entries this module starts in other modules' functions, less those it forks right after
+        closing Django's connections (``connection.close(); Process(target=listen).start()``)."""
+        closes = [r for r in self.resets.get("django", ()) if r.method in ("close", "close_all")]
+        return [entry for entry, (func, line) in zip(self.found.remote, self.found.remote_sites)
+                if not any(r.func is func and r.line < line for r in closes)]
+
+    def _child_closes_django(self, paths: Path) -> int:
+        """The line where the child side closes Django's inherited connections, or 0."""
+        for reset in self.resets.get("django", ()):
+            if reset.method in ("close", "close_all") and reset.func is not None and id(reset.func) in paths:
+                return reset.line
+        return 0
+
     def _forks_first_in_command(self, entry: Entry) -> bool:
         """A management command's ``handle()`` that forks before it queries: Django opens no connection
         before ``handle()`` runs, so none is open at the fork."""
@@ -634,6 +650,10 @@ class Analyzer:
                     used = ast.unparse(node) if not helper else f"{helper}() (it queries the ORM)"
                     text = (f"Django connection ({opened}) is used by {used} in {where}; close it before "
                             "the fork with django.db.connections.close_all()")
+                    closed = self._child_closes_django(paths)
+                    if closed:  # what Celery's Django fixup avoids: it drops the inherited descriptors
+                        text += (f" (closing it in the child, at line {closed}, is no fix: the driver's "
+                                 "goodbye goes over the parent's socket and ends its session)")
                     steps = self._path_steps(node, func, paths)
                     if steps:
                         text += " (" + " -> ".join(steps) + ")"

@@ -180,10 +180,11 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
              project: bool, preload: Optional[str] = None,
              at_import: frozenset[str] = frozenset(), want_exports: bool = False,
              rq_loaded: bool = False) -> FileResult:
-    makes = (bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))) \
-        or bool(_CONNECTS.search(data))
     preload = preload or settings.preloaded(path, module)
     children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
+    # an object the program connects itself counts in the module that starts children with it
+    makes = (bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))) \
+        or (children and bool(_CONNECTS.search(data)))
     serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
     aliases = import_aliases(tree, module, package) if project else {}
     imports = frozenset(aliases.values()) | top_level_imports(tree) | nested_imports(tree, module, package) \
@@ -209,7 +210,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     found = analyzer.findings()
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
-    result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.found.remote,
+    result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.remote_entries(),
                         aliases=aliases, children=children, starts=starts, rq_worker=rq_worker,
                         orm_helpers=orm, django=django, embedded=embedded)
     if project or want_exports:
@@ -318,10 +319,14 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
         if depth < _HELPER_DEPTH:
             todo.extend((q, depth + 1) for q in target.imports)
             todo.extend((p, depth + 1) for p in _packages(found[0], modules))
+    changed: Optional[dict[str, object]] = None  # modules whose exports the last round changed
     for _ in range(_HELPER_DEPTH - 1):
-        changed = False
+        now: dict[str, object] = {}
         for name, r in wanted.items():
             if not externals.touches(r.imports):
+                continue
+            if changed is not None and not any(  # its imports exported the same as last round
+                    q in changed or split_qualname(q, changed) is not None for q in r.imports):
                 continue
             data = _read(r.path)
             if isinstance(data, Finding):
@@ -331,9 +336,10 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
             if again.exports and again.exports != externals.by_module.get(name):
                 for key in {module, name}:
                     externals.by_module[key] = again.exports
-                changed = True
-        if not changed:
+                    now[key] = True
+        if not now:
             break
+        changed = now
 
 
 def _preloaded_closure(results: list[FileResult], settings: Settings,

@@ -76,6 +76,8 @@ class Entries:
     fork_calls: list[tuple[ast.Call, Optional[FuncInfo]]] = field(default_factory=list)
     # entries in other modules of the project: (qualified name, kind, via)
     remote: list[tuple[str, str, str]] = field(default_factory=list)
+    # where each remote entry is started: (the function holding the call, its line)
+    remote_sites: list[tuple[Optional[FuncInfo], int]] = field(default_factory=list)
     # ``Process(target=bot.run)`` with ``bot`` an object whose class is not this module's: the object
     # itself crosses to the child (its method runs there)
     bound: list[Passed] = field(default_factory=list)
@@ -381,12 +383,14 @@ class EntryFinder:
             info = self.index.module_funcs.get(node.value.rsplit(".", 1)[-1])
             if info is None and "." in node.value:
                 self.found.remote.append((node.value, kind, via))
+                self.found.remote_sites.append((site.func, site.call.lineno))
         if info is not None:
             self._add(info, kind, via, method, site, self_parent)
         elif isinstance(node, (ast.Name, ast.Attribute)):
             qual = self.index.qualname(node)
             if qual is not None and "." in qual:
                 self.found.remote.append((qual, kind, via))
+                self.found.remote_sites.append((site.func, site.call.lineno))
             elif isinstance(node, ast.Attribute):
                 self.found.bound.append(Passed(node, site.func, via))
 

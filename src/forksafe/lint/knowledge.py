@@ -254,7 +254,11 @@ RESET_BEFORE_FORK: frozenset[str] = frozenset({"dispose", "close", "close_all", 
 # ... and, by kind of client, methods that leave the calling child no silently shared connection when
 # it calls them before any use: peewee's ``db.connect()`` opens a new one (peewee 2, per-thread state)
 # or raises "Connection already opened" (peewee 3) rather than reuse the parent's.
-RESET_IN_CHILD_BY_KIND: dict[str, frozenset[str]] = {"peewee database": frozenset({"connect"})}
+RESET_IN_CHILD_BY_KIND: dict[str, frozenset[str]] = {
+    "peewee database": frozenset({"connect"}),
+    # Django's ``connection.connect()`` replaces the wrapped DB-API connection with a new one
+    "Django connection": frozenset({"connect"}), "Django connections": frozenset({"connect"}),
+}
 
 # Kinds of client whose object, once garbage collected, closes its connections (a DB-API connection's
 # dealloc, SQLAlchemy's pool finalizers): a child that drops the parent's sends the goodbye over the
