@@ -713,7 +713,14 @@ class Analyzer:
                            and any(isinstance(t, ast.Name) and t.id == expr.attr for t in stmt.targets)]
         for value in reversed(values):
             if isinstance(value, ast.Call):
-                qual = self.index.qualname(value.func)
+                func = value.func
+                manager = func  # ``Export.objects.get(...)`` / ``.filter(...).first()``: a model instance
+                while isinstance(manager, (ast.Attribute, ast.Call)):
+                    manager = manager.func if isinstance(manager, ast.Call) else manager.value
+                    if isinstance(manager, ast.Attribute) and manager.attr == "objects":
+                        func = manager.value
+                        break
+                qual = self.index.qualname(func)
                 if qual is not None and qual.rsplit(".", 1)[-1][:1].isupper():
                     return qual
         return None

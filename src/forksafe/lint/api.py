@@ -294,6 +294,11 @@ def _module_table(results: list[FileResult]) -> dict[str, FileResult]:
     for r in results:
         for name in module_aliases(r.path, r.module):
             table.setdefault(name, r)
+    libraries = _libraries(Settings())
+    for r in results:  # ``app/app.py`` run from app/ imports ``util.client`` (``app.util.client``)
+        inner = r.module.split(".")[1:]
+        if len(inner) >= 2 and inner[0] not in libraries:
+            table.setdefault(".".join(inner), r)
     return table
 
 

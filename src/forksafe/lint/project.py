@@ -155,6 +155,9 @@ def split_qualname(qual: str, modules: dict[str, object]) -> Optional[tuple[str,
     return None
 
 
+_DJANGO_SETTINGS = "django.conf.settings"
+
+
 class ProjectExports:
     """The ``Externals`` the analysis asks about other modules. A name a module only imports
     (``from .models import db`` in ``rest.py``) is followed to where it was made."""
@@ -215,7 +218,19 @@ class ProjectExports:
             return self._callee(target + name[len(name.split(".")[0]):], depth + 1)
         return found
 
+    def _settings(self, name: str) -> Optional[tuple[Exports, str]]:
+        """``django.conf.settings.MONGO_DB``: the global of the project's settings module
+        (``proj/settings.py``, or a module of a ``settings`` package: ``base``, ``prod``)."""
+        head = name.split(".")[0]
+        for module, exports in self.by_module.items():
+            parts = module.split(".")
+            if "settings" in parts[-2:] and head in exports.globals:
+                return exports, name
+        return None
+
     def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
+        if qual.startswith(_DJANGO_SETTINGS + "."):
+            return self._settings(qual[len(_DJANGO_SETTINGS) + 1:])
         found = split_qualname(qual, self._modules)
         if found is None or depth > 5:
             return None
@@ -303,4 +318,8 @@ class ProjectExports:
     def touches(self, imports: frozenset[str]) -> bool:
         """Whether a module importing ``imports`` (qualified names, and modules imported whole) can
         reach anything exported."""
-        return any(q in self.by_module or self._find(q) is not None or self.orm_helper(q) for q in imports)
+        return any(q in self.by_module or self._find(q) is not None or self.orm_helper(q)
+                   or (q == _DJANGO_SETTINGS and self._settings_export()) for q in imports)
+
+    def _settings_export(self) -> bool:
+        return any("settings" in m.split(".")[-2:] and e.globals for m, e in self.by_module.items())

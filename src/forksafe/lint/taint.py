@@ -549,8 +549,10 @@ class Taint:
 
         constructed: dict[str, ast.Call] = {}  # names bound to an untracked call's result
         for stmt in iter_statements(body):
+            rows = isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.iter, ast.Call) \
+                and isinstance(stmt.iter.func, ast.Attribute)  # ``for doc in coll.find()``: plain rows
             for target, value in _bindings(stmt):
-                made = self.value(value, chained)
+                made = None if rows else self.value(value, chained)
                 if isinstance(target, ast.Name):
                     if made is None and isinstance(value, ast.Call) and not isinstance(stmt, ast.For):
                         constructed[target.id] = value

@@ -1,0 +1,5 @@
+from pymongo import MongoClient
+
+INSTALLED_APPS = ["reports"]
+MONGO_CONNECTION = MongoClient("mongodb://mongo:27017", tz_aware=True)
+MONGO_DB = MONGO_CONNECTION["formhub"]
