@@ -107,6 +107,12 @@ def _instance_write(node: ast.AST) -> bool:
         and isinstance(node.func.value, (ast.Name, ast.Attribute))
 
 
+def _model_call(node: ast.AST, models: set[str]) -> bool:
+    """``SequenceCounter.get_next()``: a class method of a model, which queries through the ORM."""
+    return bool(models) and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and isinstance(node.func.value, ast.Name) and node.func.value.id in models
+
+
 def _lazily_set(func: FuncInfo) -> set[int]:
     """Stores under ``if X is None:`` / ``if not X:`` of the same name: a lazy initialiser, which
     a child that inherited the object does not run again."""
@@ -608,6 +614,11 @@ class Analyzer:
         return [entry for entry, (func, line) in zip(self.found.remote, self.found.remote_sites)
                 if not any(r.func is func and r.line < line for r in closes)]
 
+    def _model_names(self) -> set[str]:
+        """Names this module uses as Django models (``X.objects``): ``X.get_next()`` queries too."""
+        return {n.value.id for n in ast.walk(self.index.tree) if isinstance(n, ast.Attribute)
+                and n.attr == "objects" and isinstance(n.value, ast.Name)}
+
     def _child_closes_django(self, paths: Path) -> int:
         """The line where the child side closes Django's inherited connections, or 0."""
         for reset in self.resets.get("django", ()):
@@ -642,11 +653,12 @@ class Analyzer:
         if origin is None or self._is_reset("django", origin, entry):
             return
         django_here = any(q.startswith("django") for q in self.index.imports.values())
+        models = self._model_names() if django_here else set()
         for func, _, _ in paths.values():
             for node in iter_scope(func.body):
                 helper = self._orm_helper_call(node, func)
                 if (isinstance(node, ast.Attribute) and node.attr == "objects") or helper \
-                        or (django_here and _instance_write(node)):
+                        or (django_here and _instance_write(node)) or _model_call(node, models):
                     used = ast.unparse(node) if not helper else f"{helper}() (it queries the ORM)"
                     text = (f"Django connection ({opened}) is used by {used} in {where}; close it before "
                             "the fork with django.db.connections.close_all()")

@@ -150,7 +150,7 @@ class EntryFinder:
         self.default_method = "fork"
         self.pools: dict[str, tuple[str, str]] = {}  # _key() -> ("pool" | "executor", start method)
         # _key() -> the line that made a multiprocessing pool: its workers fork there, not at map()
-        self.pool_lines: dict[str, tuple[int, Optional[FuncInfo]]] = {}
+        self.pool_lines: dict[str, list[tuple[int, Optional[FuncInfo]]]] = {}
         self.tasks: set[str] = set()
         self.found = Entries()
 
@@ -270,7 +270,7 @@ class EntryFinder:
                     and made[1] not in knowledge.NON_FORK_METHODS:
                 self.pools[key] = made
                 if made[0] == "pool":
-                    self.pool_lines[key] = (getattr(value, "lineno", 0), scope)
+                    self.pool_lines.setdefault(key, []).append((getattr(value, "lineno", 0), scope))
 
     # -- decorators: Celery tasks, RQ jobs, worker_process_init --------------------------------------
     def _decorated(self, info: FuncInfo) -> None:
@@ -507,10 +507,11 @@ class EntryFinder:
         if pool_kind == "pool" and method in knowledge.POOL_METHODS:
             before = len(self.found.entries)
             self._pool_call(call, site, "pool", f"Pool.{method} at line {line}", start)
-            forked_at, made_in = self.pool_lines.get(self._key(receiver, site.func) or "", (0, None))
+            lines = [line for line, scope in self.pool_lines.get(self._key(receiver, site.func) or "", [])
+                    if scope is site.func and line <= call.lineno]  # the pool bound last before this call
             for entry in self.found.entries[before:]:
-                if forked_at and made_in is site.func:
-                    entry.site_line = forked_at
+                if lines:
+                    entry.site_line = max(lines)
         elif pool_kind == "executor" and method in knowledge.EXECUTOR_METHODS:
             self._pool_call(call, site, "executor", f"ProcessPoolExecutor.{method} at line {line}", start)
         elif method in knowledge.RQ_ENQUEUE:

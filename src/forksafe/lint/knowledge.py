@@ -272,10 +272,13 @@ CLOSED_WHEN_COLLECTED: frozenset[str] = frozenset(
 # Constructors of a process made by fork (unless a spawn/forkserver context is used).
 PROCESS_CLASSES: frozenset[str] = frozenset(
     {"multiprocessing.Process", "multiprocessing.process.BaseProcess", "multiprocessing.context.Process",
-     "billiard.Process", "gipc.start_process"}  # gipc: a multiprocessing.Process, started at once
+     "billiard.Process", "gipc.start_process",  # gipc: a multiprocessing.Process, started at once
+     "multiprocess.Process", "multiprocess.context.Process"}  # multiprocess: the dill-based fork
 )
 POOL_CLASSES: frozenset[str] = frozenset(
-    {"multiprocessing.Pool", "multiprocessing.pool.Pool", "billiard.Pool"}
+    {"multiprocessing.Pool", "multiprocessing.pool.Pool", "billiard.Pool", "multiprocess.Pool",
+     "multiprocess.pool.Pool", "pathos.multiprocessing.ProcessingPool", "pathos.multiprocessing.ProcessPool",
+     "pathos.pools.ProcessPool", "pathos.pools.ProcessingPool"}
 )
 EXECUTOR_CLASSES: frozenset[str] = frozenset(
     {"concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor",
@@ -346,7 +349,7 @@ NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 # ... and a file must name at least one way of starting another process. Each entry point above is
 # recognised through one of these words appearing in the file (an import, a decorator or a method).
 CHILD_WORDS: tuple[str, ...] = (
-    "multiprocessing", "billiard", "gipc", "ProcessPoolExecutor", "fork", "task", "Task", "enqueue",
+    "multiprocess", "billiard", "gipc", "pathos", "ProcessPoolExecutor", "fork", "task", "Task", "enqueue",
     r"\brq\b",
     "worker_process_init", r"\bjob\b", "num_workers", r"luigi",
 )
@@ -355,7 +358,7 @@ CHILD_WORDS: tuple[str, ...] = (
 # Stricter: words that name a way of starting a child (not just the word "task"), for choosing the
 # modules whose imports pass two follows to find helpers of helpers.
 START_WORDS: tuple[str, ...] = (
-    "multiprocessing", "billiard", "gipc", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork", r"\.enqueue",
+    "multiprocess", "billiard", "gipc", "pathos", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork", r"\.enqueue",
     "shared_task", r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
 )
 
