@@ -358,7 +358,8 @@ CHILD_WORDS: tuple[str, ...] = (
 # Stricter: words that name a way of starting a child (not just the word "task"), for choosing the
 # modules whose imports pass two follows to find helpers of helpers.
 START_WORDS: tuple[str, ...] = (
-    "multiprocess", "billiard", "gipc", "pathos", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork", r"\.enqueue",
+    "multiprocess", "billiard", "gipc", "pathos", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork",
+    r"\.enqueue",
     "shared_task", r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
 )
 
