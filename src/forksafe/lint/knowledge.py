@@ -52,6 +52,7 @@ CLIENTS: dict[str, str] = {
     "sqlalchemy.create_engine": "SQLAlchemy engine", "sqlalchemy.engine.create_engine": "SQLAlchemy engine",
     "sqlalchemy.engine_from_config": "SQLAlchemy engine",
     "sqlalchemy.ext.asyncio.create_async_engine": "SQLAlchemy engine",
+    "sqlmodel.create_engine": "SQLAlchemy engine",  # SQLModel re-exports SQLAlchemy's
     # Framework holders of an engine
     "flask_sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
     "flask.ext.sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
@@ -156,6 +157,7 @@ POOLLESS_WHEN: dict[str, tuple[str, str]] = {
     "sqlalchemy.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
     "sqlalchemy.engine.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
     "sqlalchemy.ext.asyncio.create_async_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
+    "sqlmodel.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
 }
 
 # Base classes of Django management commands (``handle()`` runs before any query of the command's).
@@ -205,7 +207,7 @@ WRAPPING_CALLS: frozenset[str] = frozenset(
         "sqlalchemy.orm.session.Session",
         "sqlalchemy.orm.session.sessionmaker",
         "sqlalchemy.ext.asyncio.async_sessionmaker",
-        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.AsyncSession", "sqlmodel.Session",
         "paramiko.SFTPClient.from_transport", "paramiko.SFTP.from_transport",
         "paramiko.sftp_client.SFTPClient.from_transport",
     }

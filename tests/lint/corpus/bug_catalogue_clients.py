@@ -6,16 +6,18 @@ import boto3
 import grpc
 from confluent_kafka import Producer
 from elasticsearch import Elasticsearch
+from sqlmodel import create_engine
 
 s3 = boto3.client("s3")
 producer = Producer({"bootstrap.servers": "kafka:9092"})
 channel = grpc.insecure_channel("search:50051")
 search = Elasticsearch("http://es:9200")
+engine = create_engine("postgresql://db/app")
 s3.list_buckets()
 
 
 def upload(name):
-    s3.upload_file(name, "bucket", name)  # expect: FS101 "AWS client" "boto3.client() made at line 10"
+    s3.upload_file(name, "bucket", name)  # expect: FS101 "AWS client" "boto3.client() made at line 11"
 
 
 def publish(message):
@@ -36,3 +38,9 @@ if __name__ == "__main__":
         pool.map(publish, ["x"])
         pool.map(lookup, ["k"])
         pool.map(index, [{}])
+        pool.map(count, ["t"])
+
+
+def count(table):
+    with engine.connect() as conn:  # expect: FS101 "sqlmodel.create_engine() made at line 15"
+        return conn.exec_driver_sql(f"select count(*) from {table}").scalar()
