@@ -32,6 +32,11 @@ def index(doc):
     search.index(index="docs", document=doc)  # expect: FS101 "Elasticsearch client"
 
 
+def count(table):
+    with engine.connect() as conn:  # expect: FS101 "sqlmodel.create_engine() made at line 15"
+        return conn.exec_driver_sql(f"select count(*) from {table}").scalar()
+
+
 if __name__ == "__main__":
     with multiprocessing.Pool(4) as pool:
         pool.map(upload, ["a", "b"])
@@ -39,8 +44,3 @@ if __name__ == "__main__":
         pool.map(lookup, ["k"])
         pool.map(index, [{}])
         pool.map(count, ["t"])
-
-
-def count(table):
-    with engine.connect() as conn:  # expect: FS101 "sqlmodel.create_engine() made at line 15"
-        return conn.exec_driver_sql(f"select count(*) from {table}").scalar()
