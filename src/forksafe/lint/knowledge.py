@@ -111,10 +111,9 @@ CLIENTS: dict[str, str] = {
     "clickhouse_driver.Client": "ClickHouse client", "clickhouse_driver.connect": "ClickHouse connection",
     "ldap3.Connection": "LDAP connection", "ldap.initialize": "LDAP connection",
     "influxdb.InfluxDBClient": "InfluxDB client", "influxdb_client.InfluxDBClient": "InfluxDB client",
-    "kombu.Connection": "AMQP connection", "amqp.Connection": "AMQP connection",
     "stomp.Connection": "STOMP connection", "nsq.Writer": "NSQ client",
-    # Sockets other protocols keep open (the standard library's clients connect when made)
-    "socket.create_connection": "socket",
+    # Sockets other protocols keep open (the standard library's clients connect when made; a raw
+    # ``socket`` and kombu/amqp connections are found when the program connects them: CONNECTING_METHODS)
     "ftplib.FTP": "FTP connection", "ftplib.FTP_TLS": "FTP connection",
     "smtplib.SMTP": "SMTP connection", "smtplib.SMTP_SSL": "SMTP connection",
     "imaplib.IMAP4": "IMAP connection", "imaplib.IMAP4_SSL": "IMAP connection",
