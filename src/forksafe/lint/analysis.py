@@ -269,6 +269,17 @@ class Analyzer:
                 for func, body in self._parent_bodies() for node in iter_scope(body))
         return self._parent_read[name]
 
+    def _parent_used(self, origin: Origin) -> bool:
+        """Does the parent side call a method on a lazy client made in this module, or on a handle
+        derived from it (``books.find()`` for ``books = client.db.books``), so that it connects?"""
+        if origin.path and origin.path != self.path:
+            return False
+        names = {n for n, o in self.taint.module.items() if o.line == origin.line and o.what == origin.what}
+        return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                   and (root := root_name(node.func.value)) is not None and root.id in names
+                   and self.index.resolve(root.id, func) is None
+                   for func, body in self._parent_bodies() for node in iter_scope(body))
+
     def _parent_bodies(self) -> list[tuple[Optional[FuncInfo], list[ast.AST]]]:
         bodies: list[tuple[Optional[FuncInfo], list[ast.AST]]] = [(None, list(self.index.tree.body))]
         bodies += [(info, info.body) for info in self.index.funcs.values()
@@ -358,6 +369,8 @@ class Analyzer:
 
     # -- reporting ------------------------------------------------------------------------------------
     def _report(self, node: ast.AST, code: codes.Code, text: str, origin: Origin) -> None:
+        if origin.lazy and not self._parent_used(origin):
+            return  # ``MongoClient(connect=False)`` nobody used before the fork: each child connects
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
         key = (line, col, code.code)
         if key not in self.results:

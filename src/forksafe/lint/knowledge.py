@@ -251,7 +251,8 @@ ELEMENT_METHODS: frozenset[str] = frozenset(
 # Methods that drop a holder's sockets: called in the child (SQLAlchemy's close=False recipe) or in the
 # parent before the fork (everything inherited is closed, children open their own).
 RESET_IN_CHILD: frozenset[str] = frozenset({"dispose"})  # only with close=False
-RESET_BEFORE_FORK: frozenset[str] = frozenset({"dispose", "close", "close_all", "closeall"})
+RESET_BEFORE_FORK: frozenset[str] = frozenset({"dispose", "close", "close_all", "closeall",
+                                               "close_old_connections"})  # Django, CONN_MAX_AGE 0
 # ... and, by kind of client, methods that leave the calling child no silently shared connection when
 # it calls them before any use: peewee's ``db.connect()`` opens a new one (peewee 2, per-thread state)
 # or raises "Connection already opened" (peewee 3) rather than reuse the parent's.

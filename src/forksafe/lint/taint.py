@@ -34,6 +34,7 @@ class Origin:
     steps: tuple[str, ...] = ()  # "conn.cursor() at line 12", "returned by get_db()"
     kind: str = ""  # the catalogue's kind of client ("PostgreSQL connection")
     fresh: bool = False  # what a factory of another module returns: made anew by each call
+    lazy: bool = False  # opens nothing until used (``connect=False``): a bug only once the parent uses it
 
     def describe(self) -> str:
         where = f"{self.path}:{self.line}" if self.path else f"line {self.line}"
@@ -301,9 +302,8 @@ class Taint:
     # -- values -----------------------------------------------------------------------------------
     def _client(self, call: ast.Call, qual: str) -> Optional[Origin]:
         lazy = knowledge.LAZY_WHEN.get(qual)
-        if lazy is not None and any(k.arg == lazy[0] and isinstance(k.value, ast.Constant)
-                                    and k.value.value == lazy[1] for k in call.keywords):
-            return None
+        lazily = lazy is not None and any(k.arg == lazy[0] and isinstance(k.value, ast.Constant)
+                                          and k.value.value == lazy[1] for k in call.keywords)
         private = knowledge.PRIVATE_WHEN.get(qual)
         if private is not None:
             position, keyword, values = private
@@ -319,7 +319,7 @@ class Taint:
             return None
         kind = self.clients[qual]
         chainable = any(word in kind for word in knowledge.CHAINABLE_KINDS)
-        return Origin("", call.lineno, f"{qual}()", chainable, kind=kind)
+        return Origin("", call.lineno, f"{qual}()", chainable, kind=kind, lazy=lazily)
 
     def value(self, expr: ast.AST, env: Env) -> Optional[Origin]:
         """The tracked object ``expr`` evaluates to, if any."""
