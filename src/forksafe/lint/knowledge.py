@@ -284,7 +284,7 @@ POOL_CLASSES: frozenset[str] = frozenset(
 )
 EXECUTOR_CLASSES: frozenset[str] = frozenset(
     {"concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor",
-     "loky.ProcessPoolExecutor"}
+     "loky.ProcessPoolExecutor", "pebble.ProcessPool"}
 )
 # Engines that fork workers for the program's own objects. torch's DataLoader with ``num_workers``
 # (not 0) forks worker processes that call the dataset's ``__getitem__``/``__iter__``; luigi's
@@ -314,7 +314,7 @@ POOL_METHODS: dict[str, str] = {
     "starmap": "map",
     "starmap_async": "map",
 }
-EXECUTOR_METHODS: dict[str, str] = {"submit": "submit", "map": "map"}
+EXECUTOR_METHODS: dict[str, str] = {"submit": "submit", "map": "map", "schedule": "submit"}  # pebble
 
 # Celery: decorators that make a task; base classes of class-based tasks; signal whose handlers run in
 # each pool child.
@@ -351,7 +351,8 @@ NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 # ... and a file must name at least one way of starting another process. Each entry point above is
 # recognised through one of these words appearing in the file (an import, a decorator or a method).
 CHILD_WORDS: tuple[str, ...] = (
-    "multiprocess", "billiard", "gipc", "pathos", "ProcessPoolExecutor", "fork", "task", "Task", "enqueue",
+    "multiprocess", "billiard", "gipc", "pathos", "pebble", "ProcessPoolExecutor", "fork", "task", "Task",
+    "enqueue",
     r"\brq\b",
     "worker_process_init", r"\bjob\b", "num_workers", r"luigi",
 )
@@ -360,7 +361,7 @@ CHILD_WORDS: tuple[str, ...] = (
 # Stricter: words that name a way of starting a child (not just the word "task"), for choosing the
 # modules whose imports pass two follows to find helpers of helpers.
 START_WORDS: tuple[str, ...] = (
-    "multiprocess", "billiard", "gipc", "pathos", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork",
+    "multiprocess", "billiard", "gipc", "pathos", "pebble", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork",
     r"\.enqueue",
     "shared_task", r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
 )
