@@ -10,7 +10,6 @@ it. Calls into other modules of the project use what those modules export (``Exp
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import replace
 from typing import Optional, Protocol, Sequence
 
@@ -19,8 +18,9 @@ from .children import fork_regions, passed_items
 from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder, Passed, runs_rq_worker
 from .findings import Finding
+from .orm import scan_orm
 from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope
-from .taint import Exports, Origin, Taint, root_name
+from .taint import Origin, Taint, root_name
 
 _KIND_CODE = {
     "process": codes.MODULE_CONN_IN_CHILD,
@@ -97,20 +97,6 @@ def _renews_in_child(method: str, kind: str) -> bool:
     """Does calling ``method`` in a child give it a connection of its own (``dispose``; peewee's
     ``connect()``)? One rule for calls in this module and for other modules' helpers."""
     return method == "dispose" or method in knowledge.RESET_IN_CHILD_BY_KIND.get(kind, ())
-
-
-def _instance_write(node: ast.AST) -> bool:
-    """``log.save()``, ``row.delete()``: a model instance writing through the ORM (no positional
-    arguments, unlike ``image.save(path)``)."""
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-        and node.func.attr in knowledge.ORM_INSTANCE_METHODS and not node.args \
-        and isinstance(node.func.value, (ast.Name, ast.Attribute))
-
-
-def _model_call(node: ast.AST, models: set[str]) -> bool:
-    """``SequenceCounter.get_next()``: a class method of a model, which queries through the ORM."""
-    return bool(models) and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-        and isinstance(node.func.value, ast.Name) and node.func.value.id in models
 
 
 def _lazily_set(func: FuncInfo) -> set[int]:
@@ -356,7 +342,7 @@ class Analyzer:
                     if _renews_in_child(reset.method, origin.kind) and not (
                             key != name and key == origin.root and self._parent_reads(name)):
                         return True
-                    continue  # Django's close()/close_all() in the child: see _child_closes_django
+                    continue  # Django's close()/close_all() in the child: see orm._child_closes_django
                 if reset.close_false or reset.method not in knowledge.RESET_BEFORE_FORK:
                     continue  # ``x.connect()`` in the parent opens; it drops nothing before the fork
                 if entry is None or entry.site_line == 0:
@@ -461,7 +447,7 @@ class Analyzer:
             attrs = dict(self.taint.class_attrs.get(id(cls), {}))
         else:
             self_name = "self"
-        self._scan_orm(entry, code, where, paths)
+        scan_orm(self, entry, code, where, paths)
         rebound = rebound | self._scan_dropped(entry, code, where, paths)  # its later uses are its own
         reported: set[tuple[int, str]] = set()
         for func, _, _ in paths.values():
@@ -571,128 +557,12 @@ class Analyzer:
                 break
         return dropped
 
-    _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
-
-    def _django_orm(self, entry: Optional[Entry] = None) -> Optional[Origin]:
-        """Django's ORM opens ``django.db.connection`` implicitly: a query the parent runs
-        (``Model.objects...`` at import or in a function no child runs) leaves it open for the fork;
-        not one that the forking function runs only after the fork (``Pool()`` first, then queries)."""
-        if not any(q.startswith("django") for q in self.index.imports.values()):
-            return None
-        for func, body in self._parent_bodies():
-            for inner in iter_scope(body):
-                if not (isinstance(inner, ast.Attribute) and inner.attr == "objects"):
-                    continue
-                if entry is not None and entry.site_line and func is entry.site_func \
-                        and inner.lineno > entry.site_line:
-                    continue
-                where = f"in {func.name}()" if func is not None else "at module level"
-                what = f"Django ORM query ({ast.unparse(inner)}...) {where}"
-                return Origin("objects", inner.lineno, what, kind="Django connection")
-        return None
-
-    def _document_orm(self) -> Optional[Origin]:
-        """mongoengine's ``connect()`` (eager unless ``connect=False``) in the parent: every
-        ``Document.objects`` query goes through that default client, in a child too."""
-        for site in self.index.calls:
-            if site.func is not None and id(site.func) in self.child_side:
-                continue
-            qual = self.index.qualname(site.call.func)
-            if qual in knowledge.DOCUMENT_ORM_CONNECTS:
-                made = self.taint.value(site.call, self.taint.env_for(site.func))
-                if made is not None:
-                    return made
-        return None
-
-    def _scan_document_orm(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
-        origin = self._document_orm()
-        if origin is None:
-            return
-        for func, _, _ in paths.values():
-            for node in iter_scope(func.body):
-                if isinstance(node, ast.Attribute) and node.attr == "objects":
-                    text = (f"{origin.kind} ({origin.describe()}, mongoengine's default connection) is used "
-                            f"by {ast.unparse(node)} in {where}; connect in the child, or pass "
-                            "connect=False in the parent and query only in the children")
-                    steps = self._path_steps(node, func, paths)
-                    if steps:
-                        text += " (" + " -> ".join(steps) + ")"
-                    self._report(node, code, text, origin)
-                    return
-
     def remote_entries(self) -> list[tuple[str, str, str]]:
         """Entries this module starts in other modules' functions, less those it forks right after
         closing Django's connections (``connection.close(); Process(target=listen).start()``)."""
         closes = [r for r in self.resets.get("django", ()) if r.method in ("close", "close_all")]
         return [entry for entry, (func, line) in zip(self.found.remote, self.found.remote_sites)
                 if not any(r.func is func and r.line < line for r in closes)]
-
-    def _model_names(self) -> set[str]:
-        """Names this module uses as Django models (``X.objects``): ``X.get_next()`` queries too."""
-        return {n.value.id for n in ast.walk(self.index.tree) if isinstance(n, ast.Attribute)
-                and n.attr == "objects" and isinstance(n.value, ast.Name)}
-
-    def _child_closes_django(self, paths: Path) -> int:
-        """The line where the child side closes Django's inherited connections, or 0."""
-        for reset in self.resets.get("django", ()):
-            if reset.method in ("close", "close_all") and reset.func is not None and id(reset.func) in paths:
-                return reset.line
-        return 0
-
-    def _forks_first_in_command(self, entry: Entry) -> bool:
-        """A management command's ``handle()`` that forks before it queries: Django opens no connection
-        before ``handle()`` runs, so none is open at the fork."""
-        func = entry.site_func
-        if func is None or func.name != "handle" or func.cls is None or not entry.site_line \
-                or not any(self.index.qualname(b) in knowledge.DJANGO_COMMANDS for b in func.cls.bases):
-            return False
-        before = [n for n in iter_scope(func.body) if getattr(n, "lineno", entry.site_line) < entry.site_line]
-        return not any((isinstance(n, ast.Attribute) and n.attr == "objects")
-                       or (isinstance(n, ast.Call) and self._orm_helper_call(n, func)) for n in before)
-
-    def _scan_orm(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
-        if entry.kind not in self._ORM_KINDS:
-            return
-        self._scan_document_orm(entry, code, where, paths)
-        origin = self._django_orm(entry)
-        opened = f"opened by the parent's {origin.what} at line {origin.line}" if origin is not None else ""
-        if origin is None and self.externals is not None and self.externals.orm_project() \
-                and not self._forks_first_in_command(entry):
-            # Another module of this Django project queried (a management command's loop, the
-            # caller of this function): the process that forks has its connection open.
-            origin = Origin("objects", entry.site_line or entry.func.node.lineno,
-                            "Django ORM connection of the forking process", kind="Django connection")
-            opened = "opened lazily by the process that forks, which has usually queried by then"
-        if origin is None or self._is_reset("django", origin, entry):
-            return
-        django_here = any(q.startswith("django") for q in self.index.imports.values())
-        models = self._model_names() if django_here else set()
-        for func, _, _ in paths.values():
-            for node in iter_scope(func.body):
-                helper = self._orm_helper_call(node, func)
-                if (isinstance(node, ast.Attribute) and node.attr == "objects") or helper \
-                        or (django_here and _instance_write(node)) or _model_call(node, models):
-                    used = ast.unparse(node) if not helper else f"{helper}() (it queries the ORM)"
-                    text = (f"Django connection ({opened}) is used by {used} in {where}; close it before "
-                            "the fork with django.db.connections.close_all()")
-                    closed = self._child_closes_django(paths)
-                    if closed:  # what Celery's Django fixup avoids: it drops the inherited descriptors
-                        text += (f" (closing it in the child, at line {closed}, is no fix: the driver's "
-                                 "goodbye goes over the parent's socket and ends its session)")
-                    steps = self._path_steps(node, func, paths)
-                    if steps:
-                        text += " (" + " -> ".join(steps) + ")"
-                    self._report(node, code, text, origin)
-                    return
-
-    def _orm_helper_call(self, node: ast.AST, func: FuncInfo) -> str:
-        """``get_or_create_erratum(...)`` of another module whose functions query the ORM."""
-        if self.externals is None or not isinstance(node, ast.Call):
-            return ""
-        for qual in self._external_targets(node, func):
-            if self.externals.orm_helper(qual):
-                return ast.unparse(node.func)
-        return ""
 
     def _external_targets(self, call: ast.Call, scope: Optional[FuncInfo]) -> list[str]:
         """Other modules' functions a call runs: the callee itself, or the decorators of a local callee
@@ -907,191 +777,6 @@ class Analyzer:
                     self._report(node, codes.CONN_AFTER_FORK,
                                  f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
                                  f"before fork and used in '{func.name}', called in the {where}", origin)
-
-    def import_calls(self) -> frozenset[str]:
-        """What this module calls when imported, by qualified name (``pkg.db.init_db``)."""
-        names: set[str] = set()
-        for site in self.index.calls:
-            if site.func is not None:
-                continue
-            qual = self.index.qualname(site.call.func)
-            if qual is None and isinstance(site.call.func, ast.Name) and self.index.module:
-                qual = f"{self.index.module}.{site.call.func.id}"
-            if qual is not None:
-                names.add(qual)
-        return frozenset(names)
-
-    def function_calls(self) -> dict[str, frozenset[str]]:
-        """What each module-level function calls, by qualified name: what runs in the master when an
-        import-time call reaches it (``create_app() -> register_blueprints() -> routes.get_routes()``)."""
-        calls: dict[str, set[str]] = {}
-        for site in self.index.calls:
-            owner = site.func
-            while owner is not None and owner.parent is not None:
-                owner = owner.parent
-            if owner is None or owner.cls is not None or self.index.module_funcs.get(owner.name) is not owner:
-                continue
-            qual = self.index.qualname(site.call.func)
-            if qual is None and isinstance(site.call.func, ast.Name) and self.index.module \
-                    and site.call.func.id in self.index.module_funcs:
-                qual = f"{self.index.module}.{site.call.func.id}"
-            if qual is not None:
-                calls.setdefault(owner.name, set()).add(qual)
-        return {name: frozenset(quals) for name, quals in calls.items()}
-
-    def resets_at_import(self) -> bool:
-        """A module-level ``engine.dispose()`` / ``connections.close_all()``: what a preloaded app does
-        after setup so that the forked workers start with empty pools."""
-        return any(r.func is None and not r.close_false for rs in self.resets.values() for r in rs
-                   if r.method in ("dispose", "close_all"))
-
-    # -- what other modules see ------------------------------------------------------------------------
-    def exports(self, module: str) -> Exports:
-        out = Exports(module, self.path)
-        holders: dict[str, Origin] = {}  # ``from django.db import connection``: known by name anywhere,
-        for name, origin in self.taint.module.items():  # so not exported, but helpers using it are
-            if origin.what in knowledge.IMPORTED_HOLDERS:
-                holders[name] = replace(origin, path=self.path)
-            elif not origin.main_guard and (not origin.path or origin.fresh) \
-                    and not self._is_reset(name, origin, None):  # made here (maybe by a factory)
-                out.globals[name] = replace(origin, path=origin.path or self.path, fresh=False)
-        for cls_name, cls in self.index.classes.items():
-            if self.taint.class_attrs.get(id(cls)):
-                call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
-                call.lineno = cls.lineno
-                held = self.taint.instance(cls, call)
-                if held is not None and is_singleton(cls):
-                    out.singletons[cls_name] = replace(held, path=held.path or self.path,
-                                                       steps=held.steps[:-1] + (
-                        f"the one instance of singleton {module.rsplit('.', 1)[-1]}.{cls_name}",))
-                if held is not None:
-                    out.factories[cls_name] = replace(held, path=held.path or self.path, fresh=True,
-                                                      steps=held.steps[:-1] + (
-                        f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
-        for cls_name, cls in self.index.classes.items():  # ``Feed.select()``: the class holds a client
-            if self.taint.body_attrs.get(id(cls)) and cls_name not in out.globals:
-                held = self.taint.class_holder(cls_name)
-                if held is not None:
-                    out.globals[cls_name] = replace(held, name=cls_name, path=self.path)
-        for cls_name, cls in self.index.classes.items():
-            attrs = self.taint.class_attrs.get(id(cls), {})
-            methods = self.index.methods.get(id(cls), {})
-            if not attrs:
-                continue
-            for meth_name, meth in methods.items():
-                seen, todo, held_reads = {id(meth)}, [meth], []
-                while todo:
-                    current = todo.pop()
-                    for node in iter_scope(current.body):
-                        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                                and node.value.id == "self":
-                            direct = node.attr in attrs and not any(
-                                step.startswith("held as") for step in attrs[node.attr].steps)
-                            if direct and attrs[node.attr] not in held_reads:  # not an object holding
-                                held_reads.append(attrs[node.attr])  # one (its methods may not use it)
-                            called = methods.get(node.attr)
-                            if called is not None and id(called) not in seen:
-                                seen.add(id(called))
-                                todo.append(called)
-                if held_reads and meth_name != "__init__":
-                    out.self_uses[f"{cls_name}.{meth_name}"] = [replace(o, path=o.path or self.path)
-                                                                for o in held_reads[:3]]
-        self._export_passes(out, module)
-        for fname, func in self.index.module_funcs.items():  # helpers that renew a global in the caller
-            renewed = self._renews(func, out.globals)
-            if renewed:
-                out.resets[fname] = renewed
-        for stmt in self.index.tree.body:  # module-level instances of this module's classes
-            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
-                    and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in self.index.classes:
-                for target in stmt.targets:
-                    if isinstance(target, ast.Name):
-                        out.instances[target.id] = stmt.value.func.id
-        funcs = dict(self.index.module_funcs)
-        for cls_name, cls in self.index.classes.items():
-            for meth_name, meth in self.index.methods.get(id(cls), {}).items():
-                funcs[f"{cls_name}.{meth_name}"] = meth
-        lazy: dict[str, Origin] = {}
-        lazy_by_func: dict[int, list[Origin]] = {}
-        for setter, origin in self.taint.global_in_func:
-            lazy.setdefault(origin.name, replace(origin, path=self.path))
-            lazy_by_func.setdefault(id(setter), []).append(origin)
-        chained = self.externals is not None  # pass two: helpers of helpers in other modules
-        # connections this module imports from another (``from .extensions import db``)
-        imported = {n: o for n, o in self.taint.module.items() if o.path and not o.fresh and not o.main_guard}
-        touchable = {**holders, **out.globals}
-        for name, func in funcs.items():
-            reach = self.reach([func]) if (touchable or lazy or chained or imported) \
-                else {id(func): (func, None, 0)}
-            made = self.taint.returns(func)
-            if made is not None and made.path and not made.fresh:
-                out.getters[name] = made  # returns another module's import-time connection
-            elif made is not None:
-                made = replace(made, path=made.path or self.path)
-                known = out.globals.get(made.name) if made.name else None
-                if known is not None and known.line == made.line:  # the global, not a local of its name
-                    out.getters[name] = made
-                else:
-                    out.factories[name] = replace(made, fresh=True)
-            used: list[Origin] = []
-            for reached, _, _ in reach.values() if imported else ():
-                for node in iter_scope(reached.body):
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in imported \
-                            and self.index.resolve(node.id, reached) is None:
-                        short = module.rsplit(".", 1)[-1]
-                        step = f"used in {short}.{reached.name}() at line {node.lineno}"
-                        used.append(replace(imported[node.id], steps=imported[node.id].steps + (step,)))
-                        break
-            if chained:
-                for reached, _, _ in reach.values():
-                    used.extend(self._external_uses(reached))
-            for reached, _, _ in reach.values():
-                for node in iter_scope(reached.body):
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
-                            and self.index.resolve(node.id, reached) is None and node.id in touchable:
-                        origin = touchable[node.id]
-                        step = f"used in {module.rsplit('.', 1)[-1]}.{reached.name}() at line {node.lineno}"
-                        used.append(replace(origin, steps=origin.steps + (step,)))
-                        break
-            if used:
-                out.uses[name] = used[:3]
-            if lazy:
-                sets = sorted({o.name for f, _, _ in reach.values() for o in lazy_by_func.get(id(f), [])})
-                if sets:
-                    out.setters[name] = sets
-                reads: list[Origin] = []
-                for reached, _, _ in reach.values():
-                    for node in iter_scope(reached.body):
-                        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in lazy \
-                                and self.index.resolve(node.id, reached) is None \
-                                and node.id not in {r.name for r in reads}:
-                            short = module.rsplit(".", 1)[-1]
-                            step = f"used in {short}.{reached.name}() at line {node.lineno}"
-                            reads.append(replace(lazy[node.id], steps=lazy[node.id].steps + (step,)))
-                if reads:
-                    out.lazy_uses[name] = reads[:3]
-        return out
-
-
-    def _export_passes(self, out: Exports, module: str) -> None:
-        """Clients this module passes as arguments to functions it imports from elsewhere."""
-        short = module.rsplit(".", 1)[-1] or os.path.basename(self.path)
-        for site in self.index.calls:
-            qual = self.index.qualname(site.call.func)
-            if qual is None or "." not in qual or qual in self.settings.clients \
-                    or qual in knowledge.WRAPPING_CALLS:
-                continue
-            env = self.taint.env_for(site.func)
-            given: list[tuple[object, ast.AST]] = list(enumerate(site.call.args))
-            given += [(k.arg, k.value) for k in site.call.keywords if k.arg is not None]
-            for where, arg in given:
-                if isinstance(arg, ast.Starred):
-                    break
-                made = self.taint.value(arg, env)
-                if made is not None:
-                    step = f"passed to {qual.rsplit('.', 1)[-1]}() by {short} at line {site.call.lineno}"
-                    out.passes.setdefault(qual, []).append(
-                        (where, replace(made, path=made.path or self.path, steps=made.steps + (step,))))
 
 
 def analyze(tree: ast.Module, path: str, settings: Optional[Settings] = None) -> list[Finding]:

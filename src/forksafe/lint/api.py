@@ -13,6 +13,7 @@ from . import codes, knowledge
 from .analysis import Analyzer, Externals
 from .config import Settings, load
 from .entries import embeds_server, runs_rq_worker
+from .exporting import function_calls, import_calls, module_exports, resets_at_import
 from .files import iter_python_files
 from .findings import Finding, suppress
 from .project import (
@@ -215,13 +216,13 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
                         orm_helpers=orm, django=django, embedded=embedded)
     if project or want_exports:
         if makes or want_exports:
-            exports = analyzer.exports(module)
+            exports = module_exports(analyzer, module)
             result.exports = exports if exports else None
         result.imports = imports | frozenset(analyzer.index.imports.values())
-        result.resets_at_import = analyzer.resets_at_import()
+        result.resets_at_import = resets_at_import(analyzer)
         if serving:  # what runs at import runs in the master, not in the workers
-            result.import_calls = analyzer.import_calls()
-            result.function_calls = analyzer.function_calls()
+            result.import_calls = import_calls(analyzer)
+            result.function_calls = function_calls(analyzer)
     return result
 
 

@@ -1,0 +1,205 @@
+"""What one module offers the others: the second half of the analysis of a module.
+
+Pass one asks each module (``Analyzer``) what it exports (import-time connections, factories,
+getters, helpers that touch a connection, lazily set globals, what it hands to other modules'
+functions) and what its import runs in a preloaded app's master; ``project.ProjectExports`` then
+answers other modules' questions from these. Kept apart from ``analysis`` so that that module is
+about one thing, finding uses in children.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import replace
+
+from . import knowledge
+from .analysis import Analyzer
+from .scopes import is_singleton, iter_scope
+from .taint import Exports, Origin
+
+
+def import_calls(analyzer: Analyzer) -> frozenset[str]:
+    """What this module calls when imported, by qualified name (``pkg.db.init_db``)."""
+    names: set[str] = set()
+    for site in analyzer.index.calls:
+        if site.func is not None:
+            continue
+        qual = analyzer.index.qualname(site.call.func)
+        if qual is None and isinstance(site.call.func, ast.Name) and analyzer.index.module:
+            qual = f"{analyzer.index.module}.{site.call.func.id}"
+        if qual is not None:
+            names.add(qual)
+    return frozenset(names)
+
+def function_calls(analyzer: Analyzer) -> dict[str, frozenset[str]]:
+    """What each module-level function calls, by qualified name: what runs in the master when an
+    import-time call reaches it (``create_app() -> register_blueprints() -> routes.get_routes()``)."""
+    calls: dict[str, set[str]] = {}
+    for site in analyzer.index.calls:
+        owner = site.func
+        while owner is not None and owner.parent is not None:
+            owner = owner.parent
+        if owner is None or owner.cls is not None or analyzer.index.module_funcs.get(owner.name) is not owner:
+            continue
+        qual = analyzer.index.qualname(site.call.func)
+        if qual is None and isinstance(site.call.func, ast.Name) and analyzer.index.module \
+                and site.call.func.id in analyzer.index.module_funcs:
+            qual = f"{analyzer.index.module}.{site.call.func.id}"
+        if qual is not None:
+            calls.setdefault(owner.name, set()).add(qual)
+    return {name: frozenset(quals) for name, quals in calls.items()}
+
+def resets_at_import(analyzer: Analyzer) -> bool:
+    """A module-level ``engine.dispose()`` / ``connections.close_all()``: what a preloaded app does
+    after setup so that the forked workers start with empty pools."""
+    return any(r.func is None and not r.close_false for rs in analyzer.resets.values() for r in rs
+               if r.method in ("dispose", "close_all"))
+
+# -- what other modules see ------------------------------------------------------------------------
+def module_exports(analyzer: Analyzer, module: str) -> Exports:
+    out = Exports(module, analyzer.path)
+    holders: dict[str, Origin] = {}  # ``from django.db import connection``: known by name anywhere,
+    for name, origin in analyzer.taint.module.items():  # so not exported, but helpers using it are
+        if origin.what in knowledge.IMPORTED_HOLDERS:
+            holders[name] = replace(origin, path=analyzer.path)
+        elif not origin.main_guard and (not origin.path or origin.fresh) \
+                and not analyzer._is_reset(name, origin, None):  # made here (maybe by a factory)
+            out.globals[name] = replace(origin, path=origin.path or analyzer.path, fresh=False)
+    for cls_name, cls in analyzer.index.classes.items():
+        if analyzer.taint.class_attrs.get(id(cls)):
+            call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
+            call.lineno = cls.lineno
+            held = analyzer.taint.instance(cls, call)
+            if held is not None and is_singleton(cls):
+                out.singletons[cls_name] = replace(held, path=held.path or analyzer.path,
+                                                   steps=held.steps[:-1] + (
+                    f"the one instance of singleton {module.rsplit('.', 1)[-1]}.{cls_name}",))
+            if held is not None:
+                out.factories[cls_name] = replace(held, path=held.path or analyzer.path, fresh=True,
+                                                  steps=held.steps[:-1] + (
+                    f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
+    for cls_name, cls in analyzer.index.classes.items():  # ``Feed.select()``: the class holds a client
+        if analyzer.taint.body_attrs.get(id(cls)) and cls_name not in out.globals:
+            held = analyzer.taint.class_holder(cls_name)
+            if held is not None:
+                out.globals[cls_name] = replace(held, name=cls_name, path=analyzer.path)
+    for cls_name, cls in analyzer.index.classes.items():
+        attrs = analyzer.taint.class_attrs.get(id(cls), {})
+        methods = analyzer.index.methods.get(id(cls), {})
+        if not attrs:
+            continue
+        for meth_name, meth in methods.items():
+            seen, todo, held_reads = {id(meth)}, [meth], []
+            while todo:
+                current = todo.pop()
+                for node in iter_scope(current.body):
+                    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                            and node.value.id == "self":
+                        direct = node.attr in attrs and not any(
+                            step.startswith("held as") for step in attrs[node.attr].steps)
+                        if direct and attrs[node.attr] not in held_reads:  # not an object holding
+                            held_reads.append(attrs[node.attr])  # one (its methods may not use it)
+                        called = methods.get(node.attr)
+                        if called is not None and id(called) not in seen:
+                            seen.add(id(called))
+                            todo.append(called)
+            if held_reads and meth_name != "__init__":
+                out.self_uses[f"{cls_name}.{meth_name}"] = [replace(o, path=o.path or analyzer.path)
+                                                            for o in held_reads[:3]]
+    _export_passes(analyzer, out, module)
+    for fname, func in analyzer.index.module_funcs.items():  # helpers that renew a global in the caller
+        renewed = analyzer._renews(func, out.globals)
+        if renewed:
+            out.resets[fname] = renewed
+    for stmt in analyzer.index.tree.body:  # module-level instances of this module's classes
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
+                and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in analyzer.index.classes:
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    out.instances[target.id] = stmt.value.func.id
+    funcs = dict(analyzer.index.module_funcs)
+    for cls_name, cls in analyzer.index.classes.items():
+        for meth_name, meth in analyzer.index.methods.get(id(cls), {}).items():
+            funcs[f"{cls_name}.{meth_name}"] = meth
+    lazy: dict[str, Origin] = {}
+    lazy_by_func: dict[int, list[Origin]] = {}
+    for setter, origin in analyzer.taint.global_in_func:
+        lazy.setdefault(origin.name, replace(origin, path=analyzer.path))
+        lazy_by_func.setdefault(id(setter), []).append(origin)
+    chained = analyzer.externals is not None  # pass two: helpers of helpers in other modules
+    # connections this module imports from another (``from .extensions import db``)
+    imported = {n: o for n, o in analyzer.taint.module.items() if o.path and not o.fresh and not o.main_guard}
+    touchable = {**holders, **out.globals}
+    for name, func in funcs.items():
+        reach = analyzer.reach([func]) if (touchable or lazy or chained or imported) \
+            else {id(func): (func, None, 0)}
+        made = analyzer.taint.returns(func)
+        if made is not None and made.path and not made.fresh:
+            out.getters[name] = made  # returns another module's import-time connection
+        elif made is not None:
+            made = replace(made, path=made.path or analyzer.path)
+            known = out.globals.get(made.name) if made.name else None
+            if known is not None and known.line == made.line:  # the global, not a local of its name
+                out.getters[name] = made
+            else:
+                out.factories[name] = replace(made, fresh=True)
+        used: list[Origin] = []
+        for reached, _, _ in reach.values() if imported else ():
+            for node in iter_scope(reached.body):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in imported \
+                        and analyzer.index.resolve(node.id, reached) is None:
+                    short = module.rsplit(".", 1)[-1]
+                    step = f"used in {short}.{reached.name}() at line {node.lineno}"
+                    used.append(replace(imported[node.id], steps=imported[node.id].steps + (step,)))
+                    break
+        if chained:
+            for reached, _, _ in reach.values():
+                used.extend(analyzer._external_uses(reached))
+        for reached, _, _ in reach.values():
+            for node in iter_scope(reached.body):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
+                        and analyzer.index.resolve(node.id, reached) is None and node.id in touchable:
+                    origin = touchable[node.id]
+                    step = f"used in {module.rsplit('.', 1)[-1]}.{reached.name}() at line {node.lineno}"
+                    used.append(replace(origin, steps=origin.steps + (step,)))
+                    break
+        if used:
+            out.uses[name] = used[:3]
+        if lazy:
+            sets = sorted({o.name for f, _, _ in reach.values() for o in lazy_by_func.get(id(f), [])})
+            if sets:
+                out.setters[name] = sets
+            reads: list[Origin] = []
+            for reached, _, _ in reach.values():
+                for node in iter_scope(reached.body):
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in lazy \
+                            and analyzer.index.resolve(node.id, reached) is None \
+                            and node.id not in {r.name for r in reads}:
+                        short = module.rsplit(".", 1)[-1]
+                        step = f"used in {short}.{reached.name}() at line {node.lineno}"
+                        reads.append(replace(lazy[node.id], steps=lazy[node.id].steps + (step,)))
+            if reads:
+                out.lazy_uses[name] = reads[:3]
+    return out
+
+
+def _export_passes(analyzer: Analyzer, out: Exports, module: str) -> None:
+    """Clients this module passes as arguments to functions it imports from elsewhere."""
+    short = module.rsplit(".", 1)[-1] or os.path.basename(analyzer.path)
+    for site in analyzer.index.calls:
+        qual = analyzer.index.qualname(site.call.func)
+        if qual is None or "." not in qual or qual in analyzer.settings.clients \
+                or qual in knowledge.WRAPPING_CALLS:
+            continue
+        env = analyzer.taint.env_for(site.func)
+        given: list[tuple[object, ast.AST]] = list(enumerate(site.call.args))
+        given += [(k.arg, k.value) for k in site.call.keywords if k.arg is not None]
+        for where, arg in given:
+            if isinstance(arg, ast.Starred):
+                break
+            made = analyzer.taint.value(arg, env)
+            if made is not None:
+                step = f"passed to {qual.rsplit('.', 1)[-1]}() by {short} at line {site.call.lineno}"
+                out.passes.setdefault(qual, []).append(
+                    (where, replace(made, path=made.path or analyzer.path, steps=made.steps + (step,))))

@@ -1,0 +1,163 @@
+"""ORMs that connect implicitly: Django's connection behind ``Model.objects`` and model instances, and
+mongoengine's default client behind ``Document.objects``.
+
+A child that queries through them uses whatever connection the process had when it forked; these
+rules decide whether the parent had opened one (a query before the fork, ``mongoengine.connect()``)
+and whether it was reset (``close_all()`` before the fork; not in the child, whose goodbye would go
+over the parent's socket).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from . import codes, knowledge
+from .entries import Entry
+from .scopes import FuncInfo, iter_scope
+from .taint import Origin
+
+if TYPE_CHECKING:
+    from .analysis import Analyzer, Path
+
+
+def _instance_write(node: ast.AST) -> bool:
+    """``log.save()``, ``row.delete()``: a model instance writing through the ORM (no positional
+    arguments, unlike ``image.save(path)``)."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr in knowledge.ORM_INSTANCE_METHODS and not node.args \
+        and isinstance(node.func.value, (ast.Name, ast.Attribute))
+
+
+def _report(analyzer: Analyzer, node: ast.AST, func: FuncInfo, paths: Path, code: codes.Code, text: str,
+            origin: Origin) -> None:
+    """Report an ORM use in the child, with the path from the entry to it."""
+    steps = analyzer._path_steps(node, func, paths)
+    analyzer._report(node, code, text + (" (" + " -> ".join(steps) + ")" if steps else ""), origin)
+
+
+def _model_call(node: ast.AST, models: set[str]) -> bool:
+    """``SequenceCounter.get_next()``: a class method of a model, which queries through the ORM."""
+    return bool(models) and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and isinstance(node.func.value, ast.Name) and node.func.value.id in models
+
+
+# Children whose ORM use is checked (Celery tasks are not: its Django fixup closes the connections in
+# every pool child).
+_ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
+
+
+def _django_orm(analyzer: Analyzer, entry: Optional[Entry] = None) -> Optional[Origin]:
+    """Django's ORM opens ``django.db.connection`` implicitly: a query the parent runs
+    (``Model.objects...`` at import or in a function no child runs) leaves it open for the fork;
+    not one that the forking function runs only after the fork (``Pool()`` first, then queries)."""
+    if not any(q.startswith("django") for q in analyzer.index.imports.values()):
+        return None
+    for func, body in analyzer._parent_bodies():
+        for inner in iter_scope(body):
+            if not (isinstance(inner, ast.Attribute) and inner.attr == "objects"):
+                continue
+            if entry is not None and entry.site_line and func is entry.site_func \
+                    and inner.lineno > entry.site_line:
+                continue
+            where = f"in {func.name}()" if func is not None else "at module level"
+            what = f"Django ORM query ({ast.unparse(inner)}...) {where}"
+            return Origin("objects", inner.lineno, what, kind="Django connection")
+    return None
+
+
+def _document_orm(analyzer: Analyzer) -> Optional[Origin]:
+    """mongoengine's ``connect()`` (eager unless ``connect=False``) in the parent: every
+    ``Document.objects`` query goes through that default client, in a child too."""
+    for site in analyzer.index.calls:
+        if site.func is not None and id(site.func) in analyzer.child_side:
+            continue
+        qual = analyzer.index.qualname(site.call.func)
+        if qual in knowledge.DOCUMENT_ORM_CONNECTS:
+            made = analyzer.taint.value(site.call, analyzer.taint.env_for(site.func))
+            if made is not None:
+                return made
+    return None
+
+
+def _scan_document_orm(analyzer: Analyzer, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+    origin = _document_orm(analyzer)
+    if origin is None:
+        return
+    for func, _, _ in paths.values():
+        for node in iter_scope(func.body):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                text = (f"{origin.kind} ({origin.describe()}, mongoengine's default connection) is used "
+                        f"by {ast.unparse(node)} in {where}; connect in the child, or pass "
+                        "connect=False in the parent and query only in the children")
+                _report(analyzer, node, func, paths, code, text, origin)
+                return
+
+
+def _model_names(analyzer: Analyzer) -> set[str]:
+    """Names this module uses as Django models (``X.objects``): ``X.get_next()`` queries too."""
+    return {n.value.id for n in ast.walk(analyzer.index.tree) if isinstance(n, ast.Attribute)
+            and n.attr == "objects" and isinstance(n.value, ast.Name)}
+
+
+def _child_closes_django(analyzer: Analyzer, paths: Path) -> int:
+    """The line where the child side closes Django's inherited connections, or 0."""
+    for reset in analyzer.resets.get("django", ()):
+        if reset.method in ("close", "close_all") and reset.func is not None and id(reset.func) in paths:
+            return reset.line
+    return 0
+
+
+def _forks_first_in_command(analyzer: Analyzer, entry: Entry) -> bool:
+    """A management command's ``handle()`` that forks before it queries: Django opens no connection
+    before ``handle()`` runs, so none is open at the fork."""
+    func = entry.site_func
+    if func is None or func.name != "handle" or func.cls is None or not entry.site_line \
+            or not any(analyzer.index.qualname(b) in knowledge.DJANGO_COMMANDS for b in func.cls.bases):
+        return False
+    before = [n for n in iter_scope(func.body) if getattr(n, "lineno", entry.site_line) < entry.site_line]
+    return not any((isinstance(n, ast.Attribute) and n.attr == "objects")
+                   or (isinstance(n, ast.Call) and _orm_helper_call(analyzer, n, func)) for n in before)
+
+
+def scan_orm(analyzer: Analyzer, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+    if entry.kind not in _ORM_KINDS:
+        return
+    _scan_document_orm(analyzer, entry, code, where, paths)
+    origin = _django_orm(analyzer, entry)
+    opened = f"opened by the parent's {origin.what} at line {origin.line}" if origin is not None else ""
+    if origin is None and analyzer.externals is not None and analyzer.externals.orm_project() \
+            and not _forks_first_in_command(analyzer, entry):
+        # Another module of this Django project queried (a management command's loop, the
+        # caller of this function): the process that forks has its connection open.
+        origin = Origin("objects", entry.site_line or entry.func.node.lineno,
+                        "Django ORM connection of the forking process", kind="Django connection")
+        opened = "opened lazily by the process that forks, which has usually queried by then"
+    if origin is None or analyzer._is_reset("django", origin, entry):
+        return
+    django_here = any(q.startswith("django") for q in analyzer.index.imports.values())
+    models = _model_names(analyzer) if django_here else set()
+    for func, _, _ in paths.values():
+        for node in iter_scope(func.body):
+            helper = _orm_helper_call(analyzer, node, func)
+            if (isinstance(node, ast.Attribute) and node.attr == "objects") or helper \
+                    or (django_here and _instance_write(node)) or _model_call(node, models):
+                used = ast.unparse(node) if not helper else f"{helper}() (it queries the ORM)"
+                text = (f"Django connection ({opened}) is used by {used} in {where}; close it before "
+                        "the fork with django.db.connections.close_all()")
+                closed = _child_closes_django(analyzer, paths)
+                if closed:  # what Celery's Django fixup avoids: it drops the inherited descriptors
+                    text += (f" (closing it in the child, at line {closed}, is no fix: the driver's "
+                             "goodbye goes over the parent's socket and ends its session)")
+                _report(analyzer, node, func, paths, code, text, origin)
+                return
+
+
+def _orm_helper_call(analyzer: Analyzer, node: ast.AST, func: FuncInfo) -> str:
+    """``get_or_create_erratum(...)`` of another module whose functions query the ORM."""
+    if analyzer.externals is None or not isinstance(node, ast.Call):
+        return ""
+    for qual in analyzer._external_targets(node, func):
+        if analyzer.externals.orm_helper(qual):
+            return ast.unparse(node.func)
+    return ""
