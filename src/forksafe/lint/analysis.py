@@ -151,7 +151,7 @@ class Analyzer:
         for entry in self.found.entries:
             self.child_side.update(self.reach([entry.func]))
         self._parent_called: dict[tuple[str, Optional[str]], bool] = {}  # memo of _parent_calls
-        self._parent_read: dict[str, bool] = {}  # memo of _parent_reads
+        self._parent_through: dict[frozenset[str], bool] = {}  # memo of _parent_calls_through
         self.globals = self._global_origins()
         self.resets = self._resets()
         self._returns_in: dict[int, set[int]] = {}
@@ -245,26 +245,25 @@ class Analyzer:
             self._parent_called[key] = self._calls_in_parent(name, qual)
         return self._parent_called[key]
 
-    def _parent_reads(self, name: str) -> bool:
-        """Does the parent side (import-time code, functions no child runs) work through the global
-        ``name`` (``session.query(...)``, not ``Session()``, which makes a new session)?"""
-        if name not in self._parent_read:
-            self._parent_read[name] = any(
-                isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name
-                and self.index.resolve(name, func) is None
+    def _parent_calls_through(self, names: frozenset[str]) -> bool:
+        """Does the parent side (import-time code, functions no child runs) call a method through one
+        of these globals or a handle on it (``session.query(...)``, ``books.find()``; not
+        ``Session()``, which makes a new object)? Then it has used the connection before forking."""
+        if names not in self._parent_through:
+            self._parent_through[names] = any(
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and (root := root_name(node.func.value)) is not None and root.id in names
+                and self.index.resolve(root.id, func) is None
                 for func, body in self._parent_bodies() for node in iter_scope(body))
-        return self._parent_read[name]
+        return self._parent_through[names]
 
     def _parent_used(self, origin: Origin) -> bool:
-        """Does the parent side call a method on a lazy client made in this module, or on a handle
-        derived from it (``books.find()`` for ``books = client.db.books``), so that it connects?"""
+        """Has the parent used a lazy client made in this module, directly or through a handle
+        derived from it (``books = client.db.books``), so that it connected?"""
         if origin.path and origin.path != self.path:
             return False
-        names = {n for n, o in self.taint.module.items() if o.line == origin.line and o.what == origin.what}
-        return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                   and (root := root_name(node.func.value)) is not None and root.id in names
-                   and self.index.resolve(root.id, func) is None
-                   for func, body in self._parent_bodies() for node in iter_scope(body))
+        return self._parent_calls_through(frozenset(
+            n for n, o in self.taint.module.items() if o.line == origin.line and o.what == origin.what))
 
     def _parent_bodies(self) -> list[tuple[Optional[FuncInfo], list[ast.AST]]]:
         bodies: list[tuple[Optional[FuncInfo], list[ast.AST]]] = [(None, list(self.index.tree.body))]
@@ -339,8 +338,9 @@ class Analyzer:
                     # one closes the inherited sockets, so the parent must not use its pool afterwards).
                     # Disposing the engine does not renew a session the parent has queried through: that
                     # session keeps its connection checked out, outside the pool.
-                    if _renews_in_child(reset.method, origin.kind) and not (
-                            key != name and key == origin.root and self._parent_reads(name)):
+                    session_used = key != name and key == origin.root \
+                        and self._parent_calls_through(frozenset({name}))
+                    if _renews_in_child(reset.method, origin.kind) and not session_used:
                         return True
                     continue  # Django's close()/close_all() in the child: see orm._child_closes_django
                 if reset.close_false or reset.method not in knowledge.RESET_BEFORE_FORK:
@@ -707,10 +707,7 @@ class Analyzer:
         if self.externals is None or not isinstance(node, ast.Attribute) \
                 or not isinstance(node.value, ast.Name):
             return
-        made = [v for t, v, scope in self.index.bindings if scope is bound.scope and isinstance(t, ast.Name)
-                and t.id == node.value.id and isinstance(v, ast.Call)]
-        last = made[-1] if made else None
-        qual = self.index.qualname(last.func) if isinstance(last, ast.Call) else None
+        qual = self._instance_class(node.value, bound.scope)
         if qual is None:
             return
         for origin in self.externals.self_uses(f"{qual}.{node.attr}")[:1]:

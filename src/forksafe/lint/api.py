@@ -7,6 +7,7 @@ import ast
 import os
 import re
 import sys
+from dataclasses import replace
 from typing import Callable, Iterable, Optional, Sequence, Union
 
 from . import codes, knowledge
@@ -171,9 +172,6 @@ def _client_call_gate(settings: Settings) -> re.Pattern[bytes]:
 
 
 _CALL_GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
-# ``client.connect(host, ...)`` on an object of a library the catalogue does not know (taint._connected)
-_CONNECTS = re.compile(rb"\.(?:" + b"|".join(m.encode() for m in sorted(knowledge.CONNECTING_METHODS))
-                       + rb")\(\s*[^)\s]")
 
 
 def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str, package: bool,
@@ -288,14 +286,14 @@ def lint_paths(paths: Iterable[str], exclude: Iterable[str] = (), jobs: int = 1,
     return [f for r in results for f in r.findings]
 
 
-def _module_table(results: list[FileResult]) -> dict[str, FileResult]:
+def _module_table(results: list[FileResult], settings: Settings) -> dict[str, FileResult]:
     """Every module by its package name, then by the other names it may be imported by (namespace
     packages, scripts run from their directory); the first file to claim a name keeps it."""
     table: dict[str, FileResult] = {r.module: r for r in results if r.module}
     for r in results:
         for name in module_aliases(r.path, r.module):
             table.setdefault(name, r)
-    libraries = _libraries(Settings())
+    libraries = _libraries(settings)
     for r in results:  # ``app/app.py`` run from app/ imports ``util.client`` (``app.util.client``)
         inner = r.module.split(".")[1:]
         if len(inner) >= 2 and inner[0] not in libraries:
@@ -349,31 +347,36 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
 
 
 def _preloaded_closure(results: list[FileResult], settings: Settings,
-                       modules: Optional[dict[str, FileResult]] = None) -> dict[str, str]:
+                       modules: dict[str, FileResult]) -> dict[str, str]:
     """Modules a preloaded app imports (transitively, within the project): their functions also run in
     the forked workers. An app module that disposes or closes its connections at import end is the
     documented fix, and preloads nothing here."""
-    modules = modules or {r.module: r for r in results if r.module}
-    todo: list[tuple[str, str]] = []
+    starts: list[tuple[str, str]] = []
     for r in results:
         via = settings.preloaded(r.path, r.module)
         if via is None and r.embedded:
             via = f"gunicorn run by the program itself ({os.path.basename(r.path)})"
         if via is not None and not r.resets_at_import:
-            todo.append((r.module, via))
+            starts.append((r.module, via))
+    return _loaded_with(starts, modules)
+
+
+def _loaded_with(starts: list[tuple[str, str]], modules: dict[str, FileResult]) -> dict[str, str]:
+    """The project modules importing each start module loads (canonical names, the starts included):
+    the packages it is in, then what it imports, transitively; each with how it came to be loaded."""
+    todo = list(starts)
     closure: dict[str, str] = {}
     while todo:
         module, via = todo.pop()
-        canonical = modules[module].module
-        if canonical in closure:
+        if module not in modules or modules[module].module in closure:
             continue
+        canonical = modules[module].module
         closure[canonical] = via
-        for package in _packages(canonical, modules):
-            todo.append((package, f"{via}, package of {canonical}"))
+        todo.extend((package, f"{via}, package of {canonical}") for package in _packages(canonical, modules))
         for qual in modules[module].imports:
             found = split_qualname(qual, modules)  # type: ignore[arg-type]
             target = found[0] if found is not None else (qual if qual in modules else None)
-            if target is not None and modules[target].module not in closure:
+            if target is not None:
                 todo.append((target, f"{via}, imported by {canonical}"))
     return closure
 
@@ -404,24 +407,6 @@ def _packages(module: str, modules: dict[str, FileResult]) -> list[str]:
     return [name for name in (".".join(parts[:i]) for i in range(1, len(parts))) if name in modules]
 
 
-def _import_closure(starts: list[FileResult], modules: dict[str, FileResult]) -> set[str]:
-    """The project modules ``starts`` import, transitively (canonical names), themselves included."""
-    todo = [r.module for r in starts if r.module]
-    closure: set[str] = set()
-    while todo:
-        module = todo.pop()
-        if module not in modules or modules[module].module in closure:
-            continue
-        closure.add(modules[module].module)
-        todo.extend(_packages(modules[module].module, modules))
-        for qual in modules[module].imports:
-            found = split_qualname(qual, modules)  # type: ignore[arg-type]
-            target = found[0] if found is not None else (qual if qual in modules else None)
-            if target is not None:
-                todo.append(target)
-    return closure
-
-
 def _remote_extras(results: list[FileResult],
                    modules: dict[str, FileResult]) -> dict[str, list[tuple[str, str, str]]]:
     extra: dict[str, list[tuple[str, str, str]]] = {}
@@ -436,12 +421,12 @@ def _remote_extras(results: list[FileResult],
 def _pass_two(results: list[FileResult], settings: Settings) -> None:
     """Re-check, with what the project exports, the modules that start children and import an exporting
     module, the modules a preloaded app is made of, and then the modules other modules fork into."""
-    modules = _module_table(results)
+    modules = _module_table(results, settings)
     exported = {name: r.exports for name, r in modules.items() if r.exports is not None}
     served = _preloaded_closure(results, settings, modules) \
         if settings.preload or any(r.embedded for r in results) else {}
     workers = [r for r in results if r.rq_worker]
-    rq_loaded = _import_closure(workers, modules) if workers else set()
+    rq_loaded = set(_loaded_with([(r.module, "") for r in workers if r.module], modules))
     orm = {name: r.orm_helpers for name, r in modules.items() if r.orm_helpers}
     if not exported and not served and not rq_loaded and not orm and not any(r.remote for r in results):
         return
@@ -470,11 +455,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
             module, package = module_name(result.path)
             again = check(data, result.path, settings, module, package, externals, wanted, preload=preload,
                           at_import=at_import, rq_loaded=result.module in rq_loaded)
-            results[i] = FileResult(result.path, module, again.findings, remote=again.remote,
-                                    imports=result.imports, has_entries=result.has_entries,
-                                    children=result.children, rq_worker=result.rq_worker,
-                                    orm_helpers=result.orm_helpers, django=result.django,
-                                    embedded=result.embedded)
+            results[i] = replace(result, module=module, findings=again.findings, remote=again.remote)
             done[i] = len(wanted)
         extra = _remote_extras(results, modules)
 

@@ -541,11 +541,7 @@ class EntryFinder:
                 isinstance(context, ast.Constant) and context.value in knowledge.NON_FORK_METHODS):
             return
         dataset = _kw(call, "dataset", 0)
-        made: Optional[ast.AST] = dataset
-        if isinstance(dataset, ast.Name):
-            bound = [v for t, v, scope in self.index.bindings if isinstance(t, ast.Name)
-                     and t.id == dataset.id and scope is site.func]
-            made = bound[-1] if bound else None
+        made = self._bound(dataset.id, site.func) if isinstance(dataset, ast.Name) else dataset
         if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name)
                 and made.func.id in self.index.classes):
             return

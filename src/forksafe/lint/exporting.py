@@ -16,7 +16,7 @@ from dataclasses import replace
 from . import knowledge
 from .analysis import Analyzer
 from .scopes import is_singleton, iter_scope
-from .taint import Exports, Origin
+from .taint import Exports, Origin, call_arguments
 
 
 def import_calls(analyzer: Analyzer) -> frozenset[str]:
@@ -193,11 +193,7 @@ def _export_passes(analyzer: Analyzer, out: Exports, module: str) -> None:
                 or qual in knowledge.WRAPPING_CALLS:
             continue
         env = analyzer.taint.env_for(site.func)
-        given: list[tuple[object, ast.AST]] = list(enumerate(site.call.args))
-        given += [(k.arg, k.value) for k in site.call.keywords if k.arg is not None]
-        for where, arg in given:
-            if isinstance(arg, ast.Starred):
-                break
+        for where, arg in call_arguments(site.call):
             made = analyzer.taint.value(arg, env)
             if made is not None:
                 step = f"passed to {qual.rsplit('.', 1)[-1]}() by {short} at line {site.call.lineno}"

@@ -174,17 +174,11 @@ class ProjectExports:
         self._modules: dict[str, object] = {**self.aliases, **self.by_module, **self.orm_helpers}
         self._project: dict[str, object] = {**dict.fromkeys(self.known), **self._modules}
         self._passed: Optional[dict[tuple[str, str], list[tuple[object, Origin]]]] = None
+        self._receivers: Optional[frozenset[str]] = None
 
     def orm_helper(self, qual: str) -> bool:
-        found = split_qualname(qual, self._modules)
-        if found is None:
-            return False
-        module, name = found
-        if name in self.orm_helpers.get(module, frozenset()):
-            return True
-        target = self.aliases.get(module, {}).get(name.split(".")[0])  # re-exported
-        return target is not None and target != qual and split_qualname(target, self._modules) is not None \
-            and split_qualname(target, self._modules) != found and self.orm_helper(target)
+        found = self._callee(qual)  # also through re-exports
+        return found is not None and found[1] in self.orm_helpers.get(found[0], frozenset())
 
     def orm_project(self) -> bool:
         return self.django
@@ -205,7 +199,9 @@ class ProjectExports:
 
     def receives(self, module: str) -> bool:
         """Do other modules pass clients into this module's functions?"""
-        return any(callee == module for callee, _ in self._passes())
+        if self._receivers is None:
+            self._receivers = frozenset(callee for callee, _ in self._passes())
+        return module in self._receivers
 
     def _callee(self, qual: str, depth: int = 0) -> Optional[tuple[str, str]]:
         """The (module, function) a qualified call lands in, through re-exports."""
@@ -222,11 +218,11 @@ class ProjectExports:
         """``django.conf.settings.MONGO_DB``: the global of the project's settings module
         (``proj/settings.py``, or a module of a ``settings`` package: ``base``, ``prod``)."""
         head = name.split(".")[0]
-        for module, exports in self.by_module.items():
-            parts = module.split(".")
-            if "settings" in parts[-2:] and head in exports.globals:
-                return exports, name
-        return None
+        found = [exports for exports in self._settings_modules() if head in exports.globals]
+        return (found[0], name) if found else None
+
+    def _settings_modules(self) -> list[Exports]:
+        return [e for m, e in self.by_module.items() if "settings" in m.split(".")[-2:]]
 
     def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
         if qual.startswith(_DJANGO_SETTINGS + "."):
@@ -319,7 +315,5 @@ class ProjectExports:
         """Whether a module importing ``imports`` (qualified names, and modules imported whole) can
         reach anything exported."""
         return any(q in self.by_module or self._find(q) is not None or self.orm_helper(q)
-                   or (q == _DJANGO_SETTINGS and self._settings_export()) for q in imports)
-
-    def _settings_export(self) -> bool:
-        return any("settings" in m.split(".")[-2:] and e.globals for m, e in self.by_module.items())
+                   or (q == _DJANGO_SETTINGS and any(e.globals for e in self._settings_modules()))
+                   for q in imports)

@@ -124,6 +124,33 @@ def _returned(func: FuncInfo) -> list[ast.AST]:
     return values
 
 
+def call_arguments(call: ast.Call) -> list[tuple[object, ast.AST]]:
+    """(position or keyword, expression) of a call's arguments: positions up to the first ``*args``
+    (after it they are unknown), then the named keywords."""
+    given: list[tuple[object, ast.AST]] = []
+    for position, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            break
+        given.append((position, arg))
+    given += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+    return given
+
+
+def parameter_for(func: FuncInfo, where: object, skip_self: bool = False) -> Optional[str]:
+    """The parameter of ``func`` a call's argument binds (by position, or by keyword); ``skip_self``
+    for ``obj.method(x)``, whose ``x`` is the second parameter."""
+    if isinstance(func.node, ast.Lambda):
+        return None
+    spec = func.node.args
+    names = [a.arg for a in spec.posonlyargs + spec.args]
+    if skip_self:
+        names = names[1:]
+    if isinstance(where, int):
+        return names[where] if where < len(names) else None
+    keywords = set(names) | {a.arg for a in spec.kwonlyargs}
+    return where if isinstance(where, str) and where in keywords else None
+
+
 class Taint:
     def __init__(self, index: ModuleIndex, clients: dict[str, str], safe: frozenset[str],
                  externals: Optional[Callable[[str], Optional[Origin]]] = None,
@@ -140,6 +167,7 @@ class Taint:
         self.body_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (class body)
         # ``Pool._conns = connect()`` in some method: (class name, attribute) -> origin
         self.class_stores: dict[tuple[str, str], Origin] = {}
+        self._handlers: Optional[list[tuple[FuncInfo, ast.AST, Optional[FuncInfo]]]] = None  # _callbacks()
         self._returns: dict[int, Optional[Origin]] = {}  # id(FuncInfo) -> what it returns
         self._busy: set[int] = set()
         self.params: dict[int, dict[str, Origin]] = {}  # id(FuncInfo) -> parameter -> what callers pass
@@ -186,15 +214,9 @@ class Taint:
         if not self.index.module:
             return
         for name, info in self.index.module_funcs.items():
-            if isinstance(info.node, ast.Lambda):
-                continue
-            spec = info.node.args
-            names = [a.arg for a in spec.posonlyargs + spec.args]
-            keywords = set(names) | {a.arg for a in spec.kwonlyargs}
             params = self.params.setdefault(id(info), {})
             for where, made in passed_in(f"{self.index.module}.{name}"):
-                param = names[where] if isinstance(where, int) and where < len(names) else \
-                    where if isinstance(where, str) and where in keywords else None
+                param = parameter_for(info, where)
                 if param is not None and param not in params:
                     params[param] = replace(made, name=param)
 
@@ -221,11 +243,12 @@ class Taint:
         """Parameters bound to a tracked value by some call of the function in this module (call
         arguments are followed into the callee). True when a parameter became tracked."""
         changed = False
-        for handler, client, scope in self._callbacks():
-            spec = handler.node.args if not isinstance(handler.node, ast.Lambda) else None
-            if spec is None or not spec.args:
+        if self._handlers is None:
+            self._handlers = self._callbacks()
+        for handler, client, scope in self._handlers:
+            first = parameter_for(handler, 0)
+            if first is None:
                 continue
-            first = spec.args[0].arg
             params = self.params.setdefault(id(handler), {})
             made = self.value(client, self.env_for(scope)) if first not in params else None
             if made is not None:
@@ -236,18 +259,9 @@ class Taint:
             callee = self._callee(site)
             if callee is None or isinstance(callee.node, ast.Lambda):
                 continue
-            spec = callee.node.args
-            names = [a.arg for a in spec.posonlyargs + spec.args]
-            if callee.cls is not None and names and isinstance(site.call.func, ast.Attribute):
-                names = names[1:]  # ``self.method(x)``: x is the second parameter
-            passed: list[tuple[str, ast.AST]] = []
-            for position, arg in enumerate(site.call.args):
-                if isinstance(arg, ast.Starred) or position >= len(names):
-                    break
-                passed.append((names[position], arg))
-            keywords = set(names) | {a.arg for a in spec.kwonlyargs}
-            passed.extend((k.arg, k.value) for k in site.call.keywords
-                          if k.arg is not None and k.arg in keywords)
+            skip_self = callee.cls is not None and isinstance(site.call.func, ast.Attribute)
+            passed = [(param, value) for where, value in call_arguments(site.call)
+                      if (param := parameter_for(callee, where, skip_self)) is not None]
             env = self.env_for(site.func)
             params = self.params.setdefault(id(callee), {})
             for name, value in passed:
