@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
 import sys
 import threading
@@ -84,13 +85,19 @@ def pubsub() -> dict[str, Any]:
     ps.subscribe(channel)
     ps.get_message(timeout=2)  # the subscribe confirmation, read by the parent
 
+    published = multiprocessing.Barrier(8)
+
     def child(index: int) -> str:
         # Subscribed through the inherited PubSub, publish one message of our own, then read until
         # it arrives. Each child needs its own subscription: on a shared socket each message is
-        # read by whichever child reads first.
+        # read by whichever child reads first. All children publish before any reads, so that on
+        # a shared socket the first reader takes the others' messages too, whatever the timing
+        # (without the barrier, children scheduled one after another on a loaded machine could
+        # each read their own message back, and the raw control would pass by luck).
         ps.get_message(timeout=0.2)
         mine = f"hello-{os.getpid()}"
         redis.Redis.from_url(URL, decode_responses=True).publish(channel, mine)
+        published.wait(timeout=10)
         deadline = time.monotonic() + 4
         while time.monotonic() < deadline:
             message = ps.get_message(timeout=0.5)
