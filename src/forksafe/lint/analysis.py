@@ -18,7 +18,7 @@ from .children import fork_regions, passed_items
 from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder, Passed, runs_rq_worker
 from .findings import Finding
-from .orm import scan_orm
+from .orm import scan_orm, scan_rq_worker_parent
 from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope
 from .taint import Origin, Taint, root_name
 
@@ -65,6 +65,9 @@ class Externals(Protocol):
 
     def orm_helper(self, qual: str) -> bool:
         """Does ``qual`` (another module's function) query an ORM that connects implicitly?"""
+
+    def app_config_helper(self, label: str, method: str) -> bool:
+        """Does method ``method`` of the app ``label``'s ``AppConfig`` query the ORM?"""
 
     def orm_project(self) -> bool:
         """Does the project use Django's ORM (connections opened implicitly, per process)?"""
@@ -364,8 +367,9 @@ class Analyzer:
                                         origin.path or self.path, origin.line)
 
     def findings(self) -> list[Finding]:
+        scan_rq_worker_parent(self)
         if self.empty:
-            return []
+            return sorted(self.results.values())
         for entry in self.found.entries:
             self._scan_entry(entry)
         for passed in self.found.passed:

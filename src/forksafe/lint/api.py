@@ -373,10 +373,10 @@ def _loaded_with(starts: list[tuple[str, str]], modules: dict[str, FileResult]) 
         canonical = modules[module].module
         closure[canonical] = via
         todo.extend((package, f"{via}, package of {canonical}") for package in _packages(canonical, modules))
-        for qual in modules[module].imports:
+        for qual in sorted(modules[module].imports):  # sorted: the same chain from every worker
             found = split_qualname(qual, modules)  # type: ignore[arg-type]
-            target = found[0] if found is not None else (qual if qual in modules else None)
-            if target is not None:
+            target = qual if qual in modules else found[0] if found is not None else None
+            if target is not None:  # ``import app.jobs`` loads app.jobs (after its package)
                 todo.append((target, f"{via}, imported by {canonical}"))
     return closure
 
@@ -425,7 +425,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     exported = {name: r.exports for name, r in modules.items() if r.exports is not None}
     served = _preloaded_closure(results, settings, modules) \
         if settings.preload or any(r.embedded for r in results) else {}
-    workers = [r for r in results if r.rq_worker]
+    workers = [r for r in results if r.rq_worker or settings.rq_worker(r.path, r.module)]
     rq_loaded = set(_loaded_with([(r.module, "") for r in workers if r.module], modules))
     orm = {name: r.orm_helpers for name, r in modules.items() if r.orm_helpers}
     if not exported and not served and not rq_loaded and not orm and not any(r.remote for r in results):
@@ -444,6 +444,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
             starts = result.has_entries or result.children
             loaded = result.module in rq_loaded and not result.rq_worker  # a worker module knew already
             if round_ == 0 and not wanted and preload is None and not (loaded and result.children) \
+                    and not (result.rq_worker and orm) \
                     and not (starts and (externals.touches(result.imports)
                                          or externals.receives(result.module))):
                 continue

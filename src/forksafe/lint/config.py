@@ -38,23 +38,35 @@ class Settings:
     safe: frozenset[str] = knowledge.SAFE_CALLS
     # (directory of the config, app module) -> how we know it is preloaded; directory "" for anywhere
     preload: dict[tuple[str, str], str] = field(default_factory=dict)
+    # the same for modules an RQ worker process loads before it forks its work horses (the Flask app
+    # of ``flask rq worker``, the module of ``rq worker --worker-class mod.Worker``)
+    rq_workers: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def connect_modules(self) -> frozenset[str]:
         return knowledge.connect_modules(self.clients)
 
     def preloaded(self, path: str, module: str) -> Optional[str]:
         """How we know the module at ``path`` is loaded before the server forks, if it is."""
-        if not module or not self.preload:
-            return None
-        full = os.path.abspath(path)
-        for (root, name), via in self.preload.items():
-            if name == module and (not root or full.startswith(root + os.sep)):
-                return via
-            if root:  # ``--wsgi-file server.py`` in web/: imported as ``server``, whatever its package
-                stem = os.path.join(root, *name.split("."))
-                if full in (stem + ".py", os.path.join(stem, "__init__.py")):
-                    return via
+        return _configured(self.preload, path, module)
+
+    def rq_worker(self, path: str, module: str) -> Optional[str]:
+        """How we know an RQ worker process loads the module at ``path`` before it forks, if it does."""
+        return _configured(self.rq_workers, path, module)
+
+
+def _configured(table: dict[tuple[str, str], str], path: str, module: str) -> Optional[str]:
+    """The entry of a (config directory, module) table that names the module at ``path``."""
+    if not module or not table:
         return None
+    full = os.path.abspath(path)
+    for (root, name), via in table.items():
+        if name == module and (not root or full.startswith(root + os.sep)):
+            return via
+        if root:  # ``--wsgi-file server.py`` in web/: imported as ``server``, whatever its package
+            stem = os.path.join(root, *name.split("."))
+            if full in (stem + ".py", os.path.join(stem, "__init__.py")):
+                return via
+    return None
 
 
 def _pyproject(start: str) -> Optional[str]:
@@ -186,17 +198,72 @@ def _app_root(config_dir: str, module: str, top: str) -> str:
         here = os.path.dirname(here)
 
 
-def _command_lines(path: str, conf_preload: bool, root: str) -> dict[tuple[str, str], str]:
+_FLASK_APP = re.compile(r"FLASK_APP\s*[=:]\s*[\"']?([\w./:-]+)")
+
+
+_ENV_FILES = re.compile(r"(?:\.env|\.flaskenv|.*compose.*\.ya?ml.*|Dockerfile.*|Procfile|.*\.sh)$")
+
+
+def _flask_app(root: str) -> Optional[str]:
+    """``FLASK_APP`` as a project sets it for its commands: in a ``.env`` / ``.flaskenv``, a compose
+    file (also a ``docker-compose.yml.example``), a Dockerfile, a Procfile or a script."""
+    for here, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__")]
+        for name in sorted(files):
+            if not _ENV_FILES.match(name):
+                continue
+            try:
+                with open(os.path.join(here, name), encoding="utf-8", errors="replace") as handle:
+                    match = _FLASK_APP.search(handle.read())
+            except OSError:
+                continue
+            if match:
+                return match.group(1)
+    return None
+
+
+def _rq_worker_module(words: list[str], text: str) -> Optional[str]:
+    """The module an RQ worker command loads in the worker process before it forks: the class of
+    ``rq worker -w mod.Worker`` / ``manage.py rqworker --worker-class mod.Worker``, or the Flask
+    app of Flask-RQ2's ``flask rq worker`` (``FLASK_APP``, else Flask's own ``app`` / ``wsgi``)."""
+    for i, word in enumerate(words):
+        flag, _, value = word.partition("=")
+        if flag in ("-w", "--worker-class"):
+            value = value or (words[i + 1] if i + 1 < len(words) else "")
+            return value.rsplit(".", 1)[0] if "." in value else None
+    if any(os.path.basename(w) == "flask" for w in words):
+        match = _FLASK_APP.search(text)
+        return _app_module((match.group(1) if match else "app").split(":")[0])
+    return None
+
+
+def _command_lines(path: str, conf_preload: bool, root: str) -> tuple[dict[tuple[str, str], str],
+                                                                      dict[tuple[str, str], str]]:
     """Server command lines in a Procfile, a supervisor ``.conf``, a Dockerfile, a compose file or a
     shell script: ``gunicorn --preload app:app`` and ``uwsgi --module wsgi`` (without
-    ``--lazy-apps``) load the app module in the master, which then forks the workers."""
+    ``--lazy-apps``) load the app module in the master, which then forks the workers; RQ worker
+    commands load their worker class or Flask app before forking work horses. Returns (preloaded
+    apps, modules RQ workers load)."""
     found: dict[tuple[str, str], str] = {}
+    workers: dict[tuple[str, str], str] = {}
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             lines = handle.readlines()
     except OSError:
-        return found
+        return found, workers
+    text = "".join(lines)
+    if "FLASK_APP" not in text and "flask" in text:
+        flask_app = _flask_app(root)
+        text += f"\nFLASK_APP={flask_app}" if flask_app else ""
     for number, line in enumerate(lines, start=1):
+        words = _server_words(line)
+        if "rqworker" in words or any(a == "rq" and b == "worker" for a, b in zip(words, words[1:])):
+            module = _rq_worker_module(words, text)
+            if module:
+                here = os.path.dirname(os.path.abspath(path))
+                workers[(_app_root(here, module, root), module)] = \
+                    f"RQ worker ({os.path.basename(path)} line {number})"
+            continue
         if "gunicorn" not in line and "uwsgi" not in line:
             continue
         line = line.split("=", 1)[1] if line.startswith(("ExecStart=", "command=", "command =")) else line
@@ -212,7 +279,7 @@ def _command_lines(path: str, conf_preload: bool, root: str) -> dict[tuple[str, 
             module = _uwsgi_app(words)
             if module:
                 found[(_app_root(here, module, root), module)] = f"uWSGI without lazy-apps ({where})"
-    return found
+    return found, workers
 
 
 def _uwsgi(path: str, top: str) -> dict[tuple[str, str], str]:
@@ -245,8 +312,10 @@ _COMMAND_FILES = re.compile(r"(?:Dockerfile.*|.*\.dockerfile|docker-compose.*\.y
                             r"|.*\.sh|.*\.service)$")  # ... and systemd units (ExecStart=)
 
 
-def _server_configs(roots: Iterable[str]) -> dict[tuple[str, str], str]:
+def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """(preloaded app modules, modules RQ worker processes load) from the configs under ``roots``."""
     found: dict[tuple[str, str], str] = {}
+    workers: dict[tuple[str, str], str] = {}
     for root in roots:
         if not os.path.isdir(root):
             continue
@@ -258,16 +327,21 @@ def _server_configs(roots: Iterable[str]) -> dict[tuple[str, str], str]:
                 if name in files:
                     p, r = _gunicorn_conf(os.path.join(here, name))
                     conf_preload, conf_reset = conf_preload or p, conf_reset or r
-            if "Procfile" in files and not conf_reset:  # the app module sits beside the Procfile
-                found.update(_command_lines(os.path.join(here, "Procfile"), conf_preload,
-                                            os.path.abspath(here)))
             for name in files:
                 if name.endswith(".ini"):
                     found.update(_uwsgi(os.path.join(here, name), os.path.abspath(root)))
-                elif not conf_reset and _COMMAND_FILES.match(name):  # started from elsewhere
-                    found.update(_command_lines(os.path.join(here, name), conf_preload,
-                                                os.path.abspath(root)))
-    return found
+                    continue
+                if name == "Procfile":  # the app module sits beside the Procfile
+                    top = os.path.abspath(here)
+                elif _COMMAND_FILES.match(name):  # started from elsewhere
+                    top = os.path.abspath(root)
+                else:
+                    continue
+                servers, rq = _command_lines(os.path.join(here, name), conf_preload, top)
+                workers.update(rq)
+                if not conf_reset:
+                    found.update(servers)
+    return found, workers
 
 
 def load(paths: Iterable[str]) -> Settings:
@@ -275,7 +349,7 @@ def load(paths: Iterable[str]) -> Settings:
     paths = list(paths)
     clients = knowledge.catalogue()
     safe = set(knowledge.SAFE_CALLS)
-    preload = _server_configs(paths)
+    preload, rq_workers = _server_configs(paths)
     pyproject = _pyproject(paths[0]) if paths else None
     if pyproject is not None:
         table = _user_table(pyproject)
@@ -285,4 +359,4 @@ def load(paths: Iterable[str]) -> Settings:
             preload[("", module)] = f"preloaded app module ({os.path.basename(pyproject)})"
     for name in safe:
         clients.pop(name, None)
-    return Settings(clients, frozenset(safe), preload)
+    return Settings(clients, frozenset(safe), preload, rq_workers)

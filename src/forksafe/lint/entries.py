@@ -285,7 +285,7 @@ class EntryFinder:
                 bound = self._bound(target.id, None)
                 if isinstance(bound, ast.Attribute) and bound.attr in knowledge.CELERY_TASK_DECORATORS:
                     target, last = bound, bound.attr
-            if qual in knowledge.RQ_JOB_DECORATORS:
+            if qual in knowledge.RQ_JOB_DECORATORS or (last == "job" and self._rq_job_holder(target)):
                 self._add(info, "rq", f"@{ast.unparse(target)} at line {deco.lineno}")
             elif last in knowledge.CELERY_TASK_DECORATORS and (
                     isinstance(target, ast.Attribute) or qual.startswith("celery")):
@@ -327,6 +327,17 @@ class EntryFinder:
         line = site.call.lineno if site is not None else 0
         func = site.func if site is not None else None
         self.found.entries.append(Entry(info, kind, via, method, line, func, self_parent))
+
+    def _rq_job_holder(self, target: ast.AST) -> bool:
+        """``@rq.job`` of Flask-RQ2: ``rq`` is an ``RQ()`` made here, or the ``rq`` of another module."""
+        if not isinstance(target, ast.Attribute) or not isinstance(target.value, ast.Name):
+            return False
+        bound = self._bound(target.value.id, None)
+        if isinstance(bound, ast.Call):
+            return self.index.qualname(bound.func) in knowledge.RQ_JOB_HOLDERS
+        qual = self.index.qualname(target.value) or ""
+        return "." in qual and qual.rsplit(".", 1)[-1] == knowledge.RQ_JOB_HOLDER_NAME \
+            and not qual.startswith("rq.")
 
     def _bound(self, name: str, scope: Optional[FuncInfo]) -> Optional[ast.AST]:
         """The value last bound to ``name`` in the scope that owns it (for ``job = partial(f, x)``)."""

@@ -83,7 +83,7 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
         if analyzer.taint.body_attrs.get(id(cls)) and cls_name not in out.globals:
             held = analyzer.taint.class_holder(cls_name)
             if held is not None:
-                out.globals[cls_name] = replace(held, name=cls_name, path=analyzer.path)
+                out.globals[cls_name] = replace(held, name=cls_name, path=held.path or analyzer.path)
     for cls_name, cls in analyzer.index.classes.items():
         attrs = analyzer.taint.class_attrs.get(id(cls), {})
         methods = analyzer.index.methods.get(id(cls), {})

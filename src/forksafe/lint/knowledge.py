@@ -326,12 +326,25 @@ CELERY_CALL_METHODS: frozenset[str] = frozenset({"delay", "apply_async", "s", "s
 # RQ: ``queue.enqueue(f, *args)`` and friends; value is the index of the function argument.
 RQ_ENQUEUE: dict[str, int] = {"enqueue": 0, "enqueue_call": 0, "enqueue_at": 1, "enqueue_in": 1}
 RQ_JOB_DECORATORS: frozenset[str] = frozenset({"rq.decorators.job", "rq.job"})
+# Objects whose ``.job`` decorator makes RQ jobs (Flask-RQ2's ``rq = RQ(app)``, then ``@rq.job``), and the
+# name projects give that object (``from .extensions import rq``).
+RQ_JOB_HOLDERS: frozenset[str] = frozenset({"flask_rq2.RQ", "flask_rq2.app.RQ"})
+RQ_JOB_HOLDER_NAME = "rq"
 # RQ workers that fork a work horse per job. The ``rq worker`` command imports a job's module only
 # inside the horse, so the job module's import-time clients are the horse's own; they are inherited
 # only when the worker process itself loaded the module first: a worker script that imports it, or a
 # custom worker class (``rq worker -w app.MyWorker``) in it or importing it. (SimpleWorker runs jobs
 # in its own process: nothing is forked.)
 RQ_WORKERS: frozenset[str] = frozenset({"rq.Worker", "rq.worker.Worker"})
+# Methods of an RQ worker that run in the work horse (the forked child); every other method of a custom
+# worker class runs in the worker process, so what it opens is inherited by the horses forked after.
+RQ_HORSE_METHODS: frozenset[str] = frozenset({
+    "main_work_horse", "perform_job", "prepare_job_execution", "handle_job_success", "handle_job_failure",
+    "execute_success_callback", "execute_failure_callback", "setup_work_horse_signals",
+})
+# Methods of an RQ worker that run in the worker process just before each fork: where a custom worker
+# closes its connections so that each horse opens its own (scancode.io's ``execute_job`` override).
+RQ_BEFORE_FORK_METHODS: frozenset[str] = frozenset({"execute_job", "fork_work_horse"})
 
 # Web servers that load the app in a master and fork workers from it (gunicorn --preload, uWSGI
 # without lazy-apps): every request handler of the app module runs in a forked worker.

@@ -4,7 +4,8 @@ mongoengine's default client behind ``Document.objects``.
 A child that queries through them uses whatever connection the process had when it forked; these
 rules decide whether the parent had opened one (a query before the fork, ``mongoengine.connect()``)
 and whether it was reset (``close_all()`` before the fork; not in the child, whose goodbye would go
-over the parent's socket).
+over the parent's socket). A custom RQ worker class that queries in the worker process opens the
+connection every work horse it forks afterwards inherits.
 """
 
 from __future__ import annotations
@@ -161,3 +162,96 @@ def _orm_helper_call(analyzer: Analyzer, node: ast.AST, func: FuncInfo) -> str:
         if analyzer.externals.orm_helper(qual):
             return ast.unparse(node.func)
     return ""
+
+
+def _local_bases(analyzer: Analyzer, cls: ast.ClassDef) -> list[ast.ClassDef]:
+    """``cls`` and the classes of this module it extends, nearest first."""
+    chain: list[ast.ClassDef] = []
+    todo = [cls]
+    while todo and len(chain) < 8:
+        current = todo.pop(0)
+        if current in chain:
+            continue
+        chain.append(current)
+        todo.extend(analyzer.index.classes[b.id] for b in current.bases
+                    if isinstance(b, ast.Name) and b.id in analyzer.index.classes)
+    return chain
+
+
+def _extends_rq_worker(analyzer: Analyzer, cls: ast.ClassDef) -> bool:
+    return any(analyzer.index.qualname(b) in knowledge.RQ_WORKERS
+               for c in _local_bases(analyzer, cls) for b in c.bases)
+
+
+def _closes_django(func: FuncInfo) -> bool:
+    """``connection.close()`` / ``connections.close_all()`` / ``close_old_connections()`` in ``func``."""
+    for node in iter_scope(func.body):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else \
+                node.func.id if isinstance(node.func, ast.Name) else ""
+            if name in ("close", "close_all", "close_old_connections"):
+                return True
+    return False
+
+
+def _app_config_helper(analyzer: Analyzer, node: ast.AST) -> str:
+    """``scanpipe_app.sync_runs_and_jobs()`` where ``scanpipe_app = apps.get_app_config("scanpipe")``:
+    a method of the app's ``AppConfig`` (in ``scanpipe/apps.py``) that queries the ORM."""
+    if analyzer.externals is None or not isinstance(node, ast.Call) \
+            or not isinstance(node.func, ast.Attribute) or not isinstance(node.func.value, ast.Name):
+        return ""
+    bound = next((v for t, v, where in analyzer.index.bindings if isinstance(t, ast.Name)
+                  and t.id == node.func.value.id and where is None), None)
+    if not (isinstance(bound, ast.Call) and isinstance(bound.func, ast.Attribute)
+            and bound.func.attr == "get_app_config" and bound.args
+            and isinstance(bound.args[0], ast.Constant) and isinstance(bound.args[0].value, str)):
+        return ""
+    label = bound.args[0].value
+    if analyzer.externals.app_config_helper(label, node.func.attr):
+        return ast.unparse(node.func)
+    return ""
+
+
+def _orm_query(analyzer: Analyzer, func: FuncInfo) -> Optional[tuple[ast.AST, str]]:
+    """The first Django ORM query in ``func``: ``X.objects``, or a call of a project function or an
+    app config method that queries."""
+    for node in iter_scope(func.body):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            return node, ast.unparse(node)
+        helper = _orm_helper_call(analyzer, node, func) or _app_config_helper(analyzer, node)
+        if helper:
+            return node, f"{helper}() (it queries the ORM)"
+    return None
+
+
+def scan_rq_worker_parent(analyzer: Analyzer) -> None:
+    """A custom RQ worker (``class W(rq.Worker)``) of a Django project whose own methods query the
+    ORM (``run_maintenance_tasks`` syncing job state): they run in the worker process, so every work
+    horse forked afterwards inherits that open connection and its jobs query over it. Quiet when the
+    class closes the connections in ``execute_job`` / ``fork_work_horse``, before each fork."""
+    if not any(q.startswith("django") for q in analyzer.index.imports.values()):
+        return
+    for cls in analyzer.index.all_classes:
+        if not _extends_rq_worker(analyzer, cls):
+            continue
+        methods: dict[str, FuncInfo] = {}
+        for base in reversed(_local_bases(analyzer, cls)):  # nearest definition wins
+            methods.update(analyzer.index.methods.get(id(base), {}))
+        if any(_closes_django(m) for n, m in methods.items() if n in knowledge.RQ_BEFORE_FORK_METHODS):
+            continue
+        for name, method in methods.items():
+            if name in knowledge.RQ_HORSE_METHODS or name in knowledge.RQ_BEFORE_FORK_METHODS:
+                continue
+            found = _orm_query(analyzer, method)
+            if found is None:
+                continue
+            node, used = found
+            line = getattr(node, "lineno", method.node.lineno)
+            origin = Origin("objects", line, f"Django ORM query ({used}) in {cls.name}.{name}()",
+                            kind="Django connection")
+            text = (f"Django connection (opened by {used} in {cls.name}.{name}(), which runs in the RQ "
+                    f"worker process) is inherited by every work horse {cls.name} forks afterwards, and "
+                    "its jobs query over it; close it before each fork: django.db.connections.close_all() "
+                    "in execute_job(), before super().execute_job()")
+            analyzer._report(node, codes.CONN_IN_TASK, text, origin)
+            break

@@ -180,6 +180,12 @@ class ProjectExports:
         found = self._callee(qual)  # also through re-exports
         return found is not None and found[1] in self.orm_helpers.get(found[0], frozenset())
 
+    def app_config_helper(self, label: str, method: str) -> bool:
+        """Does a method ``method`` of an ``AppConfig`` in the app ``label``'s ``apps`` module query
+        the ORM? (``apps.get_app_config(label)`` returns that app config.)"""
+        return any(helper.rsplit(".", 1)[-1] == method for module, helpers in self.orm_helpers.items()
+                   if module.split(".")[-2:] == [label, "apps"] for helper in helpers)
+
     def orm_project(self) -> bool:
         return self.django
 
@@ -233,7 +239,9 @@ class ProjectExports:
         module, name = found
         exports = self.by_module.get(module)
         head = name.split(".")[0]
-        if exports is not None and head in exports.instances:  # ``db_connection.start_session``
+        if exports is not None and head in exports.instances and head not in exports.globals:
+            # ``db_connection.start_session`` of an instance of the module's class (which is not
+            # itself a client, as ``class SQLAlchemy(flask_sqlalchemy.SQLAlchemy)`` is)
             name = exports.instances[head] + name[len(head):]
             head = name.split(".")[0]
         if exports is not None and (head in exports.globals or name in exports.factories

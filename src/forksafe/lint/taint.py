@@ -418,6 +418,9 @@ class Taint:
         wrapper = self._wrapper(expr, qual, env)
         if wrapper is not None:
             return wrapper
+        if isinstance(func, ast.Name) and func.id == "getattr" and qual is None and len(expr.args) >= 2:
+            base = self.value(expr.args[0], env)  # ``getattr(client, config.DB)``: an attribute of it
+            return self._derive(base, expr) if base is not None and base.chainable else None
         if isinstance(func, ast.Name):
             target = self.index.function_named(func.id, None) if env(func.id) is None else None
             owner = self.index.resolve(func.id, None)
@@ -562,12 +565,19 @@ class Taint:
             return lookup(name) or env(name)
 
         constructed: dict[str, ast.Call] = {}  # names bound to an untracked call's result
+        results: set[str] = set()  # names bound to a method's result (``cur = coll.find()``)
         for stmt in iter_statements(body):
-            rows = isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.iter, ast.Call) \
-                and isinstance(stmt.iter.func, ast.Attribute)  # ``for doc in coll.find()``: plain rows
+            rows = isinstance(stmt, (ast.For, ast.AsyncFor)) and (  # ``for doc in coll.find()``: rows
+                (isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Attribute))
+                or (isinstance(stmt.iter, ast.Name) and stmt.iter.id in results))
             for target, value in _bindings(stmt):
                 made = None if rows else self.value(value, chained)
                 if isinstance(target, ast.Name):
+                    method = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                    if made is not None and method:
+                        results.add(target.id)
+                    else:
+                        results.discard(target.id)
                     if made is None and isinstance(value, ast.Call) and not isinstance(stmt, ast.For):
                         constructed[target.id] = value
                     else:
