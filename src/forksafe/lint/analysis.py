@@ -19,8 +19,8 @@ from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder, Passed, runs_rq_worker
 from .findings import Finding
 from .orm import scan_orm, scan_rq_worker_parent
-from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope
-from .taint import Origin, Taint, root_name
+from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, pid_guards
+from .taint import Origin, Taint, parameter_for, root_name
 
 _KIND_CODE = {
     "process": codes.MODULE_CONN_IN_CHILD,
@@ -66,6 +66,15 @@ class Externals(Protocol):
     def orm_helper(self, qual: str) -> bool:
         """Does ``qual`` (another module's function) query an ORM that connects implicitly?"""
 
+    def guard_position(self, qual: str) -> Optional[int]:
+        """The engine parameter's position if ``qual`` guards the engine it is given (pid listener)."""
+
+    def guarded(self) -> frozenset[tuple[str, int]]:
+        """(path, line) of other modules' clients guarded by SQLAlchemy's pid-checking listener."""
+
+    def orm_connector(self, qual: str) -> bool:
+        """Does ``qual`` (another module's function) connect an ORM's default client (mongoengine)?"""
+
     def app_config_helper(self, label: str, method: str) -> bool:
         """Does method ``method`` of the app ``label``'s ``AppConfig`` query the ORM?"""
 
@@ -78,6 +87,9 @@ class Externals(Protocol):
 
 # A path from an entry to a function it reaches: (function, caller, line of the call in the caller).
 Path = dict[int, tuple[FuncInfo, Optional[FuncInfo], int]]
+
+
+_PID_GUARD = "pid guard"  # a _Reset method: SQLAlchemy's "checkout" listener comparing os.getpid()
 
 
 class _Reset:
@@ -156,6 +168,7 @@ class Analyzer:
         self._parent_called: dict[tuple[str, Optional[str]], bool] = {}  # memo of _parent_calls
         self._parent_through: dict[frozenset[str], bool] = {}  # memo of _parent_calls_through
         self.globals = self._global_origins()
+        self.pid_guards = pid_guards(tree)
         self.resets = self._resets()
         self._returns_in: dict[int, set[int]] = {}
         self._parent_sets: Optional[set[str]] = None
@@ -306,9 +319,36 @@ class Analyzer:
                     keys.append("django")
             if isinstance(func.value, ast.Attribute):
                 keys.append(ast.unparse(func.value))
+            made = self.taint.external(qual) if "." in qual else None
+            if made is not None and made.path:  # ``db.engine.dispose()``: another module's engine, by
+                keys.append(_made_at(made))      # where it was made (its sessions say the same)
             for key in keys:
                 resets.setdefault(key, []).append(_Reset(site.func, site.call.lineno, close_false, func.attr))
+        self._pid_guarded(resets)
         return resets
+
+    def _pid_guarded(self, resets: dict[str, list[_Reset]]) -> None:
+        """Engines guarded by SQLAlchemy's pid-checking "checkout" listener: at module level, or by a
+        helper of this module or another that is given the engine (``add_engine_pidguard(engine)``)."""
+        guards, guarded = self.pid_guards
+        for name in guarded:
+            resets.setdefault(name, []).append(_Reset(None, 0, False, _PID_GUARD))
+        for site in self.index.calls:
+            func = site.call.func
+            position = guards.get(func.id) if isinstance(func, ast.Name) else None
+            called = self.index.qualname(func) if position is None else None
+            if called is not None and "." in called and self.externals is not None:
+                position = self.externals.guard_position(called)
+            if position is None or position >= len(site.call.args):
+                continue
+            arg = site.call.args[position]
+            root = root_name(arg)
+            made = self.taint.value(arg, self.taint.env_for(site.func))
+            keys = [root.id] if root is not None else []
+            if made is not None and made.path:
+                keys.append(_made_at(made))
+            for key in keys:
+                resets.setdefault(key, []).append(_Reset(None, site.call.lineno, False, _PID_GUARD))
 
     def _renewed_by_child_calls(self) -> set[tuple[str, int]]:
         """(path, line) of other modules' connections that the child side renews by calling their
@@ -326,22 +366,30 @@ class Analyzer:
     def _is_reset(self, name: str, origin: Origin, entry: Optional[Entry]) -> bool:
         if origin.path and (origin.path, origin.line) in self._renewed_by_child_calls():
             return True
+        guarded = self.externals.guarded() if self.externals is not None else frozenset()
+        if origin.path and (origin.path, origin.line) in guarded:
+            return True  # SQLAlchemy's pid guard: a child's checkout discards the parent's connection
         keys = {name, origin.root or name, origin.name}
         if origin.kind.startswith("Django"):
             keys.add("django")
+        made_at = _made_at(origin) if origin.path else ""
+        if made_at:
+            keys.add(made_at)
         for key in keys:
             for reset in self.resets.get(key, ()):
                 if entry is not None and entry.site_line and reset.func is entry.site_func \
                         and reset.line < entry.site_line and not reset.close_false \
                         and reset.method in knowledge.RESET_BEFORE_FORK:
                     return True  # closed just before this fork, in the function that forks
+                if reset.method == _PID_GUARD:
+                    return True
                 child = reset.func is not None and id(reset.func) in self.child_side
                 if child:
                     # SQLAlchemy's recipes: dispose(close=False) in the child, or dispose() at its start (that
                     # one closes the inherited sockets, so the parent must not use its pool afterwards).
                     # Disposing the engine does not renew a session the parent has queried through: that
                     # session keeps its connection checked out, outside the pool.
-                    session_used = key != name and key == origin.root \
+                    session_used = key != name and key in (origin.root, made_at) \
                         and self._parent_calls_through(frozenset({name}))
                     if _renews_in_child(reset.method, origin.kind) and not session_used:
                         return True
@@ -373,7 +421,7 @@ class Analyzer:
         for entry in self.found.entries:
             self._scan_entry(entry)
         for passed in self.found.passed:
-            self._scan_passed(passed.expr, passed.scope, passed.via, passed.pickled)
+            self._scan_passed(passed)
         for bound in self.found.bound:  # ``Process(target=bot.start)`` of another module's class
             self._scan_bound(bound)
         for call, func in self.found.fork_calls:
@@ -594,7 +642,9 @@ class Analyzer:
         """The other module's class ``expr`` is an instance of: a name bound to ``Cls(...)``, or
         ``self.attr`` that the class body or a method binds to one."""
         values: list[ast.AST] = []
-        if isinstance(expr, ast.Name):
+        if isinstance(expr, ast.Call):  # ``Process(target=AlarmProcessor(...).run)``: made in place
+            values = [expr]
+        elif isinstance(expr, ast.Name):
             owner = self.index.resolve(expr.id, scope)
             values = [v for t, v, where in self.index.bindings
                       if isinstance(t, ast.Name) and t.id == expr.id and where is owner]
@@ -709,17 +759,20 @@ class Analyzer:
         on the parent's object, so the clients it reads from ``self`` are the parent's."""
         node = bound.expr
         if self.externals is None or not isinstance(node, ast.Attribute) \
-                or not isinstance(node.value, ast.Name):
+                or not isinstance(node.value, (ast.Name, ast.Call)):
             return
         qual = self._instance_class(node.value, bound.scope)
         if qual is None:
             return
+        holder = f"'{node.value.id}'" if isinstance(node.value, ast.Name) \
+            else f"the {qual.rsplit('.', 1)[-1]}() made in the parent at line {node.value.lineno}"
         for origin in self.externals.self_uses(f"{qual}.{node.attr}")[:1]:
-            text = (f"{origin.kind or 'connection'} ({origin.describe()}) is held by '{node.value.id}', "
+            text = (f"{origin.kind or 'connection'} ({origin.describe()}) is held by {holder}, "
                     f"whose method {node.attr}() runs in the child ({bound.via}) and uses it")
             self._report(node, codes.CONN_PASSED_TO_CHILD, text, origin)
 
-    def _scan_passed(self, expr: ast.AST, scope: Optional[FuncInfo], via: str, pickled: bool) -> None:
+    def _scan_passed(self, passed: Passed) -> None:
+        expr, scope, via, pickled = passed.expr, passed.scope, passed.via, passed.pickled
         env = self.taint.env_for(scope)
         for item in passed_items(expr):
             if isinstance(item, ast.Name):
@@ -735,9 +788,23 @@ class Analyzer:
                 origin = replace(made, name=ast.unparse(item))
             if pickled and origin.what in knowledge.PICKLED_FRESH:
                 continue  # the child unpickles a session of its own
+            if self._renewed_by_receiver(passed, origin):
+                continue
             self._report(item, codes.CONN_PASSED_TO_CHILD,
                          f"{origin.kind or 'connection'} '{origin.name}' ({origin.describe()}) is passed to "
                          f"a child via {via}", origin)
+
+    @staticmethod
+    def _renewed_by_receiver(passed: Passed, origin: Origin) -> bool:
+        """``initializer=init, initargs=(engine,)`` where ``init(engine)`` runs
+        ``engine.dispose(close=False)``: the child drops the inherited pool before using it."""
+        if passed.receiver is None or isinstance(passed.receiver.node, ast.Lambda):
+            return False
+        param = parameter_for(passed.receiver, passed.position)
+        return param is not None and any(
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == param
+            and _renews_in_child(node.func.attr, origin.kind) for node in iter_scope(passed.receiver.body))
 
     def _scan_fork(self, call: ast.Call, func: Optional[FuncInfo]) -> None:
         body: list[ast.stmt] = list(func.node.body) if func is not None and \
@@ -778,6 +845,11 @@ class Analyzer:
                     self._report(node, codes.CONN_AFTER_FORK,
                                  f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
                                  f"before fork and used in '{func.name}', called in the {where}", origin)
+
+
+def _made_at(origin: Origin) -> str:
+    """The key of another module's client by where it was made (``db.py:12``)."""
+    return f"{origin.path}:{origin.line}"
 
 
 def analyze(tree: ast.Module, path: str, settings: Optional[Settings] = None) -> list[Finding]:

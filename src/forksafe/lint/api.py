@@ -7,6 +7,7 @@ import ast
 import os
 import re
 import sys
+from collections import deque
 from dataclasses import replace
 from typing import Callable, Iterable, Optional, Sequence, Union
 
@@ -26,7 +27,7 @@ from .project import (
     module_name,
     split_qualname,
 )
-from .scopes import import_aliases, nested_imports, orm_helpers, top_level_imports
+from .scopes import document_connectors, import_aliases, nested_imports, orm_helpers, top_level_imports
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
 _STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
@@ -191,6 +192,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     starts = project and children and bool(_STARTS.search(data))
     rq_worker = project and b"rq" in data and b"Worker" in data and runs_rq_worker(tree, aliases)
     orm = orm_helpers(tree) if project and b".objects" in data else frozenset()
+    connectors = document_connectors(tree, aliases) if project and b"mongoengine" in data else frozenset()
     embedded = project and b"Application" in data and b"gunicorn" in data and embeds_server(tree, aliases)
     django = project and b"django" in data
     serving = serving or embedded  # the module that runs gunicorn: its import-time calls matter
@@ -198,11 +200,11 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
         # Nothing here makes a connection: only pass two (with what other modules export) can find
         # anything, and only if this module starts children or serves helpers to modules that do.
         return FileResult(path, module, [], aliases=aliases, imports=imports, children=children,
-                          starts=starts, rq_worker=rq_worker, orm_helpers=orm, django=django,
-                          embedded=embedded)
+                          starts=starts, rq_worker=rq_worker, orm_helpers=orm, orm_connectors=connectors,
+                          django=django, embedded=embedded)
     if not children and not (project and makes) and not serving and not want_exports:
         return FileResult(path, module, [], aliases=aliases, imports=imports, rq_worker=rq_worker,
-                          orm_helpers=orm, django=django, embedded=embedded)
+                          orm_helpers=orm, orm_connectors=connectors, django=django, embedded=embedded)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
                         at_import=at_import, rq_loaded=rq_loaded)
@@ -211,7 +213,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
     result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.remote_entries(),
                         aliases=aliases, children=children, starts=starts, rq_worker=rq_worker,
-                        orm_helpers=orm, django=django, embedded=embedded)
+                        orm_helpers=orm, orm_connectors=connectors, django=django, embedded=embedded)
     if project or want_exports:
         if makes or want_exports:
             exports = module_exports(analyzer, module)
@@ -296,7 +298,7 @@ def _module_table(results: list[FileResult], settings: Settings) -> dict[str, Fi
     libraries = _libraries(settings)
     for r in results:  # ``app/app.py`` run from app/ imports ``util.client`` (``app.util.client``)
         inner = r.module.split(".")[1:]
-        if len(inner) >= 2 and inner[0] not in libraries:
+        if inner and inner[0] not in libraries:
             table.setdefault(".".join(inner), r)
     return table
 
@@ -312,16 +314,16 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
     utils``), one round per level."""
     starting = [r for r in results if r.has_entries or r.starts or settings.preloaded(r.path, r.module)]
     wanted: dict[str, FileResult] = {}
-    todo = [(q, 1) for r in starting for q in r.imports]
-    while todo:
-        qual, depth = todo.pop()
+    todo = deque((q, 1) for r in starting for q in sorted(r.imports))
+    while todo:  # breadth first: a module is expanded from the depth it is nearest at
+        qual, depth = todo.popleft()
         found = split_qualname(qual, modules) if qual not in modules else (qual, "")  # type: ignore[arg-type]
         if found is None or found[0] in wanted:
             continue
         target = modules[found[0]]
         wanted[found[0]] = target
         if depth < _HELPER_DEPTH:
-            todo.extend((q, depth + 1) for q in target.imports)
+            todo.extend((q, depth + 1) for q in sorted(target.imports))
             todo.extend((p, depth + 1) for p in _packages(found[0], modules))
     changed: Optional[dict[str, object]] = None  # modules whose exports the last round changed
     for _ in range(_HELPER_DEPTH - 1):
@@ -341,6 +343,10 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
                 for key in {module, name}:
                     externals.by_module[key] = again.exports
                     now[key] = True
+                # the packages that re-export it (``from .bio import *``), by every name they are
+                # imported by (``models`` for ``website.models``): their importers see it change too
+                packages = {id(modules[p]) for p in _packages(module, modules)}
+                now.update((alias, True) for alias, result in modules.items() if id(result) in packages)
         if not now:
             break
         changed = now
@@ -428,10 +434,12 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     workers = [r for r in results if r.rq_worker or settings.rq_worker(r.path, r.module)]
     rq_loaded = set(_loaded_with([(r.module, "") for r in workers if r.module], modules))
     orm = {name: r.orm_helpers for name, r in modules.items() if r.orm_helpers}
-    if not exported and not served and not rq_loaded and not orm and not any(r.remote for r in results):
+    connectors = {name: r.orm_connectors for name, r in modules.items() if r.orm_connectors}
+    if not exported and not served and not rq_loaded and not orm and not connectors \
+            and not any(r.remote for r in results):
         return
     aliases = {name: r.aliases for name, r in modules.items() if r.aliases}
-    externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases, orm,
+    externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases, orm, connectors,
                                django=any(r.django for r in results), modules=modules)
     _refresh_exports(results, modules, settings, externals)
     at_import = _run_at_import(results, modules)

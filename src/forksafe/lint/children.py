@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional, Sequence
 
+from .scopes import comprehension_names
+
 
 def passed_items(expr: ast.AST) -> Iterator[ast.AST]:
     """Expressions whose *object itself* is handed over (``(conn,)``, ``[conn] * 3``, ``{"c": conn}``,
@@ -20,7 +22,9 @@ def passed_items(expr: ast.AST) -> Iterator[ast.AST]:
     elif isinstance(expr, ast.Starred):
         yield from passed_items(expr.value)
     elif isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-        yield from passed_items(expr.elt)
+        bound = comprehension_names(expr)  # ``[market for market in rows]``: not the global ``market``
+        yield from (item for item in passed_items(expr.elt)
+                    if not (isinstance(item, ast.Name) and item.id in bound))
     elif isinstance(expr, ast.BinOp):
         yield from passed_items(expr.left)
         yield from passed_items(expr.right)

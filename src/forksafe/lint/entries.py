@@ -66,6 +66,10 @@ class Passed:
     scope: Optional[FuncInfo]
     via: str
     pickled: bool = False  # sent to the child as a pickle (pool and executor tasks, queued jobs)
+    # the child function's parameter it binds (``initializer=init, initargs=(engine,)``), when known:
+    # a child that renews it first (``engine.dispose(close=False)``) is the documented fix
+    receiver: Optional[FuncInfo] = None
+    position: int = -1
 
 
 @dataclass
@@ -464,9 +468,16 @@ class EntryFinder:
             return None
         return self.index.methods.get(id(cls), {}).get(node.attr)
 
-    def _pass(self, exprs: Sequence[ast.AST], site: CallSite, via: str, pickled: bool = False) -> None:
+    def _pass(self, exprs: Sequence[ast.AST], site: CallSite, via: str, pickled: bool = False,
+              receiver: Optional[ast.AST] = None) -> None:
+        """Arguments given to a child; ``receiver`` is the child function a tuple of them binds to."""
+        func = self.index.function_named(receiver.id, site.func) if isinstance(receiver, ast.Name) else None
         for expr in exprs:
-            self.found.passed.append(Passed(expr, site.func, via, pickled))
+            if func is not None and isinstance(expr, ast.Tuple):
+                for position, item in enumerate(expr.elts):
+                    self.found.passed.append(Passed(item, site.func, via, pickled, func, position))
+            else:
+                self.found.passed.append(Passed(expr, site.func, via, pickled))
 
     def _call(self, site: CallSite) -> None:
         call = site.call
@@ -495,17 +506,19 @@ class EntryFinder:
                 return  # ``p = Process(...); p.run()``: the target runs in this process, nothing forks
             if kind == "process":
                 via = f"Process(target=...) at line {line}"
-                self._target(_kw(call, "target", 1), site, "process", via, start)
+                target = _kw(call, "target", 1)
+                self._target(target, site, "process", via, start)
                 for key, pos in (("args", 3), ("kwargs", 4)):
                     value = _kw(call, key, pos)
                     if value is not None:
-                        self._pass([value], site, via)
+                        self._pass([value], site, via, receiver=target if key == "args" else None)
             else:
                 via = f"{name}(initializer=...) at line {line}"
-                self._target(_kw(call, "initializer", 1 if kind == "pool" else 2), site, "init", via, start)
+                initializer = _kw(call, "initializer", 1 if kind == "pool" else 2)
+                self._target(initializer, site, "init", via, start)
                 initargs = _kw(call, "initargs", 2 if kind == "pool" else 3)
                 if initargs is not None:
-                    self._pass([initargs], site, via)
+                    self._pass([initargs], site, via, receiver=initializer)
             return
         if not isinstance(func, ast.Attribute):
             return

@@ -108,6 +108,7 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                 out.self_uses[f"{cls_name}.{meth_name}"] = [replace(o, path=o.path or analyzer.path)
                                                             for o in held_reads[:3]]
     _export_passes(analyzer, out, module)
+    out.guards = dict(analyzer.pid_guards[0])
     for fname, func in analyzer.index.module_funcs.items():  # helpers that renew a global in the caller
         renewed = analyzer._renews(func, out.globals)
         if renewed:
@@ -140,6 +141,8 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
         elif made is not None:
             made = replace(made, path=made.path or analyzer.path)
             known = out.globals.get(made.name) if made.name else None
+            if known is None and made.root:  # ``return SessionLocal()``: a session of the global engine
+                known = out.globals.get(made.root)
             if known is not None and known.line == made.line:  # the global, not a local of its name
                 out.getters[name] = made
             else:
@@ -181,6 +184,16 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                         reads.append(replace(lazy[node.id], steps=lazy[node.id].steps + (step,)))
             if reads:
                 out.lazy_uses[name] = reads[:3]
+    for stmt in analyzer.index.tree.body:  # ``session_ctx = contextmanager(yield_session)``: the same factory
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and len(stmt.value.args) == 1 \
+                and isinstance(stmt.value.args[0], ast.Name) \
+                and analyzer.index.qualname(stmt.value.func) in knowledge.CONTEXT_MANAGERS:
+            wrapped = stmt.value.args[0].id
+            for table in (out.factories, out.getters):
+                if wrapped in table:
+                    for target in stmt.targets:
+                        if isinstance(target, ast.Name):
+                            table.setdefault(target.id, table[wrapped])
     return out
 
 

@@ -43,8 +43,8 @@ def _model_call(node: ast.AST, models: set[str]) -> bool:
         and isinstance(node.func.value, ast.Name) and node.func.value.id in models
 
 
-# Children whose ORM use is checked (Celery tasks are not: its Django fixup closes the connections in
-# every pool child).
+# Children whose Django ORM use is checked (Celery tasks are not: its Django fixup closes the
+# connections in every pool child).
 _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
 
 
@@ -68,8 +68,9 @@ def _django_orm(analyzer: Analyzer, entry: Optional[Entry] = None) -> Optional[O
 
 
 def _document_orm(analyzer: Analyzer) -> Optional[Origin]:
-    """mongoengine's ``connect()`` (eager unless ``connect=False``) in the parent: every
-    ``Document.objects`` query goes through that default client, in a child too."""
+    """mongoengine's ``connect()`` (eager unless ``connect=False``) in the parent, here or through a
+    helper of another module (``connect_to_database("twitter")`` at import): every ``Document``
+    query and save goes through that default client, in a child too."""
     for site in analyzer.index.calls:
         if site.func is not None and id(site.func) in analyzer.child_side:
             continue
@@ -78,6 +79,9 @@ def _document_orm(analyzer: Analyzer) -> Optional[Origin]:
             made = analyzer.taint.value(site.call, analyzer.taint.env_for(site.func))
             if made is not None:
                 return made
+        elif qual is not None and analyzer.externals is not None and analyzer.externals.orm_connector(qual):
+            return Origin("", site.call.lineno, f"mongoengine.connect() by {ast.unparse(site.call.func)}()",
+                          kind="MongoDB client")
     return None
 
 
@@ -87,7 +91,7 @@ def _scan_document_orm(analyzer: Analyzer, entry: Entry, code: codes.Code, where
         return
     for func, _, _ in paths.values():
         for node in iter_scope(func.body):
-            if isinstance(node, ast.Attribute) and node.attr == "objects":
+            if (isinstance(node, ast.Attribute) and node.attr == "objects") or _instance_write(node):
                 text = (f"{origin.kind} ({origin.describe()}, mongoengine's default connection) is used "
                         f"by {ast.unparse(node)} in {where}; connect in the child, or pass "
                         "connect=False in the parent and query only in the children")
@@ -122,9 +126,9 @@ def _forks_first_in_command(analyzer: Analyzer, entry: Entry) -> bool:
 
 
 def scan_orm(analyzer: Analyzer, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+    _scan_document_orm(analyzer, entry, code, where, paths)  # Celery tasks and RQ jobs too
     if entry.kind not in _ORM_KINDS:
         return
-    _scan_document_orm(analyzer, entry, code, where, paths)
     origin = _django_orm(analyzer, entry)
     opened = f"opened by the parent's {origin.what} at line {origin.line}" if origin is not None else ""
     if origin is None and analyzer.externals is not None and analyzer.externals.orm_project() \

@@ -39,6 +39,7 @@ class FileResult:
     starts: bool = False  # names a way of starting a child explicitly (multiprocessing, .enqueue, ...)
     rq_worker: bool = False  # runs or defines an RQ worker that forks (its imports are loaded in it)
     orm_helpers: frozenset[str] = frozenset()  # its functions that query Django's ORM (``X.objects``)
+    orm_connectors: frozenset[str] = frozenset()  # its functions that connect mongoengine's client
     embedded: bool = False  # runs gunicorn itself (a BaseApplication subclass): loaded in the master
     django: bool = False  # imports Django
 
@@ -158,27 +159,60 @@ def split_qualname(qual: str, modules: dict[str, object]) -> Optional[tuple[str,
 _DJANGO_SETTINGS = "django.conf.settings"
 
 
+def _offers(exports: Exports, name: str) -> bool:
+    """Does the module ``exports`` describes offer ``name`` (a client, factory, getter or helper)?"""
+    return name.split(".")[0] in exports.globals or name in exports.factories or name in exports.getters \
+        or name in exports.uses
+
+
 class ProjectExports:
     """The ``Externals`` the analysis asks about other modules. A name a module only imports
     (``from .models import db`` in ``rest.py``) is followed to where it was made."""
 
     def __init__(self, exports: dict[str, Exports],
                  aliases: Optional[dict[str, dict[str, str]]] = None,
-                 orm_helpers: Optional[dict[str, frozenset[str]]] = None, django: bool = False,
+                 orm_helpers: Optional[dict[str, frozenset[str]]] = None,
+                 orm_connectors: Optional[dict[str, frozenset[str]]] = None, django: bool = False,
                  modules: Iterable[str] = ()) -> None:
         self.by_module = exports
         self.known = frozenset(modules)  # every module of the project (callees of ``passes``)
         self.aliases = aliases or {}
         self.orm_helpers = orm_helpers or {}  # module -> its functions that query Django's ORM
+        self.orm_connectors = orm_connectors or {}  # module -> its functions that connect mongoengine
         self.django = django
-        self._modules: dict[str, object] = {**self.aliases, **self.by_module, **self.orm_helpers}
+        self._modules: dict[str, object] = {**self.aliases, **self.by_module, **self.orm_helpers,
+                                            **self.orm_connectors}
         self._project: dict[str, object] = {**dict.fromkeys(self.known), **self._modules}
         self._passed: Optional[dict[tuple[str, str], list[tuple[object, Origin]]]] = None
         self._receivers: Optional[frozenset[str]] = None
+        self._guarded: Optional[frozenset[tuple[str, int]]] = None
 
     def orm_helper(self, qual: str) -> bool:
         found = self._callee(qual)  # also through re-exports
         return found is not None and found[1] in self.orm_helpers.get(found[0], frozenset())
+
+    def guard_position(self, qual: str) -> Optional[int]:
+        """The engine parameter's position if ``qual`` guards the engine it is given."""
+        target = self._callee(qual)
+        guarding = self.by_module.get(target[0]) if target is not None else None
+        return guarding.guards.get(target[1]) if target is not None and guarding is not None else None
+
+    def guarded(self) -> frozenset[tuple[str, int]]:
+        """(path, line) of the clients some module hands to a function of another that guards them
+        with SQLAlchemy's pid-checking listener (``add_engine_pidguard(db.engine)``)."""
+        if self._guarded is None:
+            found: set[tuple[str, int]] = set()
+            for exports in self.by_module.values():
+                for callee, given in exports.passes.items():
+                    position = self.guard_position(callee)
+                    found.update((o.path, o.line) for where, o in given if where == position)
+            self._guarded = frozenset(found)
+        return self._guarded
+
+    def orm_connector(self, qual: str) -> bool:
+        """Does ``qual`` (another module's function) connect mongoengine's default client?"""
+        found = self._callee(qual)
+        return found is not None and found[1] in self.orm_connectors.get(found[0], frozenset())
 
     def app_config_helper(self, label: str, method: str) -> bool:
         """Does a method ``method`` of an ``AppConfig`` in the app ``label``'s ``apps`` module query
@@ -244,13 +278,19 @@ class ProjectExports:
             # itself a client, as ``class SQLAlchemy(flask_sqlalchemy.SQLAlchemy)`` is)
             name = exports.instances[head] + name[len(head):]
             head = name.split(".")[0]
-        if exports is not None and (head in exports.globals or name in exports.factories
-                                    or name in exports.getters or name in exports.uses):
+        if exports is not None and _offers(exports, name):
             return exports, name
-        target = self.aliases.get(module, {}).get(head)
+        table = self.aliases.get(module, {})
+        target = table.get(head)
         if target is not None and target != qual:
             rest = name[len(head):]
             return self._find(target + rest, depth + 1)
+        if exports is None:  # ``from .bio import *`` in a package: the name may come from there
+            for key, starred in table.items():
+                if key.startswith("*") and starred != module:
+                    found_there = self._find(f"{starred}.{name}", depth + 1)
+                    if found_there is not None and _offers(*found_there):
+                        return found_there
         return (exports, name) if exports is not None else None
 
     def value(self, qual: str) -> Optional[Origin]:
@@ -323,5 +363,6 @@ class ProjectExports:
         """Whether a module importing ``imports`` (qualified names, and modules imported whole) can
         reach anything exported."""
         return any(q in self.by_module or self._find(q) is not None or self.orm_helper(q)
+                   or self.orm_connector(q)
                    or (q == _DJANGO_SETTINGS and any(e.globals for e in self._settings_modules()))
                    for q in imports)

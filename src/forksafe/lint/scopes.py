@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Sequence, Union
+from typing import Callable, Iterator, Optional, Sequence, Union
+
+from . import knowledge
 
 FuncNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -316,23 +318,98 @@ def is_singleton(cls: ast.ClassDef) -> bool:
     return False
 
 
+def comprehension_names(expr: Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp]) -> set[str]:
+    """The names a comprehension's ``for`` targets bind (local to it)."""
+    return {n.id for g in expr.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+
+
+def _calls_getpid(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and ((isinstance(n.func, ast.Attribute) and n.func.attr == "getpid")
+                                            or (isinstance(n.func, ast.Name) and n.func.id == "getpid"))
+               for n in ast.walk(node))
+
+
+def pid_guards(tree: ast.Module) -> tuple[dict[str, int], frozenset[str]]:
+    """SQLAlchemy's recipe for pools across ``fork()``: a ``"checkout"`` listener that compares
+    ``os.getpid()`` with the pid that made the connection and makes the child reconnect. Returns
+    (module function -> the position of the engine parameter it guards, module globals guarded at
+    import)."""
+    functions: dict[str, int] = {}
+    names: set[str] = set()
+
+    def guarded(scope: list[ast.stmt]) -> list[str]:
+        defs = {s.name: s for s in scope if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        found: list[str] = []
+        for stmt in scope:
+            calls: list[tuple[ast.Call, ast.AST]] = []
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                calls = [(d, stmt) for d in stmt.decorator_list if isinstance(d, ast.Call)]
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+                    and len(stmt.value.args) >= 3:
+                handler = stmt.value.args[2]
+                if isinstance(handler, ast.Name) and handler.id in defs:
+                    calls = [(stmt.value, defs[handler.id])]
+            for call, listener in calls:
+                name = call.func.attr if isinstance(call.func, ast.Attribute) else \
+                    call.func.id if isinstance(call.func, ast.Name) else ""
+                if name in ("listens_for", "listen") and len(call.args) >= 2 \
+                        and isinstance(call.args[0], ast.Name) and isinstance(call.args[1], ast.Constant) \
+                        and call.args[1].value == "checkout" and _calls_getpid(listener):
+                    found.append(call.args[0].id)
+        return found
+
+    names.update(guarded(tree.body))
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = [a.arg for a in stmt.args.posonlyargs + stmt.args.args]
+            for name in guarded(stmt.body):
+                if name in params:
+                    functions[stmt.name] = params.index(name)
+    return functions, frozenset(names)
+
+
 def orm_helpers(tree: ast.Module) -> frozenset[str]:
     """Module functions and methods (``Cls.method``) that query Django's ORM (``Model.objects``),
     directly or by calling one of the module's functions that does."""
-    bodies: dict[str, list[ast.AST]] = {}
+    return _functions_that(tree, lambda node: isinstance(node, ast.Attribute) and node.attr == "objects")
+
+
+def document_connectors(tree: ast.Module, aliases: dict[str, str]) -> frozenset[str]:
+    """Module functions that connect mongoengine's default client (``def connect_to_database(name):
+    connect(db=name)``), directly or through another function of the module."""
+    def connects(node: ast.AST) -> bool:
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        if isinstance(func, ast.Name):
+            name = func.id
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            name = f"{func.value.id}.{func.attr}"
+        else:
+            return False
+        head, _, rest = name.partition(".")
+        qual = aliases.get(head, head) + (f".{rest}" if rest else "")
+        return qual in knowledge.DOCUMENT_ORM_CONNECTS
+    return _functions_that(tree, connects)
+
+
+def _functions_that(tree: ast.Module, direct: Callable[[ast.AST], bool]) -> frozenset[str]:
+    """Module functions and methods (``Cls.method``) with a node ``direct`` accepts, or that call a
+    function of the module that has one."""
+    bodies: dict[str, ast.AST] = {}
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            bodies[stmt.name] = [stmt]
+            bodies[stmt.name] = stmt
         elif isinstance(stmt, ast.ClassDef):
             for item in stmt.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    bodies[f"{stmt.name}.{item.name}"] = [item]
+                    bodies[f"{stmt.name}.{item.name}"] = item
     found: set[str] = set()
     calls: dict[str, set[str]] = {}
-    for name, (node,) in bodies.items():
+    for name, node in bodies.items():
         called: set[str] = set()
         for inner in ast.walk(node):
-            if isinstance(inner, ast.Attribute) and inner.attr == "objects":
+            if direct(inner):
                 found.add(name)
             elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name):
                 called.add(inner.func.id)

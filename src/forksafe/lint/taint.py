@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Union
 
 from . import knowledge
-from .scopes import CallSite, FuncInfo, ModuleIndex, iter_scope, iter_statements
+from .scopes import CallSite, FuncInfo, ModuleIndex, comprehension_names, iter_scope, iter_statements
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class Origin:
     kind: str = ""  # the catalogue's kind of client ("PostgreSQL connection")
     fresh: bool = False  # what a factory of another module returns: made anew by each call
     lazy: bool = False  # opens nothing until used (``connect=False``): a bug only once the parent uses it
+    # a tuple holding it: the positions that are tracked (``return engine, Session`` -> (0, 1)), so that
+    # ``engine, Session = make()`` binds those names and not the others
+    positions: tuple[int, ...] = ()
 
     def describe(self) -> str:
         where = f"{self.path}:{self.line}" if self.path else f"line {self.line}"
@@ -67,10 +70,13 @@ class Exports:
     # Clients this module hands to other modules' functions: qualified callee (as imported here) ->
     # (position or keyword, what is passed): ``routes.get_routes(db)``, ``workers.run(conn)``
     passes: dict[str, list[tuple[object, Origin]]] = field(default_factory=dict)
+    # functions that guard the engine they are given with SQLAlchemy's pid-checking "checkout"
+    # listener: function -> the engine parameter's position (``add_engine_pidguard(db.engine)``)
+    guards: dict[str, int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters
-                    or self.passes)
+                    or self.passes or self.guards)
 
 
 Env = Callable[[str], Optional[Origin]]
@@ -86,6 +92,10 @@ def _main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
                 and stmt.test.comparators[0].value == "__main__":
             spans.append((stmt.body[0].lineno, stmt.body[-1].end_lineno or stmt.body[-1].lineno))
     return spans
+
+
+# The body-attribute key for a connection a class inherits from another module's class.
+_INHERITED = "<inherited>"
 
 
 def root_name(node: ast.AST) -> Optional[ast.Name]:
@@ -349,14 +359,19 @@ class Taint:
             return None
         if isinstance(expr, ast.Name):
             return env(expr.id) or self.class_holder(expr.id)
-        if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        if isinstance(expr, ast.Tuple):
+            items = [self.value(e, env) for e in expr.elts]
+            held = self._container(items)
+            return replace(held, positions=tuple(i for i, o in enumerate(items) if o is not None)) \
+                if held is not None else None
+        if isinstance(expr, (ast.List, ast.Set)):
             return self._container([self.value(e, env) for e in expr.elts])
         if isinstance(expr, ast.Dict):
             return self._container([self.value(v, env) for v in expr.values])
         if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-            return self._container([self.value(expr.elt, env)])
+            return self._container([self.value(expr.elt, self._comprehension_env(expr, env))])
         if isinstance(expr, ast.DictComp):
-            return self._container([self.value(expr.value, env)])
+            return self._container([self.value(expr.value, self._comprehension_env(expr, env))])
         if isinstance(expr, ast.Call):
             return self._call(expr, env)
         if isinstance(expr, (ast.Attribute, ast.Subscript)):
@@ -380,10 +395,17 @@ class Taint:
                 return self._derive(base, expr)
         return None
 
+    def _comprehension_env(self, expr: Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp],
+                           env: Env) -> Env:
+        """The names a comprehension binds hide the outer ones: ``[market for market in
+        coll.find()]`` is a list of rows, whatever the global ``market`` is."""
+        bound = comprehension_names(expr)
+        return lambda name: None if name in bound else env(name)
+
     def _container(self, items: list[Optional[Origin]]) -> Optional[Origin]:
         for item in items:
             if item is not None:
-                return replace(item, chainable=True)
+                return replace(item, chainable=True, positions=())
         return None
 
     def _derive(self, base: Origin, expr: ast.AST) -> Origin:
@@ -551,6 +573,8 @@ class Taint:
             return None
         attr = "Meta.database" if "Meta.database" in held else next(iter(held))
         origin = held[attr]
+        if attr == _INHERITED:
+            return replace(origin, chainable=True)
         return replace(origin, chainable=True, steps=origin.steps + (f"class attribute {name}.{attr}",))
 
     # -- scans ------------------------------------------------------------------------------------
@@ -572,6 +596,12 @@ class Taint:
                 or (isinstance(stmt.iter, ast.Name) and stmt.iter.id in results))
             for target, value in _bindings(stmt):
                 made = None if rows else self.value(value, chained)
+                if isinstance(target, (ast.Tuple, ast.List)) and made is not None and made.positions:
+                    for position in made.positions:  # ``engine, Session = make_engine_and_session()``
+                        element = target.elts[position] if position < len(target.elts) else None
+                        if isinstance(element, ast.Name) and (only is None or element.id in only):
+                            found[element.id] = replace(made, name=element.id, positions=())
+                    continue
                 if isinstance(target, ast.Name):
                     method = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
                     if made is not None and method:
@@ -704,6 +734,13 @@ class Taint:
                 for key, made in self.body_attrs.get(id(parent), {}).items():
                     body.setdefault(key, made)
                     attrs.setdefault(key, made)
+            elif parent is None and isinstance(base, (ast.Name, ast.Attribute)):
+                qual = self.index.qualname(base)  # ``class User(Model)`` of another module's holder class
+                inherited = self.external(qual) if qual is not None else None
+                if inherited is not None and inherited.steps \
+                        and inherited.steps[-1].startswith("class attribute"):
+                    body.setdefault(_INHERITED, replace(inherited, steps=inherited.steps + (
+                        f"inherited by {cls.name}",)))
         self.body_attrs[id(cls)] = body
         methods = self.index.methods.get(id(cls), {})
         init = methods.get("__init__")

@@ -1,0 +1,5 @@
+from shop.orm.model import Model
+
+
+class User(Model):
+    table = "users"

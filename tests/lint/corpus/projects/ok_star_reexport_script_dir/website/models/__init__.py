@@ -1,0 +1,1 @@
+from .bio import *  # noqa: F403
