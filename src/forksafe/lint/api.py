@@ -341,12 +341,14 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
             again = check(data, r.path, settings, module, package, externals, want_exports=True)
             if again.exports and again.exports != externals.by_module.get(name):
                 for key in {module, name}:
-                    externals.by_module[key] = again.exports
+                    externals.set_exports(key, again.exports)
                     now[key] = True
                 # the packages that re-export it (``from .bio import *``), by every name they are
                 # imported by (``models`` for ``website.models``): their importers see it change too
-                packages = {id(modules[p]) for p in _packages(module, modules)}
-                now.update((alias, True) for alias, result in modules.items() if id(result) in packages)
+                packages = {id(modules[p]) for p in _packages(module, modules) if any(
+                    v == module or v.startswith(module + ".") for v in modules[p].aliases.values())}
+                if packages:
+                    now.update((alias, True) for alias, result in modules.items() if id(result) in packages)
         if not now:
             break
         changed = now

@@ -186,6 +186,7 @@ class ProjectExports:
         self._passed: Optional[dict[tuple[str, str], list[tuple[object, Origin]]]] = None
         self._receivers: Optional[frozenset[str]] = None
         self._guarded: Optional[frozenset[tuple[str, int]]] = None
+        self._found: dict[str, Optional[tuple[Exports, str]]] = {}
 
     def orm_helper(self, qual: str) -> bool:
         found = self._callee(qual)  # also through re-exports
@@ -264,7 +265,22 @@ class ProjectExports:
     def _settings_modules(self) -> list[Exports]:
         return [e for m, e in self.by_module.items() if "settings" in m.split(".")[-2:]]
 
+    def set_exports(self, module: str, exports: Exports) -> None:
+        """A module's exports as a later round found them (what it reaches through other modules)."""
+        self.by_module[module] = exports
+        self._found.clear()
+        self._guarded = None
+
     def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
+        """The module exports offering ``qual`` and the name there, through re-exports (memoised
+        until a module's exports change)."""
+        if depth == 0:
+            if qual not in self._found:
+                self._found[qual] = self._find_uncached(qual, 0)
+            return self._found[qual]
+        return self._find_uncached(qual, depth)
+
+    def _find_uncached(self, qual: str, depth: int) -> Optional[tuple[Exports, str]]:
         if qual.startswith(_DJANGO_SETTINGS + "."):
             return self._settings(qual[len(_DJANGO_SETTINGS) + 1:])
         found = split_qualname(qual, self._modules)
