@@ -160,7 +160,9 @@ class Analyzer:
         for cls, method in self.found.process_classes:
             run = self.index.methods.get(id(cls), {}).get("run")
             if run is not None:
-                self.found.entries.append(Entry(run, "run", f"{cls.name}.run", method, self_parent=True))
+                line, scope = self._started_at(cls)
+                self.found.entries.append(Entry(run, "run", f"{cls.name}.run", method, line, scope,
+                                                self_parent=True))
         self.child_side: set[int] = set()
         self.parent_setters: set[int] = set()  # functions that set a connection global for the parent
         for entry in self.found.entries:
@@ -183,11 +185,14 @@ class Analyzer:
         todo = list(start)
         while todo:
             func = todo.pop(0)
-            for node in iter_scope(func.body):
+            nodes = list(iter_scope(func.body))
+            # a class runs its ``__init__`` when called, not when named (``UDF.QUEUE_CLOSED``)
+            called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+            for node in nodes:
                 target: Optional[FuncInfo] = None
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     target = self.index.function_named(node.id, func)
-                    if target is None and node.id in self.index.classes \
+                    if target is None and node.id in self.index.classes and id(node) in called \
                             and self.index.resolve(node.id, func) is None:
                         target = self.index.methods.get(id(self.index.classes[node.id]), {}).get("__init__")
                 elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
@@ -203,6 +208,22 @@ class Analyzer:
                     seen[id(target)] = (target, func, getattr(node, "lineno", 0))
                     todo.append(target)
         return seen
+
+    def _started_at(self, cls: ast.ClassDef) -> tuple[int, Optional[FuncInfo]]:
+        """Where this module starts instances of the process class ``cls``: a ``.start()`` in the
+        function that makes them or in another method of its class (``workers_start()``), else where
+        they are made; (0, None) when this module does not make any."""
+        made = next((s for s in self.index.calls
+                     if isinstance(s.call.func, ast.Name) and s.call.func.id == cls.name), None)
+        if made is None:
+            return 0, None
+        starts = [s for s in self.index.calls if isinstance(s.call.func, ast.Attribute)
+                  and s.call.func.attr == "start" and not s.call.args and s.func is not None]
+        for site in starts:
+            if site.func is made.func or (made.func is not None and made.func.cls is not None
+                                          and site.func is not None and site.func.cls is made.func.cls):
+                return site.call.lineno, site.func
+        return made.call.lineno, made.func
 
     def _global_origins(self) -> dict[str, Origin]:
         """Module globals bound to a connection in the parent: at module level, or inside a function

@@ -76,6 +76,9 @@ CLIENTS: dict[str, str] = {
     "httpx.Client": "HTTP client", "httpx.AsyncClient": "HTTP client",
     "aiohttp.ClientSession": "HTTP session", "http.client.HTTPConnection": "HTTP connection",
     "http.client.HTTPSConnection": "HTTP connection",
+    # XML-RPC proxies: their transport keeps the HTTP/1.1 connection of the last call open for the next
+    "xmlrpc.client.ServerProxy": "XML-RPC proxy", "xmlrpc.client.Server": "XML-RPC proxy",
+    "xmlrpclib.ServerProxy": "XML-RPC proxy", "xmlrpclib.Server": "XML-RPC proxy",
     # Clients built on an HTTP keep-alive pool (urllib3 underneath)
     "boto3.client": "AWS client", "boto3.resource": "AWS client",
     "boto3.Session": "AWS session", "boto3.session.Session": "AWS session",
@@ -404,6 +407,11 @@ def driver_connects() -> dict[str, str]:
         return {}
     return {name: f"{adapter.name} connection" for adapter in all_adapters()
             for name in adapter.connect_functions}
+
+
+# Top-level client libraries, by the name a module uses them under when a star import brought them in.
+CLIENT_MODULES: frozenset[str] = frozenset(q.split(".")[0] for q in CLIENTS) | frozenset(
+    {"psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql", "sqlite3", "cx_Oracle", "oracledb", "pyodbc"})
 
 
 def catalogue(extra: Optional[dict[str, str]] = None) -> dict[str, str]:

@@ -55,16 +55,48 @@ def _django_orm(analyzer: Analyzer, entry: Optional[Entry] = None) -> Optional[O
     if not any(q.startswith("django") for q in analyzer.index.imports.values()):
         return None
     for func, body in analyzer._parent_bodies():
+        forks_at = _forks_at(func, entry)
         for inner in iter_scope(body):
             if not (isinstance(inner, ast.Attribute) and inner.attr == "objects"):
                 continue
-            if entry is not None and entry.site_line and func is entry.site_func \
-                    and inner.lineno > entry.site_line:
+            if forks_at and inner.lineno > forks_at:
                 continue
             where = f"in {func.name}()" if func is not None else "at module level"
             what = f"Django ORM query ({ast.unparse(inner)}...) {where}"
             return Origin("objects", inner.lineno, what, kind="Django connection")
     return None
+
+
+def _queries_after_fork(analyzer: Analyzer, entry: Entry) -> bool:
+    """This module runs the fork and then queries (``self.workers_start()``, then ``X.objects``): it
+    orders the two itself, so no connection is open at the fork, whatever other modules do."""
+    for func, body in analyzer._parent_bodies():
+        forks_at = _forks_at(func, entry)
+        if forks_at and func is not entry.site_func and any(
+                isinstance(n, ast.Attribute) and n.attr == "objects" and n.lineno > forks_at
+                for n in iter_scope(body)):
+            return True
+    return False
+
+
+def _forks_at(func: Optional[FuncInfo], entry: Optional[Entry]) -> int:
+    """The line where ``func`` forks ``entry``'s children: the fork itself, or a call of the method or
+    function that forks (``self.workers_start()`` and then the queries); 0 if it does not."""
+    if entry is None or not entry.site_line or func is None:
+        return 0
+    if func is entry.site_func:
+        return entry.site_line
+    site = entry.site_func
+    if site is None or isinstance(func.node, ast.Lambda):
+        return 0
+    for node in iter_scope(func.body):
+        if isinstance(node, ast.Call) and (
+                (isinstance(node.func, ast.Name) and node.func.id == site.name and site.cls is None)
+                or (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "self" and node.func.attr == site.name
+                    and site.cls is not None and site.cls is func.cls)):
+            return node.lineno
+    return 0
 
 
 def _document_orm(analyzer: Analyzer) -> Optional[Origin]:
@@ -132,7 +164,7 @@ def scan_orm(analyzer: Analyzer, entry: Entry, code: codes.Code, where: str, pat
     origin = _django_orm(analyzer, entry)
     opened = f"opened by the parent's {origin.what} at line {origin.line}" if origin is not None else ""
     if origin is None and analyzer.externals is not None and analyzer.externals.orm_project() \
-            and not _forks_first_in_command(analyzer, entry):
+            and not _forks_first_in_command(analyzer, entry) and not _queries_after_fork(analyzer, entry):
         # Another module of this Django project queried (a management command's loop, the
         # caller of this function): the process that forks has its connection open.
         origin = Origin("objects", entry.site_line or entry.func.node.lineno,

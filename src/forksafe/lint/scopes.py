@@ -176,6 +176,21 @@ class ModuleIndex:
         self.bindings: list[tuple[ast.AST, ast.AST, Optional[FuncInfo]]] = []
         self.all_classes: list[ast.ClassDef] = []
         self._walk(tree.body, None, None)
+        self._star_modules()
+
+    def _star_modules(self) -> None:
+        """``from helpers import *`` of a module outside the program, then ``pymysql.connect(...)``:
+        a client library's name that nothing here binds came in through the star import."""
+        if not any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)
+                   for s in iter_statements(self.tree.body)):
+            return
+        bound = {n.id for n in ast.walk(self.tree)
+                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in knowledge.CLIENT_MODULES and node.value.id not in bound \
+                    and node.value.id not in self.imports:
+                self.imports[node.value.id] = node.value.id
 
     # -- building ---------------------------------------------------------------------------------
     def _walk(self, body: Sequence[ast.AST], func: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:

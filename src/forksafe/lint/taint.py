@@ -421,6 +421,10 @@ class Taint:
     def _call(self, expr: ast.Call, env: Env) -> Optional[Origin]:
         func = expr.func
         qual = self.index.qualname(func)
+        if isinstance(func, ast.Name) and qual is not None:
+            shadowing = env(func.id)  # ``Session = new_sessionmaker(); Session()`` although the module
+            if shadowing is not None:  # imports ``sqlalchemy.orm.Session``: the local name wins
+                return self._derive(shadowing, expr)
         if qual in self.safe or qual in knowledge.PARTIAL:
             return None
         if qual in self.clients:

@@ -1,0 +1,37 @@
+"""Safe: ``run()`` starts the worker processes first (``self.workers_start()``) and queries only
+afterwards, so no Django connection is open when they fork; each worker opens its own."""
+from multiprocessing import JoinableQueue, Process
+
+from analyses.models import Analysis
+from django.conf import settings
+
+
+class AnalysisRunner(Process):
+    DONE = "done"
+
+    def __init__(self, tasks):
+        Process.__init__(self)
+        self.tasks = tasks
+
+    def run(self):
+        while True:
+            task = self.tasks.get()
+            if task == AnalysisRunner.DONE:
+                break
+            task.state = "C"
+            task.save()
+
+
+class AnalysisManager:
+    def __init__(self):
+        self.tasks = JoinableQueue()
+        self.workers = [AnalysisRunner(self.tasks) for _ in range(settings.ANALYSIS_WORKERS)]
+
+    def workers_start(self):
+        for worker in self.workers:
+            worker.start()
+
+    def run(self):
+        self.workers_start()
+        for task in Analysis.objects.filter(state="W").order_by("id"):
+            self.tasks.put(task)
