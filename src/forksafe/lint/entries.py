@@ -479,6 +479,31 @@ class EntryFinder:
             else:
                 self.found.passed.append(Passed(expr, site.func, via, pickled))
 
+    def _tornado_start(self, call: ast.Call, site: CallSite) -> bool:
+        """``server.start(0)`` / ``server.start(n)`` on a tornado HTTPServer made in the same scope:
+        anything but ``start(1)`` (or no argument) forks."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "start" and call.args
+                and isinstance(func.value, ast.Name)):
+            return False
+        if isinstance(call.args[0], ast.Constant) and call.args[0].value == 1:
+            return False
+        server = self._bound(func.value.id, site.func)
+        return isinstance(server, ast.Call) and self.index.qualname(server.func) in knowledge.TORNADO_SERVERS
+
+    def _tornado_fork(self, call: ast.Call, site: CallSite) -> None:
+        """What the Application built before a tornado fork is given (settings, an engine, a
+        session factory) is handed to every forked process, whose handlers use it."""
+        via = f"tornado {ast.unparse(call.func)}() at line {call.lineno}, whose forked processes run the " \
+              "Application's handlers"
+        for other in self.index.calls:
+            made = other.call
+            name = made.func.attr if isinstance(made.func, ast.Attribute) else \
+                made.func.id if isinstance(made.func, ast.Name) else ""
+            if other.func is site.func and name == knowledge.TORNADO_APPLICATION \
+                    and made.lineno < call.lineno:
+                self._pass(list(made.args) + [k.value for k in made.keywords], site, via)
+
     def _call(self, site: CallSite) -> None:
         call = site.call
         func = call.func
@@ -486,6 +511,9 @@ class EntryFinder:
         line = call.lineno
         if qual in knowledge.FORK_CALLS:
             self.found.fork_calls.append((call, site.func))
+            return
+        if qual in knowledge.TORNADO_FORKS or self._tornado_start(call, site):
+            self._tornado_fork(call, site)
             return
         if qual in knowledge.REGISTER_AT_FORK:
             self._target(_kw(call, "after_in_child"), site, "init", f"os.register_at_fork at line {line}")

@@ -300,6 +300,12 @@ LUIGI_TASK_BASES: frozenset[str] = frozenset({"luigi.Task", "luigi.task.Task", "
 GET_CONTEXT: frozenset[str] = frozenset({"multiprocessing.get_context"})
 SET_START_METHOD: frozenset[str] = frozenset({"multiprocessing.set_start_method"})
 FORK_CALLS: frozenset[str] = frozenset({"os.fork", "os.forkpty", "pty.fork"})
+# Tornado's multi-process mode: ``HTTPServer.start(n)`` with n != 1 (0: one per core) and
+# ``tornado.process.fork_processes(n)`` fork the process that built the Application; every request
+# handler then runs in a child, with whatever the Application was given.
+TORNADO_SERVERS: frozenset[str] = frozenset({"tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
+TORNADO_FORKS: frozenset[str] = frozenset({"tornado.process.fork_processes"})
+TORNADO_APPLICATION = "Application"  # ``tornado.web.Application`` and the project's subclasses
 REGISTER_AT_FORK: frozenset[str] = frozenset({"os.register_at_fork"})
 PARTIAL: frozenset[str] = frozenset({"functools.partial"})
 CONTEXT_MANAGERS: frozenset[str] = frozenset(
@@ -370,7 +376,7 @@ CHILD_WORDS: tuple[str, ...] = (
     "multiprocess", "billiard", "gipc", "pathos", "pebble", "ProcessPoolExecutor", "fork", "task", "Task",
     "enqueue",
     r"\brq\b",
-    "worker_process_init", r"\bjob\b", "num_workers", r"luigi",
+    "worker_process_init", r"\bjob\b", "num_workers", r"luigi", "fork_processes", "HTTPServer",
 )
 
 
@@ -380,6 +386,7 @@ START_WORDS: tuple[str, ...] = (
     "multiprocess", "billiard", "gipc", "pathos", "pebble", "ProcessPoolExecutor", r"os\.fork", r"pty\.fork",
     r"\.enqueue",
     "shared_task", r"\.task\b", r"\(Task\)", "worker_process_init", r"@job\b", r"\brq\b",
+    "fork_processes", "HTTPServer",
 )
 
 
