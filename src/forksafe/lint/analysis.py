@@ -66,6 +66,9 @@ class Externals(Protocol):
     def orm_helper(self, qual: str) -> bool:
         """Does ``qual`` (another module's function) query an ORM that connects implicitly?"""
 
+    def used_at_import(self) -> frozenset[tuple[str, int]]:
+        """(path, line) of clients some module's import calls through (the parent used them)."""
+
     def guard_position(self, qual: str) -> Optional[int]:
         """The engine parameter's position if ``qual`` guards the engine it is given (pid listener)."""
 
@@ -156,7 +159,8 @@ class Analyzer:
         self.taint = Taint(self.index, self.settings.clients, self.settings.safe,
                            externals.value if externals is not None else None,
                            lazy=self.empty and not want_exports,
-                           passed_in=externals.passed_in if externals is not None else None)
+                           passed_in=externals.passed_in if externals is not None else None,
+                           lazy_clients=self.settings.lazy_clients)
         for cls, method in self.found.process_classes:
             run = self.index.methods.get(id(cls), {}).get("run")
             if run is not None:
@@ -295,12 +299,41 @@ class Analyzer:
         return self._parent_through[names]
 
     def _parent_used(self, origin: Origin) -> bool:
-        """Has the parent used a lazy client made in this module, directly or through a handle
-        derived from it (``books = client.db.books``), so that it connected?"""
+        """Has the parent used a lazy client, directly or through a handle derived from it (``books =
+        client.db.books``), so that it connected? Here, or (another module's client) at the import of
+        a module of the project (``db.create_all()`` in the ``create_app()`` a module calls)."""
         if origin.path and origin.path != self.path:
-            return False
+            used = self.externals.used_at_import() if self.externals is not None else frozenset()
+            return (origin.path, origin.line) in used
         return self._parent_calls_through(frozenset(
             n for n, o in self.taint.module.items() if o.line == origin.line and o.what == origin.what))
+
+    def used_at_import(self) -> list[tuple[str, int]]:
+        """(path, line) of the clients this module's import calls through (at module level or in the
+        functions module-level code calls): what other modules' ``_parent_used`` asks."""
+        start = [f for s in self.index.calls if s.func is None and isinstance(s.call.func, ast.Name)
+                 and (f := self.index.module_funcs.get(s.call.func.id)) is not None]
+        used = self._calls_through_clients(None, list(self.index.tree.body))
+        for func, _, _ in self.reach(start).values():
+            used += [u for u in self.calls_through(func) if u not in used]
+        return used
+
+    def calls_through(self, func: FuncInfo) -> list[tuple[str, int]]:
+        """(path, line) of the module's clients ``func`` calls through (``db.create_all()``)."""
+        return [] if isinstance(func.node, ast.Lambda) else self._calls_through_clients(func, func.body)
+
+    def _calls_through_clients(self, func: Optional[FuncInfo], body: list[ast.AST]) -> list[tuple[str, int]]:
+        used: list[tuple[str, int]] = []
+        for node in iter_scope(body):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not (
+                    isinstance(node.func.value, ast.Name)  # ``db.init_app(app)``, ``db.Column(...)``
+                    and (node.func.attr in knowledge.SETUP_METHODS or node.func.attr[:1].isupper())):
+                root = root_name(node.func.value)
+                origin = self.taint.module.get(root.id) if root is not None \
+                    and self.index.resolve(root.id, func) is None else None
+                if origin is not None and (origin.path or self.path, origin.line) not in used:
+                    used.append((origin.path or self.path, origin.line))
+        return used
 
     def _parent_bodies(self) -> list[tuple[Optional[FuncInfo], list[ast.AST]]]:
         bodies: list[tuple[Optional[FuncInfo], list[ast.AST]]] = [(None, list(self.index.tree.body))]

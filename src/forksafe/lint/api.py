@@ -27,7 +27,14 @@ from .project import (
     module_name,
     split_qualname,
 )
-from .scopes import document_connectors, import_aliases, nested_imports, orm_helpers, top_level_imports
+from .scopes import (
+    ModuleIndex,
+    document_connectors,
+    import_aliases,
+    nested_imports,
+    orm_helpers,
+    top_level_imports,
+)
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
 _STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
@@ -199,12 +206,14 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     if externals is None and not makes and not serving:
         # Nothing here makes a connection: only pass two (with what other modules export) can find
         # anything, and only if this module starts children or serves helpers to modules that do.
-        return FileResult(path, module, [], aliases=aliases, imports=imports, children=children,
-                          starts=starts, rq_worker=rq_worker, orm_helpers=orm, orm_connectors=connectors,
-                          django=django, embedded=embedded)
+        return _with_import_calls(FileResult(
+            path, module, [], aliases=aliases, imports=imports, children=children, starts=starts,
+            rq_worker=rq_worker, orm_helpers=orm, orm_connectors=connectors, django=django,
+            embedded=embedded), tree, package, settings, project)
     if not children and not (project and makes) and not serving and not want_exports:
-        return FileResult(path, module, [], aliases=aliases, imports=imports, rq_worker=rq_worker,
-                          orm_helpers=orm, orm_connectors=connectors, django=django, embedded=embedded)
+        return _with_import_calls(FileResult(
+            path, module, [], aliases=aliases, imports=imports, rq_worker=rq_worker, orm_helpers=orm,
+            orm_connectors=connectors, django=django, embedded=embedded), tree, package, settings, project)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
                         at_import=at_import, rq_loaded=rq_loaded)
@@ -220,9 +229,19 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
             result.exports = exports if exports else None
         result.imports = imports | frozenset(analyzer.index.imports.values())
         result.resets_at_import = resets_at_import(analyzer)
-        if serving:  # what runs at import runs in the master, not in the workers
-            result.import_calls = import_calls(analyzer)
-            result.function_calls = function_calls(analyzer)
+        if serving or settings.lazy_clients:  # what runs at import runs in the master, not in the workers
+            result.import_calls = import_calls(analyzer.index)
+            result.function_calls = function_calls(analyzer.index)
+    return result
+
+
+def _with_import_calls(result: FileResult, tree: ast.Module, package: bool, settings: Settings,
+                       project: bool) -> FileResult:
+    """A project with clients that open only on first use (``Settings.lazy_clients``) needs to know
+    what every module's import runs, to tell whether the parent used one."""
+    if project and settings.lazy_clients:
+        index = ModuleIndex(tree, result.module, package)
+        result.import_calls, result.function_calls = import_calls(index), function_calls(index)
     return result
 
 
@@ -445,6 +464,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
                                django=any(r.django for r in results), modules=modules)
     _refresh_exports(results, modules, settings, externals)
     at_import = _run_at_import(results, modules)
+    externals.set_at_import(at_import)
     extra = _remote_extras(results, modules)
     done: dict[int, int] = {}  # index -> how many extras it was checked with
     for round_ in range(2):  # a second round for the entries the first round found in other modules

@@ -41,6 +41,9 @@ class Settings:
     # the same for modules an RQ worker process loads before it forks its work horses (the Flask app
     # of ``flask rq worker``, the module of ``rq worker --worker-class mod.Worker``)
     rq_workers: dict[tuple[str, str], str] = field(default_factory=dict)
+    # clients that open nothing until first used in this project, by its pinned versions (Flask-SQLAlchemy
+    # 2.x makes its engine on first use, in whichever process that is): a bug only once the parent used one
+    lazy_clients: frozenset[str] = frozenset()
 
     def connect_modules(self) -> frozenset[str]:
         return knowledge.connect_modules(self.clients)
@@ -344,6 +347,32 @@ def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], d
     return found, workers
 
 
+_SKIPPED_DIRS = ("node_modules", "__pycache__", "site-packages")
+_PINS = re.compile(r"(?:\.txt|\.in|setup\.py|setup\.cfg|pyproject\.toml|Pipfile)$")
+
+
+def _lazy_by_version(roots: Iterable[str]) -> frozenset[str]:
+    """Clients the project's pinned versions make lazy (``Flask-SQLAlchemy==2.3.2`` in a requirements
+    file: its engine is made on first use)."""
+    found: set[str] = set()
+    for root in roots:
+        for here, dirs, files in os.walk(root) if os.path.isdir(root) else ():
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS]
+            for name in files:
+                pins = _PINS.search(name) and ("requirements" in name.lower() or not name.endswith(".txt"))
+                if not pins:
+                    continue
+                try:
+                    with open(os.path.join(here, name), encoding="utf-8", errors="replace") as handle:
+                        text = handle.read()
+                except OSError:
+                    continue
+                for pattern, clients in knowledge.LAZY_BY_VERSION:
+                    if re.search(pattern, text, re.IGNORECASE):
+                        found.update(clients)
+    return frozenset(found)
+
+
 def load(paths: Iterable[str]) -> Settings:
     """Settings for linting ``paths``: the nearest pyproject.toml's table and the server configs."""
     paths = list(paths)
@@ -359,4 +388,4 @@ def load(paths: Iterable[str]) -> Settings:
             preload[("", module)] = f"preloaded app module ({os.path.basename(pyproject)})"
     for name in safe:
         clients.pop(name, None)
-    return Settings(clients, frozenset(safe), preload, rq_workers)
+    return Settings(clients, frozenset(safe), preload, rq_workers, _lazy_by_version(paths))

@@ -15,37 +15,37 @@ from dataclasses import replace
 
 from . import knowledge
 from .analysis import Analyzer
-from .scopes import is_singleton, iter_scope
+from .scopes import ModuleIndex, is_singleton, iter_scope
 from .taint import Exports, Origin, call_arguments
 
 
-def import_calls(analyzer: Analyzer) -> frozenset[str]:
+def import_calls(index: ModuleIndex) -> frozenset[str]:
     """What this module calls when imported, by qualified name (``pkg.db.init_db``)."""
     names: set[str] = set()
-    for site in analyzer.index.calls:
+    for site in index.calls:
         if site.func is not None:
             continue
-        qual = analyzer.index.qualname(site.call.func)
-        if qual is None and isinstance(site.call.func, ast.Name) and analyzer.index.module:
-            qual = f"{analyzer.index.module}.{site.call.func.id}"
+        qual = index.qualname(site.call.func)
+        if qual is None and isinstance(site.call.func, ast.Name) and index.module:
+            qual = f"{index.module}.{site.call.func.id}"
         if qual is not None:
             names.add(qual)
     return frozenset(names)
 
-def function_calls(analyzer: Analyzer) -> dict[str, frozenset[str]]:
+def function_calls(index: ModuleIndex) -> dict[str, frozenset[str]]:
     """What each module-level function calls, by qualified name: what runs in the master when an
     import-time call reaches it (``create_app() -> register_blueprints() -> routes.get_routes()``)."""
     calls: dict[str, set[str]] = {}
-    for site in analyzer.index.calls:
+    for site in index.calls:
         owner = site.func
         while owner is not None and owner.parent is not None:
             owner = owner.parent
-        if owner is None or owner.cls is not None or analyzer.index.module_funcs.get(owner.name) is not owner:
+        if owner is None or owner.cls is not None or index.module_funcs.get(owner.name) is not owner:
             continue
-        qual = analyzer.index.qualname(site.call.func)
-        if qual is None and isinstance(site.call.func, ast.Name) and analyzer.index.module \
-                and site.call.func.id in analyzer.index.module_funcs:
-            qual = f"{analyzer.index.module}.{site.call.func.id}"
+        qual = index.qualname(site.call.func)
+        if qual is None and isinstance(site.call.func, ast.Name) and index.module \
+                and site.call.func.id in index.module_funcs:
+            qual = f"{index.module}.{site.call.func.id}"
         if qual is not None:
             calls.setdefault(owner.name, set()).add(qual)
     return {name: frozenset(quals) for name, quals in calls.items()}
@@ -109,6 +109,11 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                                                             for o in held_reads[:3]]
     _export_passes(analyzer, out, module)
     out.guards = dict(analyzer.pid_guards[0])
+    out.used_at_import = analyzer.used_at_import()
+    for fname, func in analyzer.index.module_funcs.items():
+        through = analyzer.calls_through(func)
+        if through:
+            out.calls_through[fname] = through
     for fname, func in analyzer.index.module_funcs.items():  # helpers that renew a global in the caller
         renewed = analyzer._renews(func, out.globals)
         if renewed:

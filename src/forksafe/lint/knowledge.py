@@ -135,6 +135,17 @@ CLIENTS: dict[str, str] = {
     "playhouse.db_url.connect": "peewee database",
 }
 
+# Clients a pinned version makes lazy: (pattern over a requirements / setup file, the clients).
+# Flask-SQLAlchemy 2.x creates its engine on the first ``db.engine`` / query, in that process.
+LAZY_BY_VERSION: tuple[tuple[str, frozenset[str]], ...] = (
+    (r"flask[-_]sqlalchemy\s*(?:==|~=|<=?)\s*2\.|egg=flask[-_]sqlalchemy==2\.|flask[-_]sqlalchemy\s*<\s*3",
+     frozenset({"flask_sqlalchemy.SQLAlchemy", "flask.ext.sqlalchemy.SQLAlchemy"})),
+)
+
+# Calls on a lazy client that set it up without connecting (``db.init_app(app)``; capitalised names,
+# ``db.Column(db.Integer)``, are column types and the model base, which connect nothing either).
+SETUP_METHODS: frozenset[str] = frozenset({"init_app", "relationship", "backref", "configure", "get_app"})
+
 # A client is lazy (opens nothing until first used) when built with this keyword set to this value:
 # made in the parent and first used in the child, each child opens its own sockets.
 LAZY_WHEN: dict[str, tuple[str, object]] = {

@@ -187,10 +187,26 @@ class ProjectExports:
         self._receivers: Optional[frozenset[str]] = None
         self._guarded: Optional[frozenset[tuple[str, int]]] = None
         self._found: dict[str, Optional[tuple[Exports, str]]] = {}
+        self._used: Optional[frozenset[tuple[str, int]]] = None
+        self._at_import: frozenset[str] = frozenset()  # functions some module's import runs
 
     def orm_helper(self, qual: str) -> bool:
         found = self._callee(qual)  # also through re-exports
         return found is not None and found[1] in self.orm_helpers.get(found[0], frozenset())
+
+    def set_at_import(self, functions: frozenset[str]) -> None:
+        """The functions some module's import runs (known once every module's exports are)."""
+        self._at_import = functions
+        self._used = None
+
+    def used_at_import(self) -> frozenset[tuple[str, int]]:
+        """(path, line) of the clients some module's import calls through: the parent has used them."""
+        if self._used is None:
+            used = {u for e in self.by_module.values() for u in e.used_at_import}
+            used.update(u for e in self.by_module.values() for name, calls in e.calls_through.items()
+                        if f"{e.module}.{name}" in self._at_import for u in calls)
+            self._used = frozenset(used)
+        return self._used
 
     def guard_position(self, qual: str) -> Optional[int]:
         """The engine parameter's position if ``qual`` guards the engine it is given."""
@@ -270,6 +286,7 @@ class ProjectExports:
         self.by_module[module] = exports
         self._found.clear()
         self._guarded = None
+        self._used = None
 
     def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
         """The module exports offering ``qual`` and the name there, through re-exports (memoised

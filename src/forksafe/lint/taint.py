@@ -73,10 +73,14 @@ class Exports:
     # functions that guard the engine they are given with SQLAlchemy's pid-checking "checkout"
     # listener: function -> the engine parameter's position (``add_engine_pidguard(db.engine)``)
     guards: dict[str, int] = field(default_factory=dict)
+    # (path, line) of the clients this module's import calls through (``db.create_all()`` at import)
+    used_at_import: list[tuple[str, int]] = field(default_factory=list)
+    # the same per module function, for the functions other modules' imports run (``create_app()``)
+    calls_through: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters
-                    or self.passes or self.guards)
+                    or self.passes or self.guards or self.used_at_import)
 
 
 Env = Callable[[str], Optional[Origin]]
@@ -165,9 +169,11 @@ class Taint:
     def __init__(self, index: ModuleIndex, clients: dict[str, str], safe: frozenset[str],
                  externals: Optional[Callable[[str], Optional[Origin]]] = None,
                  lazy: bool = False,
-                 passed_in: Optional[Callable[[str], list[tuple[object, Origin]]]] = None) -> None:
+                 passed_in: Optional[Callable[[str], list[tuple[object, Origin]]]] = None,
+                 lazy_clients: frozenset[str] = frozenset()) -> None:
         self.index = index
         self.clients = clients
+        self.lazy_clients = lazy_clients  # lazy in this project by its pinned versions
         self.safe = safe
         self.external = externals or (lambda qual: None)
         self.module: dict[str, Origin] = {}
@@ -343,7 +349,8 @@ class Taint:
             return None
         kind = self.clients[qual]
         chainable = any(word in kind for word in knowledge.CHAINABLE_KINDS)
-        return Origin("", call.lineno, f"{qual}()", chainable, kind=kind, lazy=lazily)
+        return Origin("", call.lineno, f"{qual}()", chainable, kind=kind,
+                      lazy=lazily or qual in self.lazy_clients)
 
     def value(self, expr: ast.AST, env: Env) -> Optional[Origin]:
         """The tracked object ``expr`` evaluates to, if any."""
