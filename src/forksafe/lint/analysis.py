@@ -66,6 +66,9 @@ class Externals(Protocol):
     def orm_helper(self, qual: str) -> bool:
         """Does ``qual`` (another module's function) query an ORM that connects implicitly?"""
 
+    def documents_connected(self) -> Optional[Origin]:
+        """Where some module's import connects mongoengine's default client, if one does."""
+
     def used_at_import(self) -> frozenset[tuple[str, int]]:
         """(path, line) of clients some module's import calls through (the parent used them)."""
 

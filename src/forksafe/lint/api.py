@@ -33,8 +33,10 @@ from .scopes import (
     import_aliases,
     nested_imports,
     orm_helpers,
+    reconnects_documents_in_child,
     top_level_imports,
 )
+from .taint import Origin
 
 _CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
 _STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
@@ -200,29 +202,29 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     rq_worker = project and b"rq" in data and b"Worker" in data and runs_rq_worker(tree, aliases)
     orm = orm_helpers(tree) if project and b".objects" in data else frozenset()
     connectors = document_connectors(tree, aliases) if project and b"mongoengine" in data else frozenset()
+    connects = _connects_at_import(data, aliases, module) if project and b"connect" in data else frozenset()
     embedded = project and b"Application" in data and b"gunicorn" in data and embeds_server(tree, aliases)
     django = project and b"django" in data
     serving = serving or embedded  # the module that runs gunicorn: its import-time calls matter
+    base = FileResult(path, module, [], aliases=aliases, imports=imports, children=children, starts=starts,
+                      rq_worker=rq_worker, orm_helpers=orm, orm_connectors=connectors,
+                      connects_at_import=connects, celery_app=project and b"Celery(" in data, django=django,
+                      embedded=embedded, reconnects_documents=project and b"worker_process_init" in data
+                      and b"mongoengine" in data and reconnects_documents_in_child(tree, aliases))
     if externals is None and not makes and not serving:
         # Nothing here makes a connection: only pass two (with what other modules export) can find
         # anything, and only if this module starts children or serves helpers to modules that do.
-        return _with_import_calls(FileResult(
-            path, module, [], aliases=aliases, imports=imports, children=children, starts=starts,
-            rq_worker=rq_worker, orm_helpers=orm, orm_connectors=connectors, django=django,
-            embedded=embedded), tree, package, settings, project)
+        return _with_import_calls(base, tree, package, settings, project)
     if not children and not (project and makes) and not serving and not want_exports:
-        return _with_import_calls(FileResult(
-            path, module, [], aliases=aliases, imports=imports, rq_worker=rq_worker, orm_helpers=orm,
-            orm_connectors=connectors, django=django, embedded=embedded), tree, package, settings, project)
+        quiet = replace(base, children=False, starts=False)
+        return _with_import_calls(quiet, tree, package, settings, project)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
                         at_import=at_import, rq_loaded=rq_loaded)
     found = analyzer.findings()
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
-    result = FileResult(path, module, found, has_entries=not analyzer.empty, remote=analyzer.remote_entries(),
-                        aliases=aliases, children=children, starts=starts, rq_worker=rq_worker,
-                        orm_helpers=orm, orm_connectors=connectors, django=django, embedded=embedded)
+    result = replace(base, findings=found, has_entries=not analyzer.empty, remote=analyzer.remote_entries())
     if project or want_exports:
         if makes or want_exports:
             exports = module_exports(analyzer, module)
@@ -233,6 +235,24 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
             result.import_calls = import_calls(analyzer.index)
             result.function_calls = function_calls(analyzer.index)
     return result
+
+
+_LINE_CALL = re.compile(rb"^([A-Za-z_][\w.]*)\s*\(", re.M)
+
+
+def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> frozenset[tuple[str, int]]:
+    """Qualified names of the calls a module makes at import that may connect: a line that starts
+    with ``name(`` and whose name says ``connect`` (``connect_mongo("worker")``), found without an
+    analysis of the module (most modules have none)."""
+    found: set[tuple[str, int]] = set()
+    for match in _LINE_CALL.finditer(data):
+        name = match.group(1).decode()
+        if "connect" not in name:
+            continue
+        head, _, rest = name.partition(".")
+        qual = aliases.get(head, f"{module}.{head}" if module else head)
+        found.add((qual + (f".{rest}" if rest else ""), data.count(b"\n", 0, match.start()) + 1))
+    return frozenset(found)
 
 
 def _with_import_calls(result: FileResult, tree: ast.Module, package: bool, settings: Settings,
@@ -456,6 +476,9 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     rq_loaded = set(_loaded_with([(r.module, "") for r in workers if r.module], modules))
     orm = {name: r.orm_helpers for name, r in modules.items() if r.orm_helpers}
     connectors = {name: r.orm_connectors for name, r in modules.items() if r.orm_connectors}
+    # a module that makes the Celery app first: the worker imports it before forking its pool
+    connecting = sorted((not r.celery_app, q, r.path, line)
+                        for r in results for q, line in r.connects_at_import)
     if not exported and not served and not rq_loaded and not orm and not connectors \
             and not any(r.remote for r in results):
         return
@@ -465,6 +488,11 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     _refresh_exports(results, modules, settings, externals)
     at_import = _run_at_import(results, modules)
     externals.set_at_import(at_import)
+    externals.set_documents_connected(next(
+        (Origin("", line, f"mongoengine.connect() by {q.rsplit('.', 1)[-1]}() at import", path=path,
+                kind="MongoDB client") for _, q, path, line in connecting
+         if q in knowledge.DOCUMENT_ORM_CONNECTS or externals.orm_connector(q)), None)
+        if not any(r.reconnects_documents for r in results) else None)
     extra = _remote_extras(results, modules)
     done: dict[int, int] = {}  # index -> how many extras it was checked with
     for round_ in range(2):  # a second round for the entries the first round found in other modules
@@ -476,7 +504,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
             if round_ == 0 and not wanted and preload is None and not (loaded and result.children) \
                     and not (result.rq_worker and orm) \
                     and not (starts and (externals.touches(result.imports)
-                                         or externals.receives(result.module))):
+                                         or externals.receives(result.module)
+                                         or externals.documents_connected() is not None)):
                 continue
             if round_ == 1 and len(wanted) <= done.get(i, -1 if wanted else 0):
                 continue

@@ -114,6 +114,9 @@ def _document_orm(analyzer: Analyzer) -> Optional[Origin]:
         elif qual is not None and analyzer.externals is not None and analyzer.externals.orm_connector(qual):
             return Origin("", site.call.lineno, f"mongoengine.connect() by {ast.unparse(site.call.func)}()",
                           kind="MongoDB client")
+    made = analyzer.externals.documents_connected() if analyzer.externals is not None else None
+    if made is not None and any(q.split(".")[0] == "celery" for q in analyzer.index.imports.values()):
+        return made  # the Celery worker imports the app (which connected) before forking its pool
     return None
 
 

@@ -40,6 +40,10 @@ class FileResult:
     rq_worker: bool = False  # runs or defines an RQ worker that forks (its imports are loaded in it)
     orm_helpers: frozenset[str] = frozenset()  # its functions that query Django's ORM (``X.objects``)
     orm_connectors: frozenset[str] = frozenset()  # its functions that connect mongoengine's client
+    # what it calls at import, at the start of a line, that may connect (``connect_mongo("worker")``)
+    connects_at_import: frozenset[tuple[str, int]] = frozenset()  # (qualified name, line)
+    celery_app: bool = False  # makes a Celery app (``Celery(...)``)
+    reconnects_documents: bool = False  # a worker_process_init handler connects mongoengine again
     embedded: bool = False  # runs gunicorn itself (a BaseApplication subclass): loaded in the master
     django: bool = False  # imports Django
 
@@ -189,10 +193,20 @@ class ProjectExports:
         self._found: dict[str, Optional[tuple[Exports, str]]] = {}
         self._used: Optional[frozenset[tuple[str, int]]] = None
         self._at_import: frozenset[str] = frozenset()  # functions some module's import runs
+        self._documents_connected: Optional[Origin] = None
 
     def orm_helper(self, qual: str) -> bool:
         found = self._callee(qual)  # also through re-exports
         return found is not None and found[1] in self.orm_helpers.get(found[0], frozenset())
+
+    def set_documents_connected(self, made: Optional[Origin]) -> None:
+        """Where some module of the project connects mongoengine's default client at import."""
+        self._documents_connected = made
+
+    def documents_connected(self) -> Optional[Origin]:
+        """Where a module's import connects mongoengine's default client (the Celery worker imports it
+        before forking), if one does."""
+        return self._documents_connected
 
     def set_at_import(self, functions: frozenset[str]) -> None:
         """The functions some module's import runs (known once every module's exports are)."""

@@ -408,6 +408,17 @@ def document_connectors(tree: ast.Module, aliases: dict[str, str]) -> frozenset[
     return _functions_that(tree, connects)
 
 
+def reconnects_documents_in_child(tree: ast.Module, aliases: dict[str, str]) -> bool:
+    """A ``@worker_process_init.connect`` handler that (re)connects mongoengine's default client: every
+    Celery pool child then queries over a client of its own."""
+    connectors = document_connectors(tree, aliases)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in connectors and any(
+                "worker_process_init" in ast.unparse(d) for d in stmt.decorator_list):
+            return True
+    return False
+
+
 def _functions_that(tree: ast.Module, direct: Callable[[ast.AST], bool]) -> frozenset[str]:
     """Module functions and methods (``Cls.method``) with a node ``direct`` accepts, or that call a
     function of the module that has one."""

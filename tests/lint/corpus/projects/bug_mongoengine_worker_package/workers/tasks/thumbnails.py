@@ -1,0 +1,8 @@
+from celery import shared_task
+from database import ImageModel
+
+
+@shared_task
+def thumbnail(image_id):
+    image = ImageModel.objects(id=image_id).first()  # expect: FS104 "connect_mongo() at import"
+    return image.path
