@@ -66,6 +66,10 @@ class Externals(Protocol):
     def orm_helper(self, qual: str) -> bool:
         """Does ``qual`` (another module's function) query an ORM that connects implicitly?"""
 
+    def loaded_in_parent(self, qual: str) -> bool:
+        """Does some module of the project import the module ``qual`` is in at its top level (so the
+        parent has loaded it before forking)? True when unknown."""
+
     def documents_connected(self) -> Optional[Origin]:
         """Where some module's import connects mongoengine's default client, if one does."""
 
@@ -569,10 +573,14 @@ class Analyzer:
                     continue
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                     owner = self.index.resolve(node.id, func)
-                    imported = owner is not None and node.id in self.taint.imported_locals.get(id(owner), ())
+                    imports = self.taint.imported_locals.get(id(owner), {}) if owner is not None else {}
+                    imported = node.id in imports
                     if not imported and (owner is func or (owner is not None and
                                          (id(owner) in inside or id(owner) in self.child_side))):
                         continue
+                    if imported and owner is not None and id(owner) in inside and self.externals is not None \
+                            and not self.externals.loaded_in_parent(imports[node.id]):
+                        continue  # imported first in the child (no module loads it at import): its own
                     if (owner is None and node.id in rebound) or (id(func), node.id) in reported:
                         continue
                     origin = self._origin(node.id, owner, entry)

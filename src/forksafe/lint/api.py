@@ -209,6 +209,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     base = FileResult(path, module, [], aliases=aliases, imports=imports, children=children, starts=starts,
                       rq_worker=rq_worker, orm_helpers=orm, orm_connectors=connectors,
                       connects_at_import=connects, celery_app=project and b"Celery(" in data, django=django,
+                      top_imports=(frozenset(aliases.values()) | top_level_imports(tree)) if project
+                      else frozenset(),
                       embedded=embedded, reconnects_documents=project and b"worker_process_init" in data
                       and b"mongoengine" in data and reconnects_documents_in_child(tree, aliases))
     if externals is None and not makes and not serving:
@@ -356,7 +358,7 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
     todo = deque((q, 1) for r in starting for q in sorted(r.imports))
     while todo:  # breadth first: a module is expanded from the depth it is nearest at
         qual, depth = todo.popleft()
-        found = split_qualname(qual, modules) if qual not in modules else (qual, "")  # type: ignore[arg-type]
+        found = split_qualname(qual, modules) if qual not in modules else (qual, "")
         if found is None or found[0] in wanted:
             continue
         target = modules[found[0]]
@@ -421,7 +423,7 @@ def _loaded_with(starts: list[tuple[str, str]], modules: dict[str, FileResult]) 
         closure[canonical] = via
         todo.extend((package, f"{via}, package of {canonical}") for package in _packages(canonical, modules))
         for qual in sorted(modules[module].imports):  # sorted: the same chain from every worker
-            found = split_qualname(qual, modules)  # type: ignore[arg-type]
+            found = split_qualname(qual, modules)
             target = qual if qual in modules else found[0] if found is not None else None
             if target is not None:  # ``import app.jobs`` loads app.jobs (after its package)
                 todo.append((target, f"{via}, imported by {canonical}"))
@@ -438,7 +440,7 @@ def _run_at_import(results: list[FileResult], modules: dict[str, FileResult]) ->
         if qual in done:
             continue
         done.add(qual)
-        found = split_qualname(qual, modules)  # type: ignore[arg-type]
+        found = split_qualname(qual, modules)
         if found is not None:
             module = modules[found[0]]
             canonical = f"{module.module}.{found[1]}"
@@ -459,7 +461,7 @@ def _remote_extras(results: list[FileResult],
     extra: dict[str, list[tuple[str, str, str]]] = {}
     for result in results:
         for qual, kind, via in result.remote:
-            found = split_qualname(qual, modules)  # type: ignore[arg-type]
+            found = split_qualname(qual, modules)
             if found is not None and found[0] != result.module:
                 extra.setdefault(found[0], []).append((found[1], kind, f"{via} in {result.module}"))
     return extra
@@ -488,6 +490,10 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     _refresh_exports(results, modules, settings, externals)
     at_import = _run_at_import(results, modules)
     externals.set_at_import(at_import)
+    canonical = {name: r.module for name, r in modules.items()}
+    externals.set_top_imports(frozenset(
+        canonical[found[0]] for r in results for q in r.top_imports
+        if (found := (q, "") if q in canonical else split_qualname(q, canonical)) is not None), canonical)
     externals.set_documents_connected(next(
         (Origin("", line, f"mongoengine.connect() by {q.rsplit('.', 1)[-1]}() at import", path=path,
                 kind="MongoDB client") for _, q, path, line in connecting

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Mapping, Optional
 
 from .findings import Finding
 from .scopes import iter_imports, relative_base
@@ -44,6 +44,7 @@ class FileResult:
     connects_at_import: frozenset[tuple[str, int]] = frozenset()  # (qualified name, line)
     celery_app: bool = False  # makes a Celery app (``Celery(...)``)
     reconnects_documents: bool = False  # a worker_process_init handler connects mongoengine again
+    top_imports: frozenset[str] = frozenset()  # what it imports at its top level (not inside functions)
     embedded: bool = False  # runs gunicorn itself (a BaseApplication subclass): loaded in the master
     django: bool = False  # imports Django
 
@@ -150,7 +151,7 @@ def module_aliases(path: str, module: str, depth: int = 4) -> list[str]:
     return [n for n in names if all(p.isidentifier() for p in n.split("."))]
 
 
-def split_qualname(qual: str, modules: dict[str, object]) -> Optional[tuple[str, str]]:
+def split_qualname(qual: str, modules: Mapping[str, object]) -> Optional[tuple[str, str]]:
     """``pkg.db.get_conn`` -> (``pkg.db``, ``get_conn``) for the longest module prefix we know."""
     parts = qual.split(".")
     for i in range(len(parts) - 1, 0, -1):
@@ -194,10 +195,24 @@ class ProjectExports:
         self._used: Optional[frozenset[tuple[str, int]]] = None
         self._at_import: frozenset[str] = frozenset()  # functions some module's import runs
         self._documents_connected: Optional[Origin] = None
+        self._loaded: frozenset[str] = frozenset()
+        self._canonical: dict[str, str] = {}
 
     def orm_helper(self, qual: str) -> bool:
         found = self._callee(qual)  # also through re-exports
         return found is not None and found[1] in self.orm_helpers.get(found[0], frozenset())
+
+    def set_top_imports(self, loaded: frozenset[str], canonical: dict[str, str]) -> None:
+        """The modules the project's modules import at their top level (canonical names), and the
+        canonical name of every name a module is imported by."""
+        self._loaded, self._canonical = loaded, canonical
+
+    def loaded_in_parent(self, qual: str) -> bool:
+        found = split_qualname(qual, self._canonical) if qual not in self._canonical else (qual, "")
+        if found is None:
+            return True  # not a module of the project: assume the parent has it
+        module = self._canonical[found[0]]
+        return any(m == module or m.startswith(module + ".") for m in self._loaded)
 
     def set_documents_connected(self, made: Optional[Origin]) -> None:
         """Where some module of the project connects mongoengine's default client at import."""

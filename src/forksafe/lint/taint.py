@@ -189,7 +189,8 @@ class Taint:
         self.params: dict[int, dict[str, Origin]] = {}  # id(FuncInfo) -> parameter -> what callers pass
         self.metadata_bind: Optional[Origin] = None  # the engine ``Base.metadata.bind`` was given
         self._filled_cache: dict[int, set[str]] = {}
-        self.imported_locals: dict[int, set[str]] = {}  # id(FuncInfo) -> names it binds by importing
+        # id(FuncInfo) -> names it binds by importing -> what it imports (``src.db.SessionLocal``)
+        self.imported_locals: dict[int, dict[str, str]] = {}
         self.patched = any(index.qualname(s.call.func) in knowledge.PATCH_CALLS for s in index.calls)
         if lazy:
             return
@@ -692,7 +693,7 @@ class Taint:
                         else None
                     if found is not None:
                         local[local_name] = replace(found, name=local_name)
-                        self.imported_locals.setdefault(id(info), set()).add(local_name)
+                        self.imported_locals.setdefault(id(info), {})[local_name] = qual or local_name
         self.local[id(info)] = local
         self._scan(list(info.node.body), self.env_for(info), into=local, only=info.locals)
         # module globals this function sets: declared ``global``, or module containers it fills
