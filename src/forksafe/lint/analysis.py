@@ -823,6 +823,14 @@ class Analyzer:
         """``bot = CryptoBot(...); Process(target=bot.start_trading)``: the method runs in the child
         on the parent's object, so the clients it reads from ``self`` are the parent's."""
         node = bound.expr
+        if isinstance(node, ast.Attribute):  # ``Process(target=self.channel.start_consuming)``
+            made = self.taint.value(node.value, self.taint.env_for(bound.scope))
+            # (not an object holding one, whose method may not use it: below)
+            if made is not None and not any(s.startswith("held as") for s in made.steps):
+                text = (f"{made.kind or 'connection'} '{ast.unparse(node.value)}' ({made.describe()}) runs "
+                        f"its own method {node.attr}() in the child ({bound.via}), over the parent's socket")
+                self._report(node, codes.CONN_PASSED_TO_CHILD, text, made)
+                return
         if self.externals is None or not isinstance(node, ast.Attribute) \
                 or not isinstance(node.value, (ast.Name, ast.Call)):
             return
