@@ -109,11 +109,12 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                                                             for o in held_reads[:3]]
     _export_passes(analyzer, out, module)
     out.guards = dict(analyzer.pid_guards[0])
-    out.used_at_import = analyzer.used_at_import()
-    for fname, func in analyzer.index.module_funcs.items():
-        through = analyzer.calls_through(func)
-        if through:
-            out.calls_through[fname] = through
+    if analyzer.settings.lazy_clients:  # only lazy clients ask whether the parent used them
+        out.used_at_import = analyzer.used_at_import()
+        for fname, func in analyzer.index.module_funcs.items():
+            through = analyzer.calls_through(func)
+            if through:
+                out.calls_through[fname] = through
     for fname, func in analyzer.index.module_funcs.items():  # helpers that renew a global in the caller
         renewed = analyzer._renews(func, out.globals)
         if renewed:

@@ -349,7 +349,9 @@ class ProjectExports:
             return self._find(target + rest, depth + 1)
         if exports is None:  # ``from .bio import *`` in a package: the name may come from there
             for key, starred in table.items():
-                if key.startswith("*") and starred != module:
+                if key.startswith("*") and starred != module and (  # a module that offers something,
+                        starred in self.by_module  # or re-exports another by a star in turn
+                        or any(k.startswith("*") for k in self.aliases.get(starred, {}))):
                     found_there = self._find(f"{starred}.{name}", depth + 1)
                     if found_there is not None and _offers(*found_there):
                         return found_there
