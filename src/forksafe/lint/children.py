@@ -28,7 +28,7 @@ def passed_items(expr: ast.AST) -> Iterator[ast.AST]:
     elif isinstance(expr, ast.BinOp):
         yield from passed_items(expr.left)
         yield from passed_items(expr.right)
-    elif isinstance(expr, (ast.Name, ast.Call)):
+    elif isinstance(expr, (ast.Name, ast.Call, ast.Subscript)):  # ``connections[i]``: an element
         yield expr
 
 

@@ -427,6 +427,7 @@ class ProjectExports:
         """Whether a module importing ``imports`` (qualified names, and modules imported whole) can
         reach anything exported."""
         return any(q in self.by_module or self._find(q) is not None or self.orm_helper(q)
+                   or (q.endswith(".*") and bool(self.star_names(q[:-2])))  # what a star re-exports
                    or self.orm_connector(q)
                    or (q == _DJANGO_SETTINGS and any(e.globals for e in self._settings_modules()))
                    for q in imports)

@@ -156,6 +156,8 @@ def top_level_imports(tree: ast.Module) -> frozenset[str]:
                 names.add(alias.name.split(".")[0])
         elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
             names.add(stmt.module)
+            if any(alias.name == "*" for alias in stmt.names):  # ``from dbhelpers import *``
+                names.add(f"{stmt.module}.*")
     return frozenset(names)
 
 

@@ -102,6 +102,36 @@ def _main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
 _INHERITED = "<inherited>"
 
 
+def _branches(body: list[ast.stmt]) -> dict[int, tuple[int, str]]:
+    """id(statement) -> (id(If), "body" or "orelse") of the innermost ``if`` branch it is in."""
+    found: dict[int, tuple[int, str]] = {}
+
+    def walk(block: list[ast.stmt], where: Optional[tuple[int, str]]) -> None:
+        for stmt in block:
+            if where is not None:
+                found[id(stmt)] = where
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(stmt, ast.If):
+                walk(stmt.body, (id(stmt), "body"))
+                walk(stmt.orelse, (id(stmt), "orelse"))
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, name, None)
+                if isinstance(inner, list):
+                    walk(inner, where)
+            for handler in getattr(stmt, "handlers", []) or []:
+                walk(handler.body, where)
+
+    walk(body, None)
+    return found
+
+
+def _other_branch(bound: Optional[tuple[int, str]], now: Optional[tuple[int, str]]) -> bool:
+    """Is ``now`` the other branch of the ``if`` whose branch ``bound`` tracked the name?"""
+    return bound is not None and now is not None and bound[0] == now[0] and bound[1] != now[1]
+
+
 def root_name(node: ast.AST) -> Optional[ast.Name]:
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         node = node.func if isinstance(node, ast.Call) else node.value
@@ -600,6 +630,8 @@ class Taint:
         def chained(name: str) -> Optional[Origin]:
             return lookup(name) or env(name)
 
+        branches = _branches(body)  # ``if ...: conn = connect() else: conn = None``: either may run
+        bound_in: dict[str, Optional[tuple[int, str]]] = {}
         constructed: dict[str, ast.Call] = {}  # names bound to an untracked call's result
         results: set[str] = set()  # names bound to a method's result (``cur = coll.find()``)
         for stmt in iter_statements(body):
@@ -632,7 +664,9 @@ class Taint:
                         continue
                     if made is not None:
                         found[target.id] = replace(made, name=target.id)
-                    elif target.id in found and not isinstance(stmt, (ast.For, ast.AsyncFor)):
+                        bound_in[target.id] = branches.get(id(stmt))
+                    elif target.id in found and not isinstance(stmt, (ast.For, ast.AsyncFor)) \
+                            and not _other_branch(bound_in.get(target.id), branches.get(id(stmt))):
                         del found[target.id]  # rebound to something else: flow-sensitive kill
                 elif isinstance(target, ast.Subscript) and made is not None:
                     holder = root_name(target)

@@ -1,0 +1,5 @@
+import psycopg2
+
+
+def setconnection():
+    return psycopg2.connect("dbname=hipparchia")
