@@ -204,22 +204,35 @@ def _app_root(config_dir: str, module: str, top: str) -> str:
 _FLASK_APP = re.compile(r"FLASK_APP\s*[=:]\s*[\"']?([\w./:-]+)")
 
 
+_SKIPPED_DIRS = ("node_modules", "__pycache__", "site-packages")
+
+
+def _walk(root: str) -> Iterable[tuple[str, list[str]]]:
+    """(directory, its file names, sorted) under ``root``, hidden and vendored directories skipped:
+    the one walk every config reader uses."""
+    for here, dirs, files in os.walk(root) if os.path.isdir(root) else ():
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        yield here, sorted(files)
+
+
+def _text(path: str) -> str:
+    """A config file's text ("" if it cannot be read)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
 _ENV_FILES = re.compile(r"(?:\.env|\.flaskenv|.*compose.*\.ya?ml.*|Dockerfile.*|Procfile|.*\.sh)$")
 
 
 def _flask_app(root: str) -> Optional[str]:
     """``FLASK_APP`` as a project sets it for its commands: in a ``.env`` / ``.flaskenv``, a compose
     file (also a ``docker-compose.yml.example``), a Dockerfile, a Procfile or a script."""
-    for here, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__")]
-        for name in sorted(files):
-            if not _ENV_FILES.match(name):
-                continue
-            try:
-                with open(os.path.join(here, name), encoding="utf-8", errors="replace") as handle:
-                    match = _FLASK_APP.search(handle.read())
-            except OSError:
-                continue
+    for here, files in _walk(root):
+        for name in files:
+            match = _FLASK_APP.search(_text(os.path.join(here, name))) if _ENV_FILES.match(name) else None
             if match:
                 return match.group(1)
     return None
@@ -249,12 +262,8 @@ def _command_lines(path: str, conf_preload: bool, root: str) -> tuple[dict[tuple
     apps, modules RQ workers load)."""
     found: dict[tuple[str, str], str] = {}
     workers: dict[tuple[str, str], str] = {}
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.readlines()
-    except OSError:
-        return found, workers
-    text = "".join(lines)
+    text = _text(path)
+    lines = text.splitlines(keepends=True)
     if "FLASK_APP" not in text and "flask" in text:
         flask_app = _flask_app(root)
         text += f"\nFLASK_APP={flask_app}" if flask_app else ""
@@ -320,11 +329,7 @@ def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], d
     found: dict[tuple[str, str], str] = {}
     workers: dict[tuple[str, str], str] = {}
     for root in roots:
-        if not os.path.isdir(root):
-            continue
-        for here, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__",
-                                                                              "site-packages")]
+        for here, files in _walk(root):
             conf_preload = conf_reset = False
             for name in ("gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py"):
                 if name in files:
@@ -347,7 +352,6 @@ def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], d
     return found, workers
 
 
-_SKIPPED_DIRS = ("node_modules", "__pycache__", "site-packages")
 _PINS = re.compile(r"(?:\.txt|\.in|setup\.py|setup\.cfg|pyproject\.toml|Pipfile)$")
 
 
@@ -356,17 +360,12 @@ def _lazy_by_version(roots: Iterable[str]) -> frozenset[str]:
     file: its engine is made on first use)."""
     found: set[str] = set()
     for root in roots:
-        for here, dirs, files in os.walk(root) if os.path.isdir(root) else ():
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS]
+        for here, files in _walk(root):
             for name in files:
                 pins = _PINS.search(name) and ("requirements" in name.lower() or not name.endswith(".txt"))
                 if not pins:
                     continue
-                try:
-                    with open(os.path.join(here, name), encoding="utf-8", errors="replace") as handle:
-                        text = handle.read()
-                except OSError:
-                    continue
+                text = _text(os.path.join(here, name))
                 for pattern, clients in knowledge.LAZY_BY_VERSION:
                     if re.search(pattern, text, re.IGNORECASE):
                         found.update(clients)
