@@ -303,11 +303,16 @@ class Taint:
                 params[first] = replace(made, name=first, steps=made.steps + (step,))
                 changed = True
         for site in self.index.calls:
-            callee = self._callee(site)
+            call, callee = site.call, self._callee(site)
+            partial = self.index.qualname(site.call.func) in knowledge.PARTIAL and bool(site.call.args)
+            if callee is None and partial and isinstance(site.call.args[0], ast.Name):
+                # ``partial(on_message, args=(conn,))``: the arguments bind on_message's parameters
+                callee = self.index.function_named(site.call.args[0].id, site.func)
+                call = ast.Call(func=site.call.args[0], args=site.call.args[1:], keywords=site.call.keywords)
             if callee is None or isinstance(callee.node, ast.Lambda):
                 continue
-            skip_self = callee.cls is not None and isinstance(site.call.func, ast.Attribute)
-            passed = [(param, value) for where, value in call_arguments(site.call)
+            skip_self = callee.cls is not None and isinstance(call.func, ast.Attribute)
+            passed = [(param, value) for where, value in call_arguments(call)
                       if (param := parameter_for(callee, where, skip_self)) is not None]
             env = self.env_for(site.func)
             params = self.params.setdefault(id(callee), {})
