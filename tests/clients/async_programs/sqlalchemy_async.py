@@ -7,7 +7,9 @@ usage: sqlalchemy_async.py asyncpg|aiomysql|psycopg   (server parameters in $FOR
 
 import asyncio
 import json
+import multiprocessing
 import os
+import signal
 import sys
 
 from sqlalchemy import text
@@ -36,6 +38,9 @@ async def driver_type():
 
 assert loop.run_until_complete(echo("parent-before")) == "parent-before"
 kind = loop.run_until_complete(driver_type())
+# every child starts querying at once, so that children sharing the parent's pooled connection (the
+# control) interleave on its socket whatever the scheduling, instead of taking turns by luck
+start = multiprocessing.Barrier(4)
 pids = []
 for i in range(4):
     pid = os.fork()
@@ -47,15 +52,26 @@ for i in range(4):
                 assert got == token, (token, got)
 
         try:
+            signal.alarm(30)  # a child stuck on the shared socket is killed, and counts as broken
+            start.wait(10)
             asyncio.run(work())
             os._exit(0)
         except BaseException:
             os._exit(1)
     pids.append(pid)
 codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+
+
+def _stuck(signum, frame):
+    raise TimeoutError("the parent's query did not return (its connection was shared)")
+
+
+signal.signal(signal.SIGALRM, _stuck)  # a blocking read on a broken socket cannot be cancelled
+signal.alarm(20)
 try:
     parent = loop.run_until_complete(asyncio.wait_for(echo("parent-after"), 5)) == "parent-after"
 except Exception as exc:
     parent = f"{type(exc).__name__}: {exc}"[:300]
+signal.alarm(0)
 print(json.dumps({"children_ok": codes.count(0), "parent": parent, "driver_connection": kind}))
 os._exit(0)  # the children's fate is measured; the parent's own shutdown is not under test
