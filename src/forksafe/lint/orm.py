@@ -222,15 +222,11 @@ def _extends_rq_worker(analyzer: Analyzer, cls: ast.ClassDef) -> bool:
                for c in _local_bases(analyzer, cls) for b in c.bases)
 
 
-def _closes_django(func: FuncInfo) -> bool:
-    """``connection.close()`` / ``connections.close_all()`` / ``close_old_connections()`` in ``func``."""
-    for node in iter_scope(func.body):
-        if isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else \
-                node.func.id if isinstance(node.func, ast.Name) else ""
-            if name in ("close", "close_all", "close_old_connections"):
-                return True
-    return False
+def _closes_django(analyzer: Analyzer, func: FuncInfo) -> bool:
+    """Does ``func`` close Django's connections (``connection.close()``, ``connections.close_all()``)?
+    The analysis's resets already know every such call."""
+    return any(r.func is func and r.method in knowledge.RESET_BEFORE_FORK
+               for r in analyzer.resets.get("django", ()))
 
 
 def _app_config_helper(analyzer: Analyzer, node: ast.AST) -> str:
@@ -276,7 +272,8 @@ def scan_rq_worker_parent(analyzer: Analyzer) -> None:
         methods: dict[str, FuncInfo] = {}
         for base in reversed(_local_bases(analyzer, cls)):  # nearest definition wins
             methods.update(analyzer.index.methods.get(id(base), {}))
-        if any(_closes_django(m) for n, m in methods.items() if n in knowledge.RQ_BEFORE_FORK_METHODS):
+        if any(_closes_django(analyzer, method) for name, method in methods.items()
+               if name in knowledge.RQ_BEFORE_FORK_METHODS):
             continue
         for name, method in methods.items():
             if name in knowledge.RQ_HORSE_METHODS or name in knowledge.RQ_BEFORE_FORK_METHODS:

@@ -416,7 +416,9 @@ def reconnects_documents_in_child(tree: ast.Module, aliases: dict[str, str]) -> 
     connectors = document_connectors(tree, aliases)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in connectors and any(
-                "worker_process_init" in ast.unparse(d) for d in stmt.decorator_list):
+                isinstance(d, ast.Attribute) and d.attr == "connect"
+                and ast.unparse(d.value).rsplit(".", 1)[-1] in knowledge.CELERY_CHILD_SIGNALS
+                for d in stmt.decorator_list):
             return True
     return False
 
