@@ -91,6 +91,9 @@ class Externals(Protocol):
     def orm_project(self) -> bool:
         """Does the project use Django's ORM (connections opened implicitly, per process)?"""
 
+    def app_attribute(self, attr: str) -> Optional[Origin]:
+        """What some module's web app holds as ``attr`` (``current_app.db``)."""
+
     def passed_in(self, qual: str) -> list[tuple[object, Origin]]:
         """(position or keyword, client) that other modules pass to function ``qual`` when they call it."""
 
@@ -250,12 +253,19 @@ class Analyzer:
                 callee = self.index.method_of(site.func, site.call.func.attr)
             if callee is not None:
                 callers.setdefault(id(callee), []).append(site.func)
+        handlers = self._parent_signal_handlers()  # Celery's worker_init: the main worker process
+        for func, _ in handlers.values():
+            callers.setdefault(id(func), []).append(None)
         for cls in self.index.all_classes:  # an RQ worker's methods run in the worker: the parent
             if any(self.index.qualname(b) in knowledge.RQ_WORKERS for b in cls.bases):
                 for method in self.index.methods.get(id(cls), {}).values():
                     callers.setdefault(id(method), []).append(None)
         for func, origin in self.taint.global_in_func:
             if any(c is None or id(c) not in self.child_side for c in callers.get(id(func), [])):
+                if id(func) in handlers and id(func) not in self.child_side:
+                    origin = replace(origin, steps=origin.steps + (
+                        f"set by {func.name}(), a {handlers[id(func)][1]} handler, which the main worker "
+                        "process runs before forking its pool",))
                 origins.setdefault(origin.name, origin)
                 self.parent_setters.add(id(func))
         for cls in self.index.classes.values():
@@ -273,6 +283,28 @@ class Analyzer:
                 if held is not None:
                     origins[cls.name] = replace(held, name=cls.name)
         return origins
+
+    def _parent_signal_handlers(self) -> dict[int, tuple[FuncInfo, str]]:
+        """Handlers of Celery's signals that fire in the main worker process before it forks its
+        pool (``@worker_init.connect``, ``celeryd_init.connect(setup)``): id -> (handler, signal)."""
+        def parent_signal(expr: ast.AST) -> Optional[str]:
+            if isinstance(expr, ast.Attribute) and expr.attr == "connect":
+                name = ast.unparse(expr.value).split(".")[-1]
+                return name if name in knowledge.CELERY_PARENT_SIGNALS else None
+            return None
+        found: dict[int, tuple[FuncInfo, str]] = {}
+        for info in self.index.funcs.values():
+            for deco in info.node.decorator_list if not isinstance(info.node, ast.Lambda) else ():
+                signal = parent_signal(deco.func if isinstance(deco, ast.Call) else deco)
+                if signal is not None:
+                    found[id(info)] = (info, signal)
+        for site in self.index.calls:
+            signal = parent_signal(site.call.func)
+            if signal is not None and site.call.args and isinstance(site.call.args[0], ast.Name):
+                handler = self.index.function_named(site.call.args[0].id, site.func)
+                if handler is not None:
+                    found[id(handler)] = (handler, signal)
+        return found
 
     def _renews(self, func: FuncInfo, globals_: dict[str, Origin]) -> list[Origin]:
         """Module globals ``func`` gives a connection of its own when a child calls it."""
@@ -603,21 +635,48 @@ class Analyzer:
                         and node.attr in attrs and cls is not None \
                         and (func.cls is cls or (entry.task_base is cls and func is entry.func)):
                     origin = attrs[node.attr]
-                    made = f"{cls.name}.__init__, in the parent" if origin.name.startswith("self.") \
-                        else f"the class body of {cls.name}, at import"
-                    use_code = codes.INIT_CONN_IN_RUN if entry.kind == "run" else code
-                    text = (f"{origin.kind or 'connection'} self.{node.attr} ({origin.describe()}, made in "
-                            f"{made}) is used in {entry.via}")
+                    given = any(step.startswith(f"passed to {cls.name}()") for step in origin.steps)
+                    made = f"held by the {cls.name} made in the parent" if given else \
+                        f"made in {cls.name}.__init__, in the parent" if origin.name.startswith("self.") \
+                        else f"made in the class body of {cls.name}, at import"
+                    use_code = codes.CONN_PASSED_TO_CHILD if given else \
+                        codes.INIT_CONN_IN_RUN if entry.kind == "run" else code
+                    text = (f"{origin.kind or 'connection'} self.{node.attr} ({origin.describe()}; {made}) "
+                            f"is used in {entry.via}")
                     steps = self._path_steps(node, func, paths)
                     if steps:
                         text += " (" + " -> ".join(steps) + ")"
                     self._report(node, use_code, text, origin)
+                elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) \
+                        and isinstance(node.value, ast.Name) \
+                        and self.index.resolve(node.value.id, func) is None \
+                        and (key := self._global_attribute(node)) is not None:
+                    if (id(func), key) in reported or key in rebound:
+                        continue
+                    origin = self._origin(key, None, entry)
+                    if origin is None or (import_only and origin.main_guard):
+                        continue
+                    text = self._message(label, replace(origin, name=ast.unparse(node)),
+                                         self._path_steps(node, func, paths), where)
+                    self._report(node, code, text, origin)
+                    reported.add((id(func), key))
                 elif self.externals is not None and isinstance(node, ast.Attribute) \
                         and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name) \
                         and self.index.resolve(node.value.id, func) is None:
                     self._scan_module_attribute(node, code, label, where, func, paths, entry, reported)
                 elif self.externals is not None and isinstance(node, ast.Call):
                     self._scan_external_call(node, code, label, where, func, paths, entry, reported)
+
+    def _global_attribute(self, node: ast.Attribute) -> Optional[str]:
+        """The module global ``app.db`` that ``app.db`` (or Flask's ``current_app.db``) reads, when
+        the parent set it to a connection."""
+        assert isinstance(node.value, ast.Name)
+        key = f"{node.value.id}.{node.attr}"
+        if key in self.globals:
+            return key
+        if self.index.qualname(node.value) in knowledge.CURRENT_APP:
+            return next((k for app in self.taint.apps if (k := f"{app}.{node.attr}") in self.globals), None)
+        return None
 
     def _scan_module_attribute(self, node: ast.Attribute, code: codes.Code, label: str, where: str,
                                func: FuncInfo, paths: Path, entry: Entry,
@@ -628,7 +687,8 @@ class Analyzer:
         qual = self.index.qualname(node)
         if qual is None or (id(func), qual) in reported:
             return
-        origin = self.externals.value(qual)
+        origin = self.externals.app_attribute(node.attr) \
+            if self.index.qualname(node.value) in knowledge.CURRENT_APP else self.externals.value(qual)
         if origin is None or origin.main_guard or origin.fresh:
             return
         # renewed as ``db.engine.dispose(close=False)``, also for ``db.Session`` bound to that engine

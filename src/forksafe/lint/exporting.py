@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from . import knowledge
 from .analysis import Analyzer
-from .scopes import ModuleIndex, is_singleton, iter_scope
+from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope
 from .taint import Exports, Origin, call_arguments
 
 
@@ -66,6 +66,21 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
         elif not origin.main_guard and (not origin.path or origin.fresh) \
                 and not analyzer._is_reset(name, origin, None):  # made here (maybe by a factory)
             out.globals[name] = replace(origin, path=origin.path or analyzer.path, fresh=False)
+    for name, origin in analyzer.globals.items():  # ``app.db`` set by a function the parent runs
+        if "." in name and name not in out.globals and not origin.main_guard and not origin.path:
+            out.globals[name] = replace(origin, path=analyzer.path)
+    for name, origin in out.globals.items():
+        base, _, attr = name.partition(".")
+        if base in analyzer.taint.apps and "." not in attr:
+            out.app_attrs.setdefault(attr, origin)
+    for func in analyzer.index.funcs.values():  # ``app = Flask(...); app.db = connect()`` in a factory,
+        apps = _web_apps(analyzer, func)        # or ``def init_db(app): app.db = connect()``
+        for name, origin in analyzer.taint.local.get(id(func), {}).items():
+            base, _, attr = name.partition(".")
+            if base in apps and attr and "." not in attr:
+                step = f"set as {name} in {func.name}()"
+                out.app_attrs.setdefault(attr, replace(origin, path=origin.path or analyzer.path,
+                                                       steps=origin.steps + (step,)))
     for cls_name, cls in analyzer.index.classes.items():
         if analyzer.taint.class_attrs.get(id(cls)):
             call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
@@ -201,6 +216,15 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                         if isinstance(target, ast.Name):
                             table.setdefault(target.id, table[wrapped])
     return out
+
+
+def _web_apps(analyzer: Analyzer, func: FuncInfo) -> set[str]:
+    """Names that hold the web app inside ``func``: bound to ``Flask(...)``, or its ``app`` parameter."""
+    apps = {t.id for t, v, scope in analyzer.index.bindings if scope is func and isinstance(t, ast.Name)
+            and isinstance(v, ast.Call) and analyzer.index.qualname(v.func) in knowledge.WEB_APPS}
+    if not isinstance(func.node, ast.Lambda) and any(a.arg == "app" for a in func.node.args.args):
+        apps.add("app")
+    return apps
 
 
 def _export_passes(analyzer: Analyzer, out: Exports, module: str) -> None:

@@ -228,6 +228,23 @@ WRAPPING_CALLS: frozenset[str] = frozenset(
 
 # CapWords calls that take a client as an argument without holding on to it (``taint._wrapper``):
 # processes and threads are entry points, not wrappers.
+# Web app constructors, and the proxies that stand for the app inside a request (``current_app.db`` is
+# the ``app.db`` the module set).
+WEB_APPS: frozenset[str] = frozenset({"flask.Flask", "quart.Quart"})
+CURRENT_APP: frozenset[str] = frozenset({"flask.current_app", "quart.current_app"})
+
+# Calls that build a record of what they are given, keywords included: the record holds a client it
+# is given (``SimpleNamespace(db=conn)``, ``dict(db=conn)``).
+RECORD_CALLS: frozenset[str] = frozenset({"types.SimpleNamespace", "argparse.Namespace", "dict",
+                                          "collections.OrderedDict"})
+# Decorators and bases of classes whose generated ``__init__`` stores each field it is given
+# (``@dataclass class Ctx: conn: Connection``).
+RECORD_CLASS_DECORATORS: frozenset[str] = frozenset({
+    "dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attr.mutable",
+    "attrs.define", "attrs.frozen", "attrs.mutable", "pydantic.dataclasses.dataclass"})
+RECORD_CLASS_BASES: frozenset[str] = frozenset({"typing.NamedTuple", "pydantic.BaseModel",
+                                                "typing.TypedDict"})
+
 NOT_WRAPPERS: frozenset[str] = frozenset(
     {"multiprocessing.Process", "billiard.Process", "threading.Thread", "threading.Timer",
      "multiprocessing.pool.ThreadPool", "concurrent.futures.ThreadPoolExecutor", "weakref.ref",
@@ -341,6 +358,10 @@ EXECUTOR_METHODS: dict[str, str] = {"submit": "submit", "map": "map", "schedule"
 CELERY_TASK_DECORATORS: frozenset[str] = frozenset({"task", "shared_task", "periodic_task"})
 CELERY_TASK_BASES: frozenset[str] = frozenset({"celery.Task", "celery.app.task.Task", "celery.task.Task"})
 CELERY_CHILD_SIGNALS: frozenset[str] = frozenset({"worker_process_init"})
+# Signals whose handlers run in the main worker process, before it forks the pool: what they connect
+# is inherited by every pool child.
+CELERY_PARENT_SIGNALS: frozenset[str] = frozenset({"worker_init", "celeryd_init", "celeryd_after_setup",
+                                                   "import_modules"})
 CELERY_CALL_METHODS: frozenset[str] = frozenset({"delay", "apply_async", "s", "si", "signature"})
 
 # RQ: ``queue.enqueue(f, *args)`` and friends; value is the index of the function argument.

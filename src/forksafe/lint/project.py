@@ -166,7 +166,8 @@ _DJANGO_SETTINGS = "django.conf.settings"
 
 def _offers(exports: Exports, name: str) -> bool:
     """Does the module ``exports`` describes offer ``name`` (a client, factory, getter or helper)?"""
-    return name.split(".")[0] in exports.globals or name in exports.factories or name in exports.getters \
+    return name.split(".")[0] in exports.globals or name in exports.globals \
+        or name in exports.factories or name in exports.getters \
         or name in exports.uses
 
 
@@ -278,6 +279,9 @@ class ProjectExports:
                     if found is not None:
                         self._passed.setdefault(found, []).extend(given)
         return self._passed
+
+    def app_attribute(self, attr: str) -> Optional[Origin]:
+        return next((e.app_attrs[attr] for e in self.by_module.values() if attr in e.app_attrs), None)
 
     def passed_in(self, qual: str) -> list[tuple[object, Origin]]:
         found = split_qualname(qual, self._project)

@@ -77,10 +77,13 @@ class Exports:
     used_at_import: list[tuple[str, int]] = field(default_factory=list)
     # the same per module function, for the functions other modules' imports run (``create_app()``)
     calls_through: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # attributes the parent sets on this module's web app (``app.db = connect()``): read elsewhere as
+    # ``current_app.db``
+    app_attrs: dict[str, Origin] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters
-                    or self.passes or self.guards or self.used_at_import)
+                    or self.passes or self.guards or self.used_at_import or self.app_attrs)
 
 
 Env = Callable[[str], Optional[Origin]]
@@ -168,6 +171,12 @@ def _returned(func: FuncInfo) -> list[ast.AST]:
     return values
 
 
+def _constructs(callee: FuncInfo, call: ast.Call) -> bool:
+    """``Pipeline(conn)``: a call of the class itself, which runs its ``__init__``."""
+    return callee.name == "__init__" and callee.cls is not None and isinstance(call.func, ast.Name) \
+        and call.func.id == callee.cls.name
+
+
 def call_arguments(call: ast.Call) -> list[tuple[object, ast.AST]]:
     """(position or keyword, expression) of a call's arguments: positions up to the first ``*args``
     (after it they are unknown), then the named keywords."""
@@ -221,6 +230,9 @@ class Taint:
         self._filled_cache: dict[int, set[str]] = {}
         # id(FuncInfo) -> names it binds by importing -> what it imports (``src.db.SessionLocal``)
         self.imported_locals: dict[int, dict[str, str]] = {}
+        # module names bound to the web app, which ``flask.current_app`` stands for in a request
+        self.apps = [t.id for t, v, scope in index.bindings if scope is None and isinstance(t, ast.Name)
+                     and isinstance(v, ast.Call) and index.qualname(v.func) in knowledge.WEB_APPS]
         self.patched = any(index.qualname(s.call.func) in knowledge.PATCH_CALLS for s in index.calls)
         if lazy:
             return
@@ -240,16 +252,27 @@ class Taint:
             self._store_on_class(target, value, self.env_for(scope))
         for info in index.funcs.values():
             self._function(info)
+        if self._held_from_parameters():  # ``__init__`` parameters other modules' calls bind
+            for info in index.funcs.values():
+                self._function(info)
         for _ in range(3):  # ``main() -> run(session) -> Process(args=(session,))``: a few levels deep
             if not self._parameters():
                 break
             for info in index.funcs.values():
                 self._function(info)
+            if self._held_from_parameters():
+                for info in index.funcs.values():
+                    self._function(info)
 
     def _callee(self, site: CallSite) -> Optional[FuncInfo]:
         func = site.call.func
         if isinstance(func, ast.Name):
-            return self.index.function_named(func.id, site.func)
+            found = self.index.function_named(func.id, site.func)
+            if found is None and func.id in self.index.classes \
+                    and self.index.resolve(func.id, site.func) is None:
+                # ``Pipeline(conn)``: the arguments bind the parameters of its ``__init__``
+                return self.index.methods.get(id(self.index.classes[func.id]), {}).get("__init__")
+            return found
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
                 and func.value.id in ("self", "cls"):
             return self.index.method_of(site.func, func.attr)
@@ -257,15 +280,35 @@ class Taint:
 
     def _passed_in(self, passed_in: Callable[[str], list[tuple[object, Origin]]]) -> None:
         """Parameters of this module's functions that other modules' calls bind to a client
-        (``get_routes(db, schemas)`` called by ``app.create_app``)."""
+        (``get_routes(db, schemas)`` called by ``app.create_app``), and of its classes' ``__init__``
+        (``Pipeline(databaser)``)."""
         if not self.index.module:
             return
-        for name, info in self.index.module_funcs.items():
+        callees = [(name, info, False) for name, info in self.index.module_funcs.items()]
+        for name, cls in self.index.classes.items():
+            init = self.index.methods.get(id(cls), {}).get("__init__")
+            if init is not None and not isinstance(init.node, ast.Lambda):
+                callees.append((name, init, True))
+        for name, info, skip_self in callees:
             params = self.params.setdefault(id(info), {})
             for where, made in passed_in(f"{self.index.module}.{name}"):
-                param = parameter_for(info, where)
+                param = parameter_for(info, where, skip_self)
                 if param is not None and param not in params:
                     params[param] = replace(made, name=param)
+
+    def _held_from_parameters(self) -> bool:
+        """``self.conn = conn`` in an ``__init__`` that some call gives a client: its instances
+        hold it from birth, as if ``__init__`` had connected (``Worker(conn).start()``). True when
+        an instance now holds something it did not."""
+        changed = False
+        for cls in self.index.all_classes:
+            init = self.index.methods.get(id(cls), {}).get("__init__")
+            if init is not None and self.params.get(id(init)):
+                attrs = self._class_attrs(cls)
+                if attrs.keys() != self.class_attrs.get(id(cls), {}).keys():
+                    changed = True
+                self.class_attrs[id(cls)] = attrs
+        return changed
 
     def _callbacks(self) -> list[tuple[FuncInfo, ast.AST, Optional[FuncInfo]]]:
         """Event handlers a client calls with itself as first argument: ``WebSocketApp(url,
@@ -311,7 +354,8 @@ class Taint:
                 call = ast.Call(func=site.call.args[0], args=site.call.args[1:], keywords=site.call.keywords)
             if callee is None or isinstance(callee.node, ast.Lambda):
                 continue
-            skip_self = callee.cls is not None and isinstance(call.func, ast.Attribute)
+            constructed = _constructs(callee, call)
+            skip_self = callee.cls is not None and (isinstance(call.func, ast.Attribute) or constructed)
             passed = [(param, value) for where, value in call_arguments(call)
                       if (param := parameter_for(callee, where, skip_self)) is not None]
             env = self.env_for(site.func)
@@ -321,7 +365,8 @@ class Taint:
                     continue
                 made = self.value(value, env)
                 if made is not None:
-                    step = f"passed to {callee.name}() at line {site.call.lineno}"
+                    called = callee.cls.name if constructed and callee.cls is not None else callee.name
+                    step = f"passed to {called}() at line {site.call.lineno}"
                     params[name] = replace(made, name=name, steps=made.steps + (step,))
                     changed = True
         return changed
@@ -418,9 +463,11 @@ class Taint:
         if isinstance(expr, ast.Call):
             return self._call(expr, env)
         if isinstance(expr, (ast.Attribute, ast.Subscript)):
-            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
-                    and expr.value.id == "self":
-                held = env(f"self.{expr.attr}")
+            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+                held = env(f"{expr.value.id}.{expr.attr}")  # ``self.conn``, ``app.db``
+                if held is None and self.index.qualname(expr.value) in knowledge.CURRENT_APP:
+                    held = next((env(f"{app}.{expr.attr}") for app in self.apps
+                                 if env(f"{app}.{expr.attr}") is not None), None)
                 if held is not None:
                     return held
             if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and self.class_stores \
@@ -484,6 +531,10 @@ class Taint:
             found = self.external(qual + "()")
             if found is not None:
                 return replace(found, steps=found.steps + (f"{ast.unparse(func)}() at line {expr.lineno}",))
+        if self._is_record(func, qual, env):  # ``SimpleNamespace(db=conn)``, ``Ctx(conn=conn)``
+            held = self._container([self.value(a, env) for a in expr.args]
+                                   + [self.value(k.value, env) for k in expr.keywords])
+            return self._derive(held, expr) if held is not None else None
         wrapper = self._wrapper(expr, qual, env)
         if wrapper is not None:
             return wrapper
@@ -520,6 +571,24 @@ class Taint:
                     base.chainable and func.attr in knowledge.ELEMENT_METHODS)):
                 return self._derive(base, expr)
         return None
+
+    def _is_record(self, func: ast.AST, qual: Optional[str], env: Env) -> bool:
+        """A call that builds a record holding what it is given: ``SimpleNamespace(...)``, ``dict(...)``,
+        or this module's dataclass / NamedTuple / attrs class (its generated ``__init__`` stores
+        every field)."""
+        if qual in knowledge.RECORD_CALLS:
+            return True
+        if not isinstance(func, ast.Name) or qual is not None or env(func.id) is not None \
+                or func.id in self.index.module_funcs:
+            return False
+        cls = self.index.classes.get(func.id)
+        if cls is None:
+            return func.id in knowledge.RECORD_CALLS  # the builtin ``dict``
+        if "__init__" in self.index.methods.get(id(cls), {}):
+            return False
+        decorators = [d.func if isinstance(d, ast.Call) else d for d in cls.decorator_list]
+        return any(self.index.qualname(d) in knowledge.RECORD_CLASS_DECORATORS for d in decorators) \
+            or any(self.index.qualname(b) in knowledge.RECORD_CLASS_BASES for b in cls.bases)
 
     def _wrapper(self, expr: ast.Call, qual: Optional[str], env: Env) -> Optional[Origin]:
         """``CacheControl(session)``, ``Database(client, "app")``, ``Repo(conn)`` of a library: an
@@ -673,6 +742,11 @@ class Taint:
                     elif target.id in found and not isinstance(stmt, (ast.For, ast.AsyncFor)) \
                             and not _other_branch(bound_in.get(target.id), branches.get(id(stmt))):
                         del found[target.id]  # rebound to something else: flow-sensitive kill
+                elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id not in ("self", "cls") and made is not None:
+                    key = f"{target.value.id}.{target.attr}"  # ``app.db = connect()``: read as ``app.db``
+                    if only is None or target.value.id in only or key in only:
+                        found[key] = replace(made, name=key)
                 elif isinstance(target, ast.Subscript) and made is not None:
                     holder = root_name(target)
                     if holder is not None and (only is None or holder.id in only):
@@ -756,8 +830,8 @@ class Taint:
                     and node.func.attr in ("append", "add", "extend", "insert", "setdefault") \
                     and isinstance(node.func.value, ast.Name):
                 names.add(node.func.value.id)
-            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
-                    and isinstance(node.value, ast.Name):
+            elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store) \
+                    and isinstance(node.value, ast.Name) and node.value.id not in ("self", "cls"):
                 names.add(node.value.id)
         return names
 
