@@ -251,6 +251,11 @@ class Analyzer:
             elif isinstance(site.call.func, ast.Attribute) and isinstance(site.call.func.value, ast.Name) \
                     and site.call.func.value.id in ("self", "cls"):
                 callee = self.index.method_of(site.func, site.call.func.attr)
+            elif isinstance(site.call.func, ast.Attribute) and isinstance(site.call.func.value, ast.Name) \
+                    and site.call.func.value.id in self.index.classes \
+                    and self.index.resolve(site.call.func.value.id, site.func) is None:  # ``DB.instance()``
+                cls = self.index.classes[site.call.func.value.id]
+                callee = self.index.methods.get(id(cls), {}).get(site.call.func.attr)
             if callee is not None:
                 callers.setdefault(id(callee), []).append(site.func)
         handlers = self._parent_signal_handlers()  # Celery's worker_init: the main worker process
@@ -268,6 +273,20 @@ class Analyzer:
                         "process runs before forking its pool",))
                 origins.setdefault(origin.name, origin)
                 self.parent_setters.add(id(func))
+        for (owner, attr), origin in self.taint.class_stores.items():  # ``cls._instance = connect()``
+            scope = self.taint.class_store_scopes.get((owner, attr))
+            if owner not in origins and scope is not None and any(
+                    c is None or id(c) not in self.child_side for c in callers.get(id(scope), [])):
+                origins[owner] = replace(origin, name=owner, chainable=True, steps=origin.steps + (
+                    f"kept as {owner}.{attr} by {scope.name}(), which the parent calls",))
+        for name, info in self.index.module_funcs.items():  # ``@lru_cache def get_db()``: one object
+            cache = _cache_decorator(self.index, info)
+            if cache is not None and name not in origins and self._parent_calls(name):
+                made = self.taint.returns(info)
+                if made is not None:
+                    origins[name] = replace(made, name=name, chainable=True, steps=made.steps + (
+                        f"cached by @{cache}: the parent called {name}() first, and a child's call "
+                        "returns the parent's object",))
         for cls in self.index.classes.values():
             if cls.name not in origins and self.taint.class_attrs.get(id(cls)) and is_singleton(cls) \
                     and self._parent_calls(cls.name):
@@ -978,6 +997,16 @@ class Analyzer:
                     self._report(node, codes.CONN_AFTER_FORK,
                                  f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
                                  f"before fork and used in '{func.name}', called in the {where}", origin)
+
+
+def _cache_decorator(index: ModuleIndex, info: FuncInfo) -> Optional[str]:
+    """The memoising decorator of ``info`` (``functools.lru_cache``), whose result is one object
+    for every call in a process, and in its forked children."""
+    for deco in info.node.decorator_list if not isinstance(info.node, ast.Lambda) else ():
+        qual = index.qualname(deco.func if isinstance(deco, ast.Call) else deco)
+        if qual in knowledge.CACHING_DECORATORS:
+            return qual.rsplit(".", 1)[-1]
+    return None
 
 
 def _made_at(origin: Origin) -> str:

@@ -566,6 +566,16 @@ class EntryFinder:
                     entry.site_line = max(lines)
         elif pool_kind == "executor" and method in knowledge.EXECUTOR_METHODS:
             self._pool_call(call, site, "executor", f"ProcessPoolExecutor.{method} at line {line}", start)
+        elif method == "run_in_executor" and len(call.args) >= 2:  # ``loop.run_in_executor(pool, f, x)``
+            executor = call.args[0]
+            kind, start = self.pools.get(self._key(executor, site.func) or "", ("", ""))
+            direct = self._constructor(executor)
+            if direct is not None:
+                kind, start = direct
+            if kind == "executor":
+                via = f"run_in_executor at line {line}"
+                self._target(call.args[1], site, "executor", via, start)
+                self._pass(list(call.args[2:]), site, via, pickled=True)
         elif method in knowledge.RQ_ENQUEUE:
             self._enqueue(call, site, knowledge.RQ_ENQUEUE[method], f".{method} at line {line}")
         elif method in knowledge.CELERY_CALL_METHODS and isinstance(receiver, ast.Name) \

@@ -228,6 +228,11 @@ WRAPPING_CALLS: frozenset[str] = frozenset(
 
 # CapWords calls that take a client as an argument without holding on to it (``taint._wrapper``):
 # processes and threads are entry points, not wrappers.
+# Decorators that memoise a function's result: a client it returns is made once per process, and a
+# child forked after the parent's first call gets the parent's.
+CACHING_DECORATORS: frozenset[str] = frozenset({"functools.lru_cache", "functools.cache",
+                                                "cachetools.cached", "cachetools.func.lru_cache"})
+
 # Web app constructors, and the proxies that stand for the app inside a request (``current_app.db`` is
 # the ``app.db`` the module set).
 WEB_APPS: frozenset[str] = frozenset({"flask.Flask", "quart.Quart"})

@@ -222,6 +222,7 @@ class Taint:
         self.body_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (class body)
         # ``Pool._conns = connect()`` in some method: (class name, attribute) -> origin
         self.class_stores: dict[tuple[str, str], Origin] = {}
+        self.class_store_scopes: dict[tuple[str, str], Optional[FuncInfo]] = {}  # where each was stored
         self._handlers: Optional[list[tuple[FuncInfo, ast.AST, Optional[FuncInfo]]]] = None  # _callbacks()
         self._returns: dict[int, Optional[Origin]] = {}  # id(FuncInfo) -> what it returns
         self._busy: set[int] = set()
@@ -249,7 +250,7 @@ class Taint:
         if passed_in is not None:
             self._passed_in(passed_in)
         for target, value, scope in index.bindings:  # class attributes a function sets
-            self._store_on_class(target, value, self.env_for(scope))
+            self._store_on_class(target, value, scope)
         for info in index.funcs.values():
             self._function(info)
         if self._held_from_parameters():  # ``__init__`` parameters other modules' calls bind
@@ -384,6 +385,8 @@ class Taint:
         def env(name: str) -> Optional[Origin]:
             if name.startswith("self."):  # an attribute the instance holds from birth (``__init__``)
                 return held.get(name[5:])
+            if name.startswith("cls.") and func is not None and func.cls is not None:
+                return self.class_stores.get((func.cls.name, name[4:]))  # ``cls._instance``
             owner = self.index.resolve(name, func)
             if owner is None:
                 return self.module.get(name)
@@ -661,14 +664,27 @@ class Taint:
                     return found
         return None
 
-    def _store_on_class(self, target: ast.AST, value: ast.AST, env: Env) -> None:
-        """``Cls.attr = <client>`` (also chained, ``A.x = A.y = ...``), remembered for ``Cls.attr`` reads."""
-        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                and target.value.id in self.index.classes and env(target.value.id) is None:
-            made = self.value(value, env)
-            if made is not None:
-                self.class_stores.setdefault((target.value.id, target.attr),
-                                             replace(made, name=f"{target.value.id}.{target.attr}"))
+    def _store_on_class(self, target: ast.AST, value: ast.AST, scope: Optional[FuncInfo]) -> None:
+        """``Cls.attr = <client>`` (also chained, ``A.x = A.y = ...``), and ``cls._instance = ...`` /
+        ``cls.clients[key] = ...`` in a classmethod: remembered for ``Cls.attr`` / ``cls.attr`` reads."""
+        env = self.env_for(scope)
+        keyed = isinstance(target, ast.Subscript)
+        while isinstance(target, ast.Subscript):
+            target = target.value
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            return
+        name = target.value.id
+        if name == "cls" and scope is not None and scope.cls is not None:
+            owner = scope.cls.name
+        elif name in self.index.classes and env(name) is None:
+            owner = name
+        else:
+            return
+        made = self.value(value, env)
+        if made is not None and (owner, target.attr) not in self.class_stores:
+            self.class_stores[(owner, target.attr)] = replace(made, name=f"{owner}.{target.attr}",
+                                                              chainable=made.chainable or keyed)
+            self.class_store_scopes[(owner, target.attr)] = scope
 
     def instance(self, cls: ast.ClassDef, call: ast.Call) -> Optional[Origin]:
         """``Repo()``: the instance holds what its ``__init__`` (or class body) connected."""
