@@ -981,10 +981,10 @@ class Analyzer:
                     continue
                 self._report(node, codes.CONN_AFTER_FORK,
                              f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
-                             "before "
-                             f"os.fork() at line {call.lineno} and used in the child", origin)
+                             f"before {_fork_text(self.index, call)} at line {call.lineno} and used in the "
+                             "child", origin)
             if called:
-                where = f"os.fork() child (line {call.lineno})"
+                where = f"{_fork_text(self.index, call)} child (line {call.lineno})"
                 for helper, _, _ in self.reach(called).values():
                     self._scan_helper(helper, where)
 
@@ -997,6 +997,14 @@ class Analyzer:
                     self._report(node, codes.CONN_AFTER_FORK,
                                  f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
                                  f"before fork and used in '{func.name}', called in the {where}", origin)
+
+
+def _fork_text(index: ModuleIndex, call: ast.Call) -> str:
+    """How a message names the fork: ``os.fork()``, or the daemonizing call that does it."""
+    qual = index.qualname(call.func)
+    text = f"{ast.unparse(call.func)}()"
+    return f"{qual}()" if qual in knowledge.FORK_CALLS else f"{text} (it forks, and the parent exits)" \
+        if qual not in knowledge.DAEMON_CONTEXTS else f"{text} (it daemonizes: forks, and the parent exits)"
 
 
 def _cache_decorator(index: ModuleIndex, info: FuncInfo) -> Optional[str]:

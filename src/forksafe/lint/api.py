@@ -134,6 +134,9 @@ _PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
 _EXCEPT = re.compile(rb"^([ \t]*except[ \t]+[\w.() ,]+?)[ \t]*,[ \t]*(\w+)[ \t]*:", re.M)
 _RAISE = re.compile(rb"^([ \t]*raise[ \t]+[\w.]+)[ \t]*,[ \t]*(.+?)[ \t]*$", re.M)
 _OCTAL = re.compile(rb"(?<![\w.])0([0-7]+)(?![\w.])")
+# ``async`` / ``await`` as names (a module ``pkg.async``, keywords only since Python 3.7): renamed as
+# ``project.module_name`` names such a module
+_KEYWORD_NAME = re.compile(rb"\b(async|await)\b(?!\s+(?:def|with|for)\b)")
 
 
 def _print_call(match: re.Match[bytes]) -> bytes:
@@ -146,15 +149,16 @@ def _print_call(match: re.Match[bytes]) -> bytes:
 
 
 def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
-    """Python 2 sources (``print x``, ``print >>f, x``, ``except E, e:``, ``raise E, "text"``, ``0777``)
-    are still common in old scripts: rewrite those statements line for line (line numbers are kept)
-    and parse again."""
-    if b"print" not in data and b"except" not in data and b"raise" not in data:
+    """Python 2 sources (``print x``, ``print >>f, x``, ``except E, e:``, ``raise E, "text"``, ``0777``,
+    ``import pkg.async``) are still common in old scripts: rewrite those statements line for line (line
+    numbers are kept) and parse again."""
+    if b"print" not in data and b"except" not in data and b"raise" not in data and b"async" not in data:
         return None
     text = _PRINT.sub(_print_call, data)
     text = _EXCEPT.sub(lambda m: m.group(1) + b" as " + m.group(2) + b":", text)
     text = _RAISE.sub(lambda m: m.group(1) + b"(" + m.group(2) + b")", text)
     text = _OCTAL.sub(lambda m: b"0o" + m.group(1), text)
+    text = _KEYWORD_NAME.sub(lambda m: m.group(1) + b"_", text)
     try:
         return ast.parse(text, filename=path), text
     except (SyntaxError, ValueError):

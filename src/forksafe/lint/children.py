@@ -5,7 +5,7 @@ Pure functions over ``ast``, used by the analysis."""
 from __future__ import annotations
 
 import ast
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from .scopes import comprehension_names
 
@@ -65,6 +65,9 @@ def fork_regions(body: list[ast.stmt], call: ast.Call,
             header = [stmt.value]
         elif isinstance(stmt, ast.If):
             header = [stmt.test]
+        if isinstance(stmt, (ast.With, ast.AsyncWith)) \
+                and any(node is call for item in stmt.items for node in ast.walk(item.context_expr)):
+            return [list(stmt.body) + list(body[i + 1:]) + list(after)]  # ``with DaemonContext():``
         if any(node is call for h in header for node in ast.walk(h)):
             if isinstance(stmt, ast.If):
                 branch = _child_branch(stmt.test, None, call, stmt)
@@ -86,6 +89,49 @@ def fork_regions(body: list[ast.stmt], call: ast.Call,
             if found:
                 return found
     return []
+
+
+_EXITS = frozenset({"sys.exit", "os._exit", "exit", "quit"})
+
+
+def daemonizes(body: list[ast.stmt], forks: list[ast.Call], qualname: Callable[[ast.AST], Optional[str]]) \
+        -> bool:
+    """Does this function body fork and end the parent (``if os.fork(): sys.exit(0)``, the classic
+    double fork of a daemon)? Then whatever its caller does after calling it runs in the child."""
+    for call in forks:
+        pid: Optional[str] = None
+        for stmt in _walk_statements(body):
+            if isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name):
+                pid = stmt.targets[0].id
+            if not isinstance(stmt, ast.If):
+                continue
+            branch = _child_branch(stmt.test, pid, call, stmt)
+            if branch is None:
+                continue
+            parent = stmt.body if branch is stmt.orelse else stmt.orelse
+            if any(_exits(node, qualname) for s in parent for node in ast.walk(s)):
+                return True
+    return False
+
+
+def _exits(node: ast.AST, qualname: Callable[[ast.AST], Optional[str]]) -> bool:
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        return isinstance(exc, ast.Name) and exc.id == "SystemExit"
+    if isinstance(node, ast.Call):
+        name = qualname(node.func) or (node.func.id if isinstance(node.func, ast.Name) else None)
+        return name in _EXITS
+    return False
+
+
+def _walk_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in _blocks(stmt):
+            yield from _walk_statements(block)
 
 
 def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:

@@ -141,7 +141,8 @@ def _gunicorn_conf(path: str) -> tuple[bool, bool]:
     return preload, reset
 
 
-_UWSGI_APP_FLAGS = ("--module", "-w", "--wsgi", "--wsgi-file", "--file", "--mount")
+_UWSGI_APP_FLAGS = ("--module", "-w", "--wsgi", "--wsgi-file", "--file", "--mount", "--pypy-wsgi",
+                    "--pypy-wsgi-file")
 _UWSGI_LAZY_FLAGS = ("--lazy-apps", "--lazy")
 
 
@@ -197,8 +198,11 @@ def _app_root(config_dir: str, module: str, top: str) -> str:
             if os.path.isfile(candidate + ".py") or os.path.isdir(candidate):
                 return base
         if here == top or os.path.dirname(here) == here or not here.startswith(top):
-            return config_dir
+            break
         here = os.path.dirname(here)
+    # ``--chdir /srv/app/current/web --module wsgi``: the one directory of the tree that holds it
+    holders = [d for d, _ in _walk(top) if os.path.isfile(os.path.join(d, relative + ".py"))]
+    return holders[0] if len(holders) == 1 else config_dir
 
 
 _FLASK_APP = re.compile(r"FLASK_APP\s*[=:]\s*[\"']?([\w./:-]+)")

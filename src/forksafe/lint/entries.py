@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 from . import knowledge
+from .children import daemonizes
 from .scopes import CallSite, FuncInfo, ModuleIndex, iter_imports, iter_scope
 
 # kind -> how the message names it
@@ -156,6 +157,7 @@ class EntryFinder:
         # _key() -> the line that made a multiprocessing pool: its workers fork there, not at map()
         self.pool_lines: dict[str, list[tuple[int, Optional[FuncInfo]]]] = {}
         self.tasks: set[str] = set()
+        self._daemonizers: dict[int, bool] = {}  # id(FuncInfo) -> forks and ends the parent
         self.found = Entries()
 
     def run(self) -> Entries:
@@ -504,12 +506,29 @@ class EntryFinder:
                     and made.lineno < call.lineno:
                 self._pass(list(made.args) + [k.value for k in made.keywords], site, via)
 
+    def _daemonizer(self, site: CallSite) -> bool:
+        """Is this a call of one of the module's functions that forks and ends the parent
+        (``self._fork()`` of a daemon)? What the caller runs after it runs in the child."""
+        func = site.call.func
+        callee = self.index.function_named(func.id, site.func) if isinstance(func, ast.Name) else \
+            self.index.method_of(site.func, func.attr) if isinstance(func, ast.Attribute) \
+            and isinstance(func.value, ast.Name) and func.value.id == "self" else None
+        if callee is None or isinstance(callee.node, ast.Lambda):
+            return False
+        known = self._daemonizers.get(id(callee))
+        if known is None:
+            forks = [n for n in iter_scope(callee.body) if isinstance(n, ast.Call)
+                     and self.index.qualname(n.func) in knowledge.FORK_CALLS]
+            known = self._daemonizers[id(callee)] = bool(forks) and daemonizes(
+                list(callee.node.body), forks, self.index.qualname)
+        return known
+
     def _call(self, site: CallSite) -> None:
         call = site.call
         func = call.func
         qual = self.index.qualname(func)
         line = call.lineno
-        if qual in knowledge.FORK_CALLS:
+        if qual in knowledge.FORK_CALLS or qual in knowledge.DAEMON_CONTEXTS or self._daemonizer(site):
             self.found.fork_calls.append((call, site.func))
             return
         if qual in knowledge.TORNADO_FORKS or self._tornado_start(call, site):

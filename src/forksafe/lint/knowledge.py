@@ -351,6 +351,9 @@ LUIGI_TASK_BASES: frozenset[str] = frozenset({"luigi.Task", "luigi.task.Task", "
 GET_CONTEXT: frozenset[str] = frozenset({"multiprocessing.get_context"})
 SET_START_METHOD: frozenset[str] = frozenset({"multiprocessing.set_start_method"})
 FORK_CALLS: frozenset[str] = frozenset({"os.fork", "os.forkpty", "pty.fork"})
+# Context managers that daemonize on entry (python-daemon): the parent exits, the block runs in the
+# child, and so does everything after it.
+DAEMON_CONTEXTS: frozenset[str] = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
 # Tornado's multi-process mode: ``HTTPServer.start(n)`` with n != 1 (0: one per core) and
 # ``tornado.process.fork_processes(n)`` fork the process that built the Application; every request
 # handler then runs in a child, with whatever the Application was given.

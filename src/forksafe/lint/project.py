@@ -59,15 +59,21 @@ def _is_package(directory: str) -> bool:
     return known
 
 
+def _renamed(part: str) -> str:
+    """``async`` (a module name before Python 3.7 made it a keyword) as importers' rewritten
+    sources spell it (``api._python2_tree``): ``async_``."""
+    return part + "_" if part in ("async", "await") else part
+
+
 def module_name(path: str) -> tuple[str, bool]:
     """(dotted module name, is a package ``__init__``) as Python would import the file: packages
     upward while ``__init__.py`` exists; a loose script is its own top-level module."""
     directory, base = os.path.split(os.path.abspath(path))
     stem = base[:-3] if base.endswith(".py") else base
     package = stem == "__init__"
-    parts = [] if package else [stem]
+    parts = [] if package else [_renamed(stem)]
     while _is_package(directory) and os.path.basename(directory).isidentifier():
-        parts.insert(0, os.path.basename(directory))
+        parts.insert(0, _renamed(os.path.basename(directory)))
         parent = os.path.dirname(directory)
         if parent == directory:
             break

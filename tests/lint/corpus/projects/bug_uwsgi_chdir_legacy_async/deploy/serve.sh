@@ -1,0 +1,3 @@
+#!/bin/sh
+# uWSGI loads the app in the master (no --lazy-apps) from a deployment path, then forks 4 workers
+exec /opt/venv/bin/uwsgi --master --processes 4 --chdir /srv/shop/current/web --module wsgi:application

@@ -1,0 +1,7 @@
+from store.aio import client
+
+
+def application(environ, start_response):
+    client.shop.hits.insert_one({"path": environ["PATH_INFO"]})
+    start_response("200 OK", [])
+    return [b"ok"]
