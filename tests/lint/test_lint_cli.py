@@ -299,6 +299,21 @@ def test_python2_source_is_still_checked(tmp_path: Path, capsys: pytest.CaptureF
     assert lines[1].startswith(f"{path}:10:16: FS101 PostgreSQL connection 'conn'")
 
 
+def test_python2_package_named_async(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A package module named ``async`` (a keyword since Python 3.7): the module and its importers are
+    read as Python 2 and the client it makes at import is still followed into the pool worker."""
+    (tmp_path / "jobs").mkdir()
+    write(tmp_path, "jobs/__init__.py", "")
+    write(tmp_path, "jobs/async.py", "import pymysql\nconn = pymysql.connect(host='db')\nprint 'ready'\n")
+    path = write(tmp_path, "run.py", "import multiprocessing\nfrom jobs.async import conn\n\n\n"
+                 "def work(n):\n    return conn.cursor()\n\n\nmultiprocessing.Pool(2).map(work, range(3))\n")
+    code, out, _ = run([str(tmp_path)], capsys)
+    found = [line for line in out.splitlines() if " FS101 " in line]
+    assert code == 2 and len(found) == 1
+    assert found[0].startswith(f"{path}:6:12: FS101 MySQL connection 'conn'")
+    assert "jobs/async.py:2" in found[0]
+
+
 USER_CLIENT = """\
 import multiprocessing
 

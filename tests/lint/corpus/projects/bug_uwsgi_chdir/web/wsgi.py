@@ -1,4 +1,4 @@
-from store.async import client  # expect: FS001
+from store.aio import client
 
 
 def application(environ, start_response):
