@@ -591,6 +591,8 @@ class Analyzer:
     def _scan_entry(self, entry: Entry) -> None:
         if entry.kind == "rq" and not self.rq_loaded:
             return  # ``rq worker`` imports the job's module inside the horse: its clients are the horse's
+        if entry.kind == "celery" and self.settings.celery_pool(self.path):
+            return  # ``celery worker --pool=solo``: tasks run in the worker process, nothing forks
         code = _KIND_CODE[entry.kind]
         label = KIND_LABEL[entry.kind]
         where = f"{label} '{entry.func.name}' ({entry.via})"

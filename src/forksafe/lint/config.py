@@ -44,9 +44,20 @@ class Settings:
     # clients that open nothing until first used in this project, by its pinned versions (Flask-SQLAlchemy
     # 2.x makes its engine on first use, in whichever process that is): a bug only once the parent used one
     lazy_clients: frozenset[str] = frozenset()
+    # directory -> the pools Celery workers described there run with (``--pool=solo``, ``worker_pool =
+    # "threads"``, prefork by default): what ``celery_pool`` answers from
+    celery_pools: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def connect_modules(self) -> frozenset[str]:
         return knowledge.connect_modules(self.clients)
+
+    def celery_pool(self, path: str) -> str:
+        """The one non-forking pool every Celery worker described for the file at ``path`` runs
+        (its tasks run in the worker process itself), or "" when one forks or none is described."""
+        full = os.path.abspath(path)
+        pools = {p for root, found in self.celery_pools.items() if full.startswith(root + os.sep)
+                 for p in found}
+        return next(iter(pools)) if len(pools) == 1 and not pools & knowledge.CELERY_FORKING_POOLS else ""
 
     def preloaded(self, path: str, module: str) -> Optional[str]:
         """How we know the module at ``path`` is loaded before the server forks, if it is."""
@@ -356,6 +367,40 @@ def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], d
     return found, workers
 
 
+_CELERY_POOL_FLAG = re.compile(r"(?:^|\s)(?:-P|--pool)(?:=|\s+)[\"']?(\w+)")
+_CELERY_POOL_SETTING = re.compile(r"\b(?:worker_pool|CELERYD_POOL)\s*=\s*[\"'](\w+)[\"']")
+_CELERY_CONFIGS = re.compile(r"(?:celery\w*|settings\w*|config\w*)\.py$")
+_READMES = re.compile(r"README.*", re.IGNORECASE)
+
+
+def _celery_pools(roots: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The pools Celery workers run with, by the directory they are described for: command lines (a
+    Procfile's and a README's apply to their directory; a Dockerfile's or a script's to the whole
+    tree) and config modules (``worker_pool``)."""
+    found: dict[str, set[str]] = {}
+    for root in roots:
+        for here, files in _walk(root):
+            for name in files:
+                commands = name == "Procfile" or _COMMAND_FILES.match(name) or _READMES.match(name)
+                config = _CELERY_CONFIGS.match(name)
+                if not (commands or config):
+                    continue
+                text = _text(os.path.join(here, name))
+                if "celery" not in text.lower() and "CELERYD_POOL" not in text:
+                    continue
+                local = name == "Procfile" or _READMES.match(name) or config
+                pools = found.setdefault(os.path.abspath(here if local else root), set())
+                for line in text.splitlines():
+                    worker = "celery" in line and "worker" in line and not line.lstrip().startswith("#")
+                    if commands and worker:
+                        flag = _CELERY_POOL_FLAG.search(line)
+                        pools.add(flag.group(1) if flag else "prefork")
+                    setting = _CELERY_POOL_SETTING.search(line) if config else None
+                    if setting:
+                        pools.add(setting.group(1))
+    return {where: frozenset(pools) for where, pools in found.items() if pools}
+
+
 _PINS = re.compile(r"(?:\.txt|\.in|setup\.py|setup\.cfg|pyproject\.toml|Pipfile)$")
 
 
@@ -391,4 +436,5 @@ def load(paths: Iterable[str]) -> Settings:
             preload[("", module)] = f"preloaded app module ({os.path.basename(pyproject)})"
     for name in safe:
         clients.pop(name, None)
-    return Settings(clients, frozenset(safe), preload, rq_workers, _lazy_by_version(paths))
+    return Settings(clients, frozenset(safe), preload, rq_workers, _lazy_by_version(paths),
+                    _celery_pools(paths))

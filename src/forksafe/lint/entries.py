@@ -506,6 +506,16 @@ class EntryFinder:
                     and made.lineno < call.lineno:
                 self._pass(list(made.args) + [k.value for k in made.keywords], site, via)
 
+    def _start_line(self, call: ast.Call, site: CallSite) -> int:
+        """The line of ``p.start()`` for ``p = Process(...)`` in the same function, else the call's."""
+        bound = next((t.id for t, v, where in self.index.bindings
+                      if v is call and where is site.func and isinstance(t, ast.Name)), None)
+        starts = [s.call.lineno for s in self.index.calls if bound is not None and s.func is site.func
+                  and isinstance(s.call.func, ast.Attribute) and s.call.func.attr == "start"
+                  and isinstance(s.call.func.value, ast.Name) and s.call.func.value.id == bound
+                  and s.call.lineno >= call.lineno]
+        return min(starts) if starts else call.lineno
+
     def _daemonizer(self, site: CallSite) -> bool:
         """Is this a call of one of the module's functions that forks and ends the parent
         (``self._fork()`` of a daemon)? What the caller runs after it runs in the child."""
@@ -554,7 +564,11 @@ class EntryFinder:
             if kind == "process":
                 via = f"Process(target=...) at line {line}"
                 target = _kw(call, "target", 1)
+                before = len(self.found.entries)
                 self._target(target, site, "process", via, start)
+                started = self._start_line(call, site)
+                for entry in self.found.entries[before:]:
+                    entry.site_line = started  # it forks at ``p.start()`` (a close just before counts)
                 for key, pos in (("args", 3), ("kwargs", 4)):
                     value = _kw(call, key, pos)
                     if value is not None:

@@ -156,7 +156,8 @@ CLIENTS: dict[str, str] = {
 # Clients a pinned version makes lazy: (pattern over a requirements / setup file, the clients).
 # Flask-SQLAlchemy 2.x creates its engine on the first ``db.engine`` / query, in that process.
 LAZY_BY_VERSION: tuple[tuple[str, frozenset[str]], ...] = (
-    (r"flask[-_]sqlalchemy\s*(?:==|~=|<=?)\s*2\.|egg=flask[-_]sqlalchemy==2\.|flask[-_]sqlalchemy\s*<\s*3",
+    (r"flask[-_]sqlalchemy[\s\"'=:]*\(?\s*(?:==|~=|<=?|\^)?\s*[\"']?2\.|egg=flask[-_]sqlalchemy==2\.|"
+     r"flask[-_]sqlalchemy\s*\(?\s*<\s*3",
      frozenset({"flask_sqlalchemy.SQLAlchemy", "flask.ext.sqlalchemy.SQLAlchemy"})),
 )
 
@@ -388,6 +389,9 @@ CELERY_CHILD_SIGNALS: frozenset[str] = frozenset({"worker_process_init"})
 # is inherited by every pool child.
 CELERY_PARENT_SIGNALS: frozenset[str] = frozenset({"worker_init", "celeryd_init", "celeryd_after_setup",
                                                    "import_modules"})
+# Worker pools that fork the task processes (the default is prefork); solo, threads, gevent and
+# eventlet run tasks in the worker process itself.
+CELERY_FORKING_POOLS: frozenset[str] = frozenset({"prefork", "processes"})
 CELERY_CALL_METHODS: frozenset[str] = frozenset({"delay", "apply_async", "s", "si", "signature"})
 
 # RQ: ``queue.enqueue(f, *args)`` and friends; value is the index of the function argument.

@@ -1,0 +1,2 @@
+broker_url = "redis://broker"
+worker_pool = "solo"
