@@ -357,7 +357,9 @@ class ProjectExports:
         if target is not None and target != qual:
             rest = name[len(head):]
             return self._find(target + rest, depth + 1)
-        if exports is None:  # ``from .bio import *`` in a package: the name may come from there
+        # ``from .bio import *`` (in a package, or in a module that exports other names itself): the
+        # name may come from there
+        if exports is None or any(key.startswith("*") for key in table):
             for key, starred in table.items():
                 if key.startswith("*") and starred != module and (  # a module that offers something,
                         starred in self.by_module  # or re-exports another by a star in turn
