@@ -268,6 +268,24 @@ def _rq_worker_module(words: list[str], text: str) -> Optional[str]:
     return None
 
 
+_ASSIGNMENT = re.compile(r"^(?:export\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*(.*?)\s*$", re.M)
+_REFERENCE = re.compile(r"\$(?:\(([A-Za-z_]\w*)\)|\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+
+
+def _expanded(text: str) -> str:
+    """A script's or Makefile's lines with the variables it sets substituted (``APP_MODULE = rbac.asgi``
+    then ``gunicorn "$(APP_MODULE)" --preload``), so a command line reads as it runs."""
+    values = {m.group(1): m.group(2).strip("'\"") for m in _ASSIGNMENT.finditer(text)}
+    if not values:
+        return text
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2) or match.group(3)
+        return values.get(name, match.group(0))
+
+    return _REFERENCE.sub(value, _REFERENCE.sub(value, text))  # twice: values that name others
+
+
 def _command_lines(path: str, conf_preload: bool, root: str) -> tuple[dict[tuple[str, str], str],
                                                                       dict[tuple[str, str], str]]:
     """Server command lines in a Procfile, a supervisor ``.conf``, a Dockerfile, a compose file or a
@@ -278,7 +296,7 @@ def _command_lines(path: str, conf_preload: bool, root: str) -> tuple[dict[tuple
     found: dict[tuple[str, str], str] = {}
     workers: dict[tuple[str, str], str] = {}
     text = _text(path)
-    lines = text.splitlines(keepends=True)
+    lines = _expanded(text).splitlines(keepends=True)
     if "FLASK_APP" not in text and "flask" in text:
         flask_app = _flask_app(root)
         text += f"\nFLASK_APP={flask_app}" if flask_app else ""
@@ -336,7 +354,7 @@ def _uwsgi(path: str, top: str) -> dict[tuple[str, str], str]:
 
 
 _COMMAND_FILES = re.compile(r"(?:Dockerfile.*|.*\.dockerfile|docker-compose.*\.ya?ml|compose\.ya?ml|.*\.conf"
-                            r"|.*\.sh|.*\.service)$")  # ... and systemd units (ExecStart=)
+                            r"|.*\.sh|.*\.service|Makefile|.*\.mk)$")  # ... and systemd units (ExecStart=)
 
 
 def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:

@@ -252,6 +252,9 @@ WRAPPING_CALLS: frozenset[str] = frozenset(
 CACHING_DECORATORS: frozenset[str] = frozenset({"functools.lru_cache", "functools.cache",
                                                 "cachetools.cached", "cachetools.func.lru_cache"})
 
+# Modules whose ``include("app.urls")`` imports the named URLconf at once (Django).
+URL_INCLUDE_MODULES: frozenset[str] = frozenset({"django.urls", "django.conf.urls"})
+
 # Web app constructors, and the proxies that stand for the app inside a request (``current_app.db`` is
 # the ``app.db`` the module set).
 WEB_APPS: frozenset[str] = frozenset({"flask.Flask", "quart.Quart"})

@@ -158,7 +158,24 @@ def top_level_imports(tree: ast.Module) -> frozenset[str]:
             names.add(stmt.module)
             if any(alias.name == "*" for alias in stmt.names):  # ``from dbhelpers import *``
                 names.add(f"{stmt.module}.*")
-    return frozenset(names)
+    return frozenset(names) | url_includes(tree)
+
+
+def url_includes(tree: ast.Module) -> frozenset[str]:
+    """URLconf modules a Django ``urls.py`` names in ``include("management.urls")``: Django imports
+    each when the call runs, at the import of the including module."""
+    if not any(isinstance(s, ast.ImportFrom) and s.module in knowledge.URL_INCLUDE_MODULES
+               and any(a.name == "include" for a in s.names) for s in tree.body):
+        return frozenset()
+    found: set[str] = set()
+    for stmt in tree.body:
+        for node in ast.walk(stmt) if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) else ():
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "include" \
+                    and node.args and isinstance(node.args[0], ast.Constant) \
+                    and isinstance(node.args[0].value, str) \
+                    and all(p.isidentifier() for p in node.args[0].value.split(".")):
+                found.add(node.args[0].value)
+    return frozenset(found)
 
 
 class ModuleIndex:
