@@ -640,6 +640,9 @@ class Analyzer:
                     if origin is None or (import_only and (owner is not None or origin.main_guard
                                                           or self.taint.module.get(node.id) is not origin)):
                         continue
+                    if entry.kind == "server" and entry.site_line and owner is None and not origin.path \
+                            and entry.site_func is None and origin.line > entry.site_line:
+                        continue  # made after tornado forked (``server.start(0)``): each process's own
                     if imported and owner is not None:
                         if self._is_reset(node.id, origin, entry):
                             continue

@@ -502,9 +502,30 @@ class EntryFinder:
             made = other.call
             name = made.func.attr if isinstance(made.func, ast.Attribute) else \
                 made.func.id if isinstance(made.func, ast.Name) else ""
-            if other.func is site.func and name == knowledge.TORNADO_APPLICATION \
-                    and made.lineno < call.lineno:
-                self._pass(list(made.args) + [k.value for k in made.keywords], site, via)
+            if name != knowledge.TORNADO_APPLICATION or not (
+                    (other.func is site.func and made.lineno < call.lineno) or other.func is None):
+                continue
+            self._pass(list(made.args) + [k.value for k in made.keywords], site, via)
+            self._tornado_handlers(_kw(made, "handlers", 0), site, via)
+
+    def _tornado_handlers(self, routes: Optional[ast.AST], site: CallSite, via: str) -> None:
+        """The handler classes of an Application's routes (``[(r"/", Home)]``, ``url(r"/", Home)``):
+        their request methods run in every forked process."""
+        for route in routes.elts if isinstance(routes, (ast.List, ast.Tuple)) else []:
+            parts = route.elts if isinstance(route, ast.Tuple) else \
+                route.args if isinstance(route, ast.Call) else []
+            handler = parts[1] if len(parts) > 1 else None
+            if isinstance(handler, ast.Name) and handler.id in self.index.classes \
+                    and self.index.resolve(handler.id, site.func) is None:
+                methods = self.index.methods.get(id(self.index.classes[handler.id]), {})
+                for method in knowledge.TORNADO_HANDLER_METHODS & set(methods):
+                    self._add(methods[method], "server", via, site=site)
+            elif isinstance(handler, (ast.Name, ast.Attribute)):
+                qual = self.index.qualname(handler)
+                if qual is not None and "." in qual:
+                    for method in sorted(knowledge.TORNADO_HANDLER_METHODS):
+                        self.found.remote.append((f"{qual}.{method}", "server", via))
+                        self.found.remote_sites.append((site.func, site.call.lineno))
 
     def _start_line(self, call: ast.Call, site: CallSite) -> int:
         """The line of ``p.start()`` for ``p = Process(...)`` in the same function, else the call's."""

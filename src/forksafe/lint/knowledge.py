@@ -333,12 +333,13 @@ CLOSED_WHEN_COLLECTED: frozenset[str] = frozenset(
 PROCESS_CLASSES: frozenset[str] = frozenset(
     {"multiprocessing.Process", "multiprocessing.process.BaseProcess", "multiprocessing.context.Process",
      "billiard.Process", "gipc.start_process",  # gipc: a multiprocessing.Process, started at once
-     "multiprocess.Process", "multiprocess.context.Process"}  # multiprocess: the dill-based fork
+     "multiprocess.Process", "multiprocess.context.Process",  # multiprocess: the dill-based fork
+     "torch.multiprocessing.Process"}  # torch re-exports multiprocessing's
 )
 POOL_CLASSES: frozenset[str] = frozenset(
     {"multiprocessing.Pool", "multiprocessing.pool.Pool", "billiard.Pool", "multiprocess.Pool",
      "multiprocess.pool.Pool", "pathos.multiprocessing.ProcessingPool", "pathos.multiprocessing.ProcessPool",
-     "pathos.pools.ProcessPool", "pathos.pools.ProcessingPool"}
+     "pathos.pools.ProcessPool", "pathos.pools.ProcessingPool", "torch.multiprocessing.Pool"}
 )
 EXECUTOR_CLASSES: frozenset[str] = frozenset(
     {"concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor",
@@ -362,6 +363,10 @@ DAEMON_CONTEXTS: frozenset[str] = frozenset({"daemon.DaemonContext", "daemon.dae
 # ``tornado.process.fork_processes(n)`` fork the process that built the Application; every request
 # handler then runs in a child, with whatever the Application was given.
 TORNADO_SERVERS: frozenset[str] = frozenset({"tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
+# Methods of a tornado RequestHandler that serve a request (or a websocket's messages).
+TORNADO_HANDLER_METHODS: frozenset[str] = frozenset({
+    "get", "post", "put", "patch", "delete", "head", "options", "prepare", "initialize", "open",
+    "on_message"})
 TORNADO_FORKS: frozenset[str] = frozenset({"tornado.process.fork_processes"})
 TORNADO_APPLICATION = "Application"  # ``tornado.web.Application`` and the project's subclasses
 REGISTER_AT_FORK: frozenset[str] = frozenset({"os.register_at_fork"})
