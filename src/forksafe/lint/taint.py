@@ -846,9 +846,13 @@ class Taint:
                     and node.func.attr in ("append", "add", "extend", "insert", "setdefault") \
                     and isinstance(node.func.value, ast.Name):
                 names.add(node.func.value.id)
-            elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store) \
-                    and isinstance(node.value, ast.Name) and node.value.id not in ("self", "cls"):
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
+                    and isinstance(node.value, ast.Name):
                 names.add(node.value.id)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Call, ast.Name, ast.Attribute)):
+                names.update(t.value.id for t in node.targets  # ``app.db = connect()`` on a module object
+                             if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+                             and t.value.id not in ("self", "cls"))
         return names
 
     def _class_attrs(self, cls: ast.ClassDef) -> dict[str, Origin]:

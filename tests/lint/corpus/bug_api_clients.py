@@ -3,6 +3,7 @@ used in the parent, then used by forked children."""
 import multiprocessing
 
 import mwclient
+from google.cloud import firestore
 from minio import Minio
 from openai import OpenAI
 from pymemcache.client.base import Client as Memcache
@@ -14,6 +15,8 @@ cache = Memcache(("cache", 11211))
 llm.models.list()
 store.list_buckets()
 cache.get("warm")
+docs = firestore.Client()
+docs.collection("jobs").get()
 
 
 def summarise(text):
@@ -21,7 +24,7 @@ def summarise(text):
 
 
 def page(title):
-    return wiki.pages[title].text()  # expect: FS101 "mwclient.Site() made at line 11"
+    return wiki.pages[title].text()  # expect: FS101 "mwclient.Site() made at line 12"
 
 
 def fetch(name):
@@ -29,8 +32,13 @@ def fetch(name):
     cache.set(name, body)  # expect: FS101 "memcached client"
 
 
+def save(job):
+    docs.collection("jobs").add(job)  # expect: FS101 "gRPC channel"
+
+
 if __name__ == "__main__":
     with multiprocessing.Pool(4) as pool:
         pool.map(summarise, ["a"])
         pool.map(page, ["Fork"])
         pool.map(fetch, ["x"])
+        pool.map(save, [{}])
