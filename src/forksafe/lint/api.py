@@ -244,6 +244,9 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
 
 
 _LINE_CALL = re.compile(rb"^([A-Za-z_][\w.]*)\s*\(", re.M)
+_INDENTED_CALL = re.compile(rb"^[ \t]+([A-Za-z_][\w.]*)\s*\(", re.M)
+_MAIN_GUARD = re.compile(rb"^if\s+__name__\s*==\s*[\"']__main__[\"']\s*:[^\n]*\n", re.M)
+_MAIN_BLOCK = re.compile(rb"(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*")  # the indented block after it
 
 
 def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> frozenset[tuple[str, int]]:
@@ -251,12 +254,19 @@ def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> fr
     with ``name(`` and whose name says ``connect`` (``connect_mongo("worker")``), found without an
     analysis of the module (most modules have none)."""
     found: set[tuple[str, int]] = set()
-    for match in _LINE_CALL.finditer(data):
+    guard = _MAIN_GUARD.search(data)  # ... and under ``if __name__ == "__main__":`` (the parent too)
+    block = _MAIN_BLOCK.match(data, guard.end()) if guard else None
+    matches = list(_LINE_CALL.finditer(data))
+    if block is not None:
+        matches += list(_INDENTED_CALL.finditer(data, block.start(), block.end()))
+    for match in matches:
         name = match.group(1).decode()
         if "connect" not in name:
             continue
         head, _, rest = name.partition(".")
-        qual = aliases.get(head, f"{module}.{head}" if module else head)
+        imported = re.search(rb"^\s*import\s+" + re.escape(head.encode()) + rb"\s*$", data, re.M)
+        # ``import mongoengine`` binds the library; another name is this module's own function
+        qual = aliases.get(head, head if imported or not module else f"{module}.{head}")
         found.add((qual + (f".{rest}" if rest else ""), data.count(b"\n", 0, match.start()) + 1))
     return frozenset(found)
 
@@ -499,7 +509,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
         canonical[found[0]] for r in results for q in r.top_imports
         if (found := (q, "") if q in canonical else split_qualname(q, canonical)) is not None), canonical)
     externals.set_documents_connected(next(
-        (Origin("", line, f"mongoengine.connect() by {q.rsplit('.', 1)[-1]}() at import", path=path,
+        (Origin("", line, "mongoengine.connect() at import" if q in knowledge.DOCUMENT_ORM_CONNECTS
+                else f"mongoengine.connect() by {q.rsplit('.', 1)[-1]}() at import", path=path,
                 kind="MongoDB client") for _, q, path, line in connecting
          if q in knowledge.DOCUMENT_ORM_CONNECTS or externals.orm_connector(q)), None)
         if not any(r.reconnects_documents for r in results) else None)

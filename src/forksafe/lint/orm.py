@@ -99,7 +99,7 @@ def _forks_at(func: Optional[FuncInfo], entry: Optional[Entry]) -> int:
     return 0
 
 
-def _document_orm(analyzer: Analyzer) -> Optional[Origin]:
+def _document_orm(analyzer: Analyzer, entry: Entry) -> Optional[Origin]:
     """mongoengine's ``connect()`` (eager unless ``connect=False``) in the parent, here or through a
     helper of another module (``connect_to_database("twitter")`` at import): every ``Document``
     query and save goes through that default client, in a child too."""
@@ -115,13 +115,14 @@ def _document_orm(analyzer: Analyzer) -> Optional[Origin]:
             return Origin("", site.call.lineno, f"mongoengine.connect() by {ast.unparse(site.call.func)}()",
                           kind="MongoDB client")
     made = analyzer.externals.documents_connected() if analyzer.externals is not None else None
-    if made is not None and any(q.split(".")[0] == "celery" for q in analyzer.index.imports.values()):
-        return made  # the Celery worker imports the app (which connected) before forking its pool
-    return None
+    if made is not None and (entry.kind == "server" or any(
+            q.split(".")[0] == "celery" for q in analyzer.index.imports.values())):
+        return made  # the Celery worker imports the app (which connected) before forking its pool; a
+    return None      # server's master connected before forking the processes that serve requests
 
 
 def _scan_document_orm(analyzer: Analyzer, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
-    origin = _document_orm(analyzer)
+    origin = _document_orm(analyzer, entry)
     if origin is None:
         return
     for func, _, _ in paths.values():

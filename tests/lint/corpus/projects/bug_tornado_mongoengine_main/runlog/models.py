@@ -1,0 +1,5 @@
+import mongoengine
+
+
+class Run(mongoengine.Document):
+    miles = mongoengine.FloatField()

@@ -1,0 +1,8 @@
+import tornado.web
+
+from runlog.models import Run
+
+
+class Runs(tornado.web.RequestHandler):
+    def get(self):
+        self.write({"n": Run.objects.count()})
