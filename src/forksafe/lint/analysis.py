@@ -182,6 +182,7 @@ class Analyzer:
         for entry in self.found.entries:
             self.child_side.update(self.reach([entry.func]))
         self._parent_called: dict[tuple[str, Optional[str]], bool] = {}  # memo of _parent_calls
+        self._parent_called_funcs: Optional[set[int]] = None  # memo of _called_by_parent
         self._parent_through: dict[frozenset[str], bool] = {}  # memo of _parent_calls_through
         self.globals = self._global_origins()
         self.pid_guards = pid_guards(tree)
@@ -399,9 +400,28 @@ class Analyzer:
                    if id(info) not in self.child_side and not isinstance(info.node, ast.Lambda)]
         return bodies
 
+    def _called_by_parent(self) -> set[int]:
+        """Functions the parent calls itself (from module level, transitively, by direct calls: a
+        target handed to a child is not a call), although a child may run them too."""
+        if self._parent_called_funcs is None:
+            found: set[int] = set()
+            todo: list[Optional[FuncInfo]] = [None]
+            while todo:
+                scope = todo.pop()
+                for site in self.index.calls:
+                    if site.func is not scope or not isinstance(site.call.func, ast.Name):
+                        continue
+                    callee = self.index.function_named(site.call.func.id, site.func)
+                    if callee is not None and id(callee) not in found:
+                        found.add(id(callee))
+                        todo.append(callee)
+            self._parent_called_funcs = found
+        return self._parent_called_funcs
+
     def _calls_in_parent(self, name: str, qual: Optional[str]) -> bool:
         for site in self.index.calls:
-            if site.func is not None and id(site.func) in self.child_side:
+            if site.func is not None and id(site.func) in self.child_side \
+                    and id(site.func) not in self._called_by_parent():
                 continue
             func = site.call.func
             if (qual is None and isinstance(func, ast.Name) and func.id == name

@@ -890,6 +890,11 @@ class Taint:
         methods = self.index.methods.get(id(cls), {})
         init = methods.get("__init__")
         todo = [init] if init is not None else []
+        new = methods.get("__new__")  # ``cls._instance._initialize_client()`` in a singleton's ``__new__``
+        if new is not None:
+            todo += [methods[n.func.attr] for n in iter_scope(new.body) if isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Attribute) and n.func.attr in methods
+                     and n.func.attr != "__new__"]
         seen: set[int] = set()
         while todo:
             method = todo.pop()

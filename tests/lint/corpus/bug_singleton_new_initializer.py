@@ -1,0 +1,36 @@
+"""A singleton whose ``__new__`` connects through a helper method (``cls._instance._connect()``), called
+by a function both the parent and the children run: the parent made the instance first, so a child's
+``Pool()`` is the parent's."""
+from multiprocessing import Process
+from threading import Lock
+
+from pymongo import MongoClient
+
+
+class Pool:
+    _instance = None
+    _lock = Lock()
+
+    def __new__(cls):
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = super().__new__(cls)
+                cls._instance._connect()
+        return cls._instance
+
+    def _connect(self):
+        self.client = MongoClient("mongodb://db", maxPoolSize=50)
+
+
+def insert(rows):
+    Pool().client.app.rows.insert_many(rows)  # expect: FS101 "Pool is a singleton"
+
+
+def worker(rows):
+    insert(rows)
+
+
+if __name__ == "__main__":
+    insert([{"n": 0}])
+    for chunk in ([{"n": 1}], [{"n": 2}]):
+        Process(target=worker, args=(chunk,)).start()
