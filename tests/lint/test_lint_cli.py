@@ -299,6 +299,19 @@ def test_python2_source_is_still_checked(tmp_path: Path, capsys: pytest.CaptureF
     assert lines[1].startswith(f"{path}:10:16: FS101 PostgreSQL connection 'conn'")
 
 
+def test_python2_tuple_handlers_and_octal_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``except E, (errno, msg):``, Python 2.6's ``except E as (errno, msg):`` and a file whose only
+    Python 2 is an octal literal (``os.umask(0111)``) are still read, and the connection found."""
+    path = write(tmp_path, "old.py", "import multiprocessing\nimport os\nimport MySQLdb\n\nos.umask(0111)\n"
+                 "conn = MySQLdb.connect(host='db')\n\n\ndef work(n):\n    try:\n        conn.ping()\n"
+                 "    except OSError, (errno, text):\n        pass\n    except IOError as (errno, text):\n"
+                 "        pass\n\n\nmultiprocessing.Pool(2).map(work, range(3))\n")
+    code, out, _ = run([str(path)], capsys)
+    lines = out.splitlines()
+    assert code == 2 and " FS001 not Python 3 " in lines[0]
+    assert lines[1].startswith(f"{path}:11:9: FS101 MySQL connection 'conn'")
+
+
 def test_python2_package_named_async(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A package module named ``async`` (a keyword since Python 3.7): the module and its importers are
     read as Python 2 and the client it makes at import is still followed into the pool worker."""

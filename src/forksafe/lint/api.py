@@ -132,6 +132,8 @@ def _star_names(settings: Settings, externals: Optional[Externals]) -> Callable[
 
 _PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
 _EXCEPT = re.compile(rb"^([ \t]*except[ \t]+[\w.() ,]+?)[ \t]*,[ \t]*(\w+)[ \t]*:", re.M)
+# ``except OSError, (errno, msg):`` and Python 2.6's ``except OSError as (errno, msg):``
+_EXCEPT_TUPLE = re.compile(rb"^([ \t]*except[ \t]+[\w.]+?)[ \t]*(?:,|[ \t]as)[ \t]*\([\w, ]*\)[ \t]*:", re.M)
 _RAISE = re.compile(rb"^([ \t]*raise[ \t]+[\w.]+)[ \t]*,[ \t]*(.+?)[ \t]*$", re.M)
 _OCTAL = re.compile(rb"(?<![\w.])0([0-7]+)(?![\w.])")
 # ``async`` / ``await`` as names (a module ``pkg.async``, keywords only since Python 3.7): renamed as
@@ -152,9 +154,11 @@ def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
     """Python 2 sources (``print x``, ``print >>f, x``, ``except E, e:``, ``raise E, "text"``, ``0777``,
     ``import pkg.async``) are still common in old scripts: rewrite those statements line for line (line
     numbers are kept) and parse again."""
-    if b"print" not in data and b"except" not in data and b"raise" not in data and b"async" not in data:
+    if b"print" not in data and b"except" not in data and b"raise" not in data and b"async" not in data \
+            and not _OCTAL.search(data):
         return None
     text = _PRINT.sub(_print_call, data)
+    text = _EXCEPT_TUPLE.sub(lambda m: m.group(1) + b" as _error:", text)
     text = _EXCEPT.sub(lambda m: m.group(1) + b" as " + m.group(2) + b":", text)
     text = _RAISE.sub(lambda m: m.group(1) + b"(" + m.group(2) + b")", text)
     text = _OCTAL.sub(lambda m: b"0o" + m.group(1), text)
