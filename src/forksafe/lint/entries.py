@@ -158,6 +158,7 @@ class EntryFinder:
         self.pool_lines: dict[str, list[tuple[int, Optional[FuncInfo]]]] = {}
         self.tasks: set[str] = set()
         self._daemonizers: dict[int, bool] = {}  # id(FuncInfo) -> forks and ends the parent
+        self._forks: Optional[bool] = None  # does the module call os.fork() anywhere
         self.found = Entries()
 
     def run(self) -> Entries:
@@ -540,6 +541,11 @@ class EntryFinder:
     def _daemonizer(self, site: CallSite) -> bool:
         """Is this a call of one of the module's functions that forks and ends the parent
         (``self._fork()`` of a daemon)? What the caller runs after it runs in the child."""
+        if self._forks is None:  # most modules never fork themselves: nothing to look for
+            self._forks = any(self.index.qualname(other.call.func) in knowledge.FORK_CALLS
+                              for other in self.index.calls)
+        if not self._forks:
+            return False
         func = site.call.func
         callee = self.index.function_named(func.id, site.func) if isinstance(func, ast.Name) else \
             self.index.method_of(site.func, func.attr) if isinstance(func, ast.Attribute) \
