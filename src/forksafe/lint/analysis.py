@@ -19,7 +19,7 @@ from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder, Passed, runs_rq_worker
 from .findings import Finding
 from .orm import scan_orm, scan_rq_worker_parent
-from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, pid_guards
+from .scopes import FuncInfo, ModuleIndex, connected_signal, is_singleton, iter_scope, pid_guards
 from .taint import Origin, Taint, parameter_for, root_name
 
 _KIND_CODE = {
@@ -246,17 +246,7 @@ class Analyzer:
         origins = dict(self.taint.module)
         callers: dict[int, list[Optional[FuncInfo]]] = {}
         for site in self.index.calls:
-            callee: Optional[FuncInfo] = None
-            if isinstance(site.call.func, ast.Name):
-                callee = self.index.function_named(site.call.func.id, site.func)
-            elif isinstance(site.call.func, ast.Attribute) and isinstance(site.call.func.value, ast.Name) \
-                    and site.call.func.value.id in ("self", "cls"):
-                callee = self.index.method_of(site.func, site.call.func.attr)
-            elif isinstance(site.call.func, ast.Attribute) and isinstance(site.call.func.value, ast.Name) \
-                    and site.call.func.value.id in self.index.classes \
-                    and self.index.resolve(site.call.func.value.id, site.func) is None:  # ``DB.instance()``
-                cls = self.index.classes[site.call.func.value.id]
-                callee = self.index.methods.get(id(cls), {}).get(site.call.func.attr)
+            callee = self.index.callee(site)  # also ``DB.instance()``
             if callee is not None:
                 callers.setdefault(id(callee), []).append(site.func)
         handlers = self._parent_signal_handlers()  # Celery's worker_init: the main worker process
@@ -307,20 +297,16 @@ class Analyzer:
     def _parent_signal_handlers(self) -> dict[int, tuple[FuncInfo, str]]:
         """Handlers of Celery's signals that fire in the main worker process before it forks its
         pool (``@worker_init.connect``, ``celeryd_init.connect(setup)``): id -> (handler, signal)."""
-        def parent_signal(expr: ast.AST) -> Optional[str]:
-            if isinstance(expr, ast.Attribute) and expr.attr == "connect":
-                name = ast.unparse(expr.value).split(".")[-1]
-                return name if name in knowledge.CELERY_PARENT_SIGNALS else None
-            return None
         found: dict[int, tuple[FuncInfo, str]] = {}
         for info in self.index.funcs.values():
             for deco in info.node.decorator_list if not isinstance(info.node, ast.Lambda) else ():
-                signal = parent_signal(deco.func if isinstance(deco, ast.Call) else deco)
-                if signal is not None:
+                signal = connected_signal(deco.func if isinstance(deco, ast.Call) else deco)
+                if signal in knowledge.CELERY_PARENT_SIGNALS:
                     found[id(info)] = (info, signal)
         for site in self.index.calls:
-            signal = parent_signal(site.call.func)
-            if signal is not None and site.call.args and isinstance(site.call.args[0], ast.Name):
+            signal = connected_signal(site.call.func)
+            if signal in knowledge.CELERY_PARENT_SIGNALS and site.call.args \
+                    and isinstance(site.call.args[0], ast.Name):
                 handler = self.index.function_named(site.call.args[0].id, site.func)
                 if handler is not None:
                     found[id(handler)] = (handler, signal)
@@ -404,17 +390,18 @@ class Analyzer:
         """Functions the parent calls itself (from module level, transitively, by direct calls: a
         target handed to a child is not a call), although a child may run them too."""
         if self._parent_called_funcs is None:
+            calls: dict[int, list[FuncInfo]] = {}  # id(scope), 0 for module level -> what it calls
+            for site in self.index.calls:
+                callee = self.index.callee(site)
+                if callee is not None:
+                    calls.setdefault(id(site.func) if site.func is not None else 0, []).append(callee)
             found: set[int] = set()
-            todo: list[Optional[FuncInfo]] = [None]
+            todo = list(calls.get(0, []))
             while todo:
-                scope = todo.pop()
-                for site in self.index.calls:
-                    if site.func is not scope or not isinstance(site.call.func, ast.Name):
-                        continue
-                    callee = self.index.function_named(site.call.func.id, site.func)
-                    if callee is not None and id(callee) not in found:
-                        found.add(id(callee))
-                        todo.append(callee)
+                callee = todo.pop()
+                if id(callee) not in found:
+                    found.add(id(callee))
+                    todo.extend(calls.get(id(callee), []))
             self._parent_called_funcs = found
         return self._parent_called_funcs
 
@@ -1027,9 +1014,11 @@ class Analyzer:
 def _fork_text(index: ModuleIndex, call: ast.Call) -> str:
     """How a message names the fork: ``os.fork()``, or the daemonizing call that does it."""
     qual = index.qualname(call.func)
-    text = f"{ast.unparse(call.func)}()"
-    return f"{qual}()" if qual in knowledge.FORK_CALLS else f"{text} (it forks, and the parent exits)" \
-        if qual not in knowledge.DAEMON_CONTEXTS else f"{text} (it daemonizes: forks, and the parent exits)"
+    if qual in knowledge.FORK_CALLS:
+        return f"{qual}()"
+    if qual in knowledge.DAEMON_CONTEXTS:
+        return f"{ast.unparse(call.func)}() (it daemonizes: forks, and the parent exits)"
+    return f"{ast.unparse(call.func)}() (it forks, and the parent exits)"
 
 
 def _cache_decorator(index: ModuleIndex, info: FuncInfo) -> Optional[str]:

@@ -222,12 +222,20 @@ _FLASK_APP = re.compile(r"FLASK_APP\s*[=:]\s*[\"']?([\w./:-]+)")
 _SKIPPED_DIRS = ("node_modules", "__pycache__", "site-packages")
 
 
-def _walk(root: str) -> Iterable[tuple[str, list[str]]]:
+_LISTINGS: dict[str, list[tuple[str, list[str]]]] = {}  # one walk per root for each load()
+
+
+def _walk(root: str) -> list[tuple[str, list[str]]]:
     """(directory, its file names, sorted) under ``root``, hidden and vendored directories skipped:
-    the one walk every config reader uses."""
-    for here, dirs, files in os.walk(root) if os.path.isdir(root) else ():
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        yield here, sorted(files)
+    the one walk every config reader uses, done once per ``load()`` (the readers, and the app-module
+    and ``FLASK_APP`` look-ups of each command line, all read the same listing)."""
+    listing = _LISTINGS.get(root)
+    if listing is None:
+        listing = _LISTINGS[root] = []
+        for here, dirs, files in os.walk(root) if os.path.isdir(root) else ():
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+            listing.append((here, sorted(files)))
+    return listing
 
 
 def _text(path: str) -> str:
@@ -442,6 +450,7 @@ def _lazy_by_version(roots: Iterable[str]) -> frozenset[str]:
 def load(paths: Iterable[str]) -> Settings:
     """Settings for linting ``paths``: the nearest pyproject.toml's table and the server configs."""
     paths = list(paths)
+    _LISTINGS.clear()  # the tree may have changed since the last load()
     clients = knowledge.catalogue()
     safe = set(knowledge.SAFE_CALLS)
     preload, rq_workers = _server_configs(paths)

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 
 from . import knowledge
 from .children import daemonizes
-from .scopes import CallSite, FuncInfo, ModuleIndex, iter_imports, iter_scope
+from .scopes import CallSite, FuncInfo, ModuleIndex, connected_signal, iter_imports, iter_scope
 
 # kind -> how the message names it
 KIND_LABEL = {
@@ -305,9 +305,7 @@ class EntryFinder:
                                                      task_base=self.index.classes[base.id])
                 if info.parent is None and info.cls is None:
                     self.tasks.add(info.name)
-            elif last == "connect" and isinstance(target, ast.Attribute) and \
-                    ast.unparse(target.value).split(".")[-1] in (knowledge.CELERY_CHILD_SIGNALS
-                                                                 | {"post_fork", "after_fork"}):
+            elif connected_signal(target) in knowledge.CELERY_CHILD_SIGNALS | {"post_fork", "after_fork"}:
                 self._add(info, "init", f"worker_process_init handler at line {deco.lineno}")
 
     # -- Process subclasses ---------------------------------------------------------------------------
@@ -546,10 +544,7 @@ class EntryFinder:
                               for other in self.index.calls)
         if not self._forks:
             return False
-        func = site.call.func
-        callee = self.index.function_named(func.id, site.func) if isinstance(func, ast.Name) else \
-            self.index.method_of(site.func, func.attr) if isinstance(func, ast.Attribute) \
-            and isinstance(func.value, ast.Name) and func.value.id == "self" else None
+        callee = self.index.callee(site)
         if callee is None or isinstance(callee.node, ast.Lambda):
             return False
         known = self._daemonizers.get(id(callee))
@@ -642,8 +637,7 @@ class EntryFinder:
                 and receiver.id in self.tasks and self.index.resolve(receiver.id, site.func) is None:
             self._pass(list(call.args) + [k.value for k in call.keywords], site,
                        f"{receiver.id}.{method} at line {line}", pickled=True)
-        elif method == "connect" and isinstance(receiver, ast.Name) \
-                and receiver.id in knowledge.CELERY_CHILD_SIGNALS and call.args:
+        elif connected_signal(func) in knowledge.CELERY_CHILD_SIGNALS and call.args:
             self._target(call.args[0], site, "init", f"worker_process_init.connect at line {line}")
 
     def _workers(self, call: ast.Call, keyword: str, serial: int) -> bool:

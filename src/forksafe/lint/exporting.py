@@ -16,7 +16,7 @@ from dataclasses import replace
 from . import knowledge
 from .analysis import Analyzer
 from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope
-from .taint import Exports, Origin, call_arguments
+from .taint import Exports, Origin, call_arguments, web_apps
 
 
 def import_calls(index: ModuleIndex) -> frozenset[str]:
@@ -220,8 +220,7 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
 
 def _web_apps(analyzer: Analyzer, func: FuncInfo) -> set[str]:
     """Names that hold the web app inside ``func``: bound to ``Flask(...)``, or its ``app`` parameter."""
-    apps = {t.id for t, v, scope in analyzer.index.bindings if scope is func and isinstance(t, ast.Name)
-            and isinstance(v, ast.Call) and analyzer.index.qualname(v.func) in knowledge.WEB_APPS}
+    apps = web_apps(analyzer.index, func)
     if not isinstance(func.node, ast.Lambda) and any(a.arg == "app" for a in func.node.args.args):
         apps.add("app")
     return apps

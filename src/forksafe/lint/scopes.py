@@ -326,6 +326,23 @@ class ModuleIndex:
             return owner.defs.get(name)
         return self.module_funcs.get(name)
 
+    def callee(self, site: CallSite, class_methods: bool = True) -> Optional[FuncInfo]:
+        """The module's function a call runs: ``f()`` (nested or module level), ``Cls()`` (its
+        ``__init__``), ``self.m()`` / ``cls.m()``, and ``Cls.m()`` unless ``class_methods`` is False."""
+        func = site.call.func
+        if isinstance(func, ast.Name):
+            found = self.function_named(func.id, site.func)
+            if found is None and func.id in self.classes and self.resolve(func.id, site.func) is None:
+                return self.methods.get(id(self.classes[func.id]), {}).get("__init__")
+            return found
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            return None
+        if func.value.id in ("self", "cls"):
+            return self.method_of(site.func, func.attr)
+        if class_methods and func.value.id in self.classes and self.resolve(func.value.id, site.func) is None:
+            return self.methods.get(id(self.classes[func.value.id]), {}).get(func.attr)
+        return None
+
     def method_of(self, func: Optional[FuncInfo], name: str) -> Optional[FuncInfo]:
         """``self.name`` seen inside ``func``: the method of the enclosing class, if any."""
         scope = func
@@ -427,15 +444,21 @@ def document_connectors(tree: ast.Module, aliases: dict[str, str]) -> frozenset[
     return _functions_that(tree, connects)
 
 
+def connected_signal(target: ast.AST) -> str:
+    """The signal a handler is connected to by ``@worker_init.connect`` / ``signals.worker_init.connect``
+    (the decorator, or the function of a ``.connect(handler)`` call): its last name, else ""."""
+    if isinstance(target, ast.Attribute) and target.attr == "connect":
+        return ast.unparse(target.value).rsplit(".", 1)[-1]
+    return ""
+
+
 def reconnects_documents_in_child(tree: ast.Module, aliases: dict[str, str]) -> bool:
     """A ``@worker_process_init.connect`` handler that (re)connects mongoengine's default client: every
     Celery pool child then queries over a client of its own."""
     connectors = document_connectors(tree, aliases)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in connectors and any(
-                isinstance(d, ast.Attribute) and d.attr == "connect"
-                and ast.unparse(d.value).rsplit(".", 1)[-1] in knowledge.CELERY_CHILD_SIGNALS
-                for d in stmt.decorator_list):
+                connected_signal(d) in knowledge.CELERY_CHILD_SIGNALS for d in stmt.decorator_list):
             return True
     return False
 

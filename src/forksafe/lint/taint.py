@@ -171,6 +171,12 @@ def _returned(func: FuncInfo) -> list[ast.AST]:
     return values
 
 
+def web_apps(index: ModuleIndex, scope: Optional[FuncInfo]) -> set[str]:
+    """Names bound to the web app (``app = Flask(__name__)``) in ``scope`` (None: module level)."""
+    return {t.id for t, v, where in index.bindings if where is scope and isinstance(t, ast.Name)
+            and isinstance(v, ast.Call) and index.qualname(v.func) in knowledge.WEB_APPS}
+
+
 def _constructs(callee: FuncInfo, call: ast.Call) -> bool:
     """``Pipeline(conn)``: a call of the class itself, which runs its ``__init__``."""
     return callee.name == "__init__" and callee.cls is not None and isinstance(call.func, ast.Name) \
@@ -232,8 +238,7 @@ class Taint:
         # id(FuncInfo) -> names it binds by importing -> what it imports (``src.db.SessionLocal``)
         self.imported_locals: dict[int, dict[str, str]] = {}
         # module names bound to the web app, which ``flask.current_app`` stands for in a request
-        self.apps = [t.id for t, v, scope in index.bindings if scope is None and isinstance(t, ast.Name)
-                     and isinstance(v, ast.Call) and index.qualname(v.func) in knowledge.WEB_APPS]
+        self.apps = sorted(web_apps(index, None))  # sorted: the same first match in every process
         self.patched = any(index.qualname(s.call.func) in knowledge.PATCH_CALLS for s in index.calls)
         if lazy:
             return
@@ -266,18 +271,9 @@ class Taint:
                     self._function(info)
 
     def _callee(self, site: CallSite) -> Optional[FuncInfo]:
-        func = site.call.func
-        if isinstance(func, ast.Name):
-            found = self.index.function_named(func.id, site.func)
-            if found is None and func.id in self.index.classes \
-                    and self.index.resolve(func.id, site.func) is None:
-                # ``Pipeline(conn)``: the arguments bind the parameters of its ``__init__``
-                return self.index.methods.get(id(self.index.classes[func.id]), {}).get("__init__")
-            return found
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-                and func.value.id in ("self", "cls"):
-            return self.index.method_of(site.func, func.attr)
-        return None
+        """``Pipeline(conn)`` binds its ``__init__``'s parameters; ``Cls.m(x)`` is left out (a
+        staticmethod's first parameter is not ``self``)."""
+        return self.index.callee(site, class_methods=False)
 
     def _passed_in(self, passed_in: Callable[[str], list[tuple[object, Origin]]]) -> None:
         """Parameters of this module's functions that other modules' calls bind to a client
