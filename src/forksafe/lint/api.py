@@ -31,6 +31,7 @@ from .scopes import (
     ModuleIndex,
     document_connectors,
     import_aliases,
+    index_scopes,
     nested_imports,
     orm_helpers,
     reconnects_documents_in_child,
@@ -38,8 +39,46 @@ from .scopes import (
 )
 from .taint import Origin
 
-_CHILDREN = re.compile("|".join(knowledge.CHILD_WORDS).encode())
-_STARTS = re.compile("|".join(knowledge.START_WORDS).encode())
+
+class _AnyOf:
+    """Does a source mention any of these words (regular expressions)? The plain words are looked
+    for with ``bytes.__contains__`` and only the rest with ``re``: one alternation of all of them
+    made ``re`` try every word at every position, about twice as slow on site-packages."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self._plain = tuple(w.encode() for w in words if re.escape(w) == w)
+        self._patterns = tuple(re.compile(w.encode()) for w in words if re.escape(w) != w)
+
+    def search(self, data: bytes) -> bool:
+        return any(w in data for w in self._plain) or any(p.search(data) for p in self._patterns)
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _literals(words: Iterable[str]) -> bytes:
+    """An expression matching any of ``words`` (literal), factored into a trie: ``re`` matches
+    ``(?:py(?:mysql|mongo))`` about three times as fast as ``pymysql|pymongo`` over a large tree,
+    and with the same matches."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def expression(node: _Trie) -> str:
+        branches = [re.escape(char) + expression(rest) for char, rest in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{group})?" if "" in node else group
+
+    return expression(trie).encode()
+
+
+_CHILDREN = _AnyOf(knowledge.CHILD_WORDS)
+_STARTS = _AnyOf(knowledge.START_WORDS)
 _GATES: dict[frozenset[str], re.Pattern[bytes]] = {}
 # ``client.connect(host, ...)`` on an object of a library the catalogue does not know (taint._connected)
 _CONNECTS = re.compile(rb"\.(?:" + b"|".join(m.encode() for m in sorted(knowledge.CONNECTING_METHODS))
@@ -59,7 +98,7 @@ def _connect_gate(settings: Settings) -> re.Pattern[bytes]:
     names = settings.connect_modules()
     gate = _GATES.get(names)
     if gate is None:
-        gate = _GATES[names] = re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names)))
+        gate = _GATES[names] = re.compile(_literals(names))
     return gate
 
 
@@ -177,8 +216,8 @@ def _client_call_gate(settings: Settings) -> re.Pattern[bytes]:
     gate = _CALL_GATES.get(key)
     if gate is None:
         last = sorted({q.rsplit(".", 1)[-1] for q in settings.clients})
-        names = b"|".join(re.escape(n.encode()) for n in last)
-        mods = b"|".join(re.escape(n.encode()) for n in sorted(settings.connect_modules()))
+        names = _literals(last)
+        mods = _literals(settings.connect_modules())
         # ... or the client is imported under another name (``from MySQLdb import connect as c``)
         renamed = (rb"(?:from\s+(?:" + mods + rb")[\w.]*\s+import[^\n]*\bas\b|import\s+(?:" + mods
                    + rb")[\w.]*\s+as\b)")
@@ -228,6 +267,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     if not children and not (project and makes) and not serving and not want_exports:
         quiet = replace(base, children=False, starts=False)
         return _with_import_calls(quiet, tree, package, settings, project)
+    index_scopes(tree)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
                         at_import=at_import, rq_loaded=rq_loaded)
