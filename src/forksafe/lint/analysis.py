@@ -184,6 +184,7 @@ class Analyzer:
         self._parent_called: dict[tuple[str, Optional[str]], bool] = {}  # memo of _parent_calls
         self._parent_called_funcs: Optional[set[int]] = None  # memo of _called_by_parent
         self._parent_through: dict[frozenset[str], bool] = {}  # memo of _parent_calls_through
+        self._parent_calls_on_memo: dict[tuple[str, int, str], bool] = {}
         self.globals = self._global_origins()
         self.pid_guards = pid_guards(tree)
         self.resets = self._resets()
@@ -347,11 +348,33 @@ class Analyzer:
         """Has the parent used a lazy client, directly or through a handle derived from it (``books =
         client.db.books``), so that it connected? Here, or (another module's client) at the import of
         a module of the project (``db.create_all()`` in the ``create_app()`` a module calls)."""
-        if origin.path and origin.path != self.path:
+        names = frozenset(n for n, o in self.taint.module.items() if o.line == origin.line
+                          and o.what == origin.what and (o.path or self.path) == (origin.path or self.path))
+        if origin.path and origin.path != self.path:  # another module's: its import, or this parent
             used = self.externals.used_at_import() if self.externals is not None else frozenset()
-            return (origin.path, origin.line) in used
-        return self._parent_calls_through(frozenset(
-            n for n, o in self.taint.module.items() if o.line == origin.line and o.what == origin.what))
+            if (origin.path, origin.line) in used:
+                return True
+        return self._parent_calls_through(names) or self._parent_calls_on(origin)
+
+    def _parent_calls_on(self, origin: Origin) -> bool:
+        """Does code the parent runs call a method on the object, however it reaches it there: a
+        wrapper (``cached.get`` of ``CacheControl(session)``), a class attribute (``cls.session.get``
+        in a classmethod), a parameter the parent passed it in? The functions the parent calls count
+        although a child runs them too (``get(cached)`` before ``Process(target=get)``)."""
+        key = (origin.path or self.path, origin.line, origin.what)
+        if key not in self._parent_calls_on_memo:
+            called = self._called_by_parent()
+            bodies = self._parent_bodies() + [
+                (info, info.body) for info in self.index.funcs.values()
+                if id(info) in self.child_side and id(info) in called
+                and not isinstance(info.node, ast.Lambda)]
+            self._parent_calls_on_memo[key] = any(
+                (found := self.taint.value(node.func.value, self.taint.env_for(func))) is not None
+                and (found.path or self.path, found.line, found.what) == key
+                for func, body in bodies for node in iter_scope(body)
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr not in knowledge.SETUP_METHODS and not node.func.attr[:1].isupper())
+        return self._parent_calls_on_memo[key]
 
     def used_at_import(self) -> list[tuple[str, int]]:
         """(path, line) of the clients this module's import calls through (at module level or in the

@@ -124,7 +124,8 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                                                             for o in held_reads[:3]]
     _export_passes(analyzer, out, module)
     out.guards = dict(analyzer.pid_guards[0])
-    if analyzer.settings.lazy_clients:  # only lazy clients ask whether the parent used them
+    # only lazy clients ask whether the parent used them
+    if analyzer.settings.lazy_clients or any(o.lazy for o in analyzer.taint.module.values()):
         out.used_at_import = analyzer.used_at_import()
         for fname, func in analyzer.index.module_funcs.items():
             through = analyzer.calls_through(func)

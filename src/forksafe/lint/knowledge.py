@@ -192,6 +192,26 @@ LAZY_WHEN: dict[str, tuple[str, object]] = {
     "motor.motor_tornado.MotorClient": ("connect", False),
 }
 
+# Clients that open nothing when made: their pool connects on the first request, in the process that
+# sends it. Made in the parent and first used in a child, each child opens its own sockets; only a
+# request the parent sent before the fork leaves a connection for the children to share. (Clients
+# that talk to the server while being made stay eager: mwclient's ``Site`` and zeep's ``Client``
+# fetch the site info and the WSDL, JIRA the server info, docker the API version, Cosmos the account.)
+LAZY_CLIENTS: frozenset[str] = frozenset({
+    "requests.Session", "requests.session", "requests.sessions.Session",
+    "urllib3.PoolManager", "urllib3.HTTPConnectionPool", "urllib3.HTTPSConnectionPool",
+    "urllib3.connection_from_url", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
+    "http.client.HTTPConnection", "http.client.HTTPSConnection",
+    "xmlrpc.client.ServerProxy", "xmlrpc.client.Server", "xmlrpclib.ServerProxy", "xmlrpclib.Server",
+    "boto3.client", "boto3.resource", "boto3.Session", "boto3.session.Session",
+    "elasticsearch.Elasticsearch", "elasticsearch.AsyncElasticsearch", "opensearchpy.OpenSearch",
+    "openai.OpenAI", "openai.AsyncOpenAI", "openai.AzureOpenAI", "anthropic.Anthropic",
+    "anthropic.AsyncAnthropic", "dropbox.Dropbox", "hvac.Client", "pysolr.Solr", "github.Github",
+    "gitlab.Gitlab", "arango.ArangoClient", "hdfs.InsecureClient", "minio.Minio",
+    "google.cloud.bigquery.Client", "google.cloud.storage.Client",
+    "azure.storage.blob.BlobServiceClient", "azure.storage.blob.BlobServiceClient.from_connection_string",
+})
+
 # A database private to the process that holds it, so each side of a fork has its own copy and
 # nothing is shared: SQLite in memory (``:memory:``) or in a private temporary file (``""``).
 # Value: (position, keyword) of the argument, and the literal values that make it private.

@@ -1,5 +1,6 @@
-"""Clients beyond the DB-API drivers: an AWS client the parent has used, a Kafka producer, a gRPC
-channel and an Elasticsearch client, each made at import and used by a forked child."""
+"""Clients beyond the DB-API drivers: an AWS client and an Elasticsearch client the parent has used
+(HTTP clients connect on their first request), a Kafka producer and a gRPC channel, each made at
+import and used by a forked child."""
 import multiprocessing
 
 import boto3
@@ -14,10 +15,11 @@ channel = grpc.insecure_channel("search:50051")
 search = Elasticsearch("http://es:9200")
 engine = create_engine("postgresql://db/app")
 s3.list_buckets()
+search.info()
 
 
 def upload(name):
-    s3.upload_file(name, "bucket", name)  # expect: FS101 "AWS client" "boto3.client() made at line 11"
+    s3.upload_file(name, "bucket", name)  # expect: FS101 "AWS client" "boto3.client() made at line 12"
 
 
 def publish(message):
@@ -33,7 +35,7 @@ def index(doc):
 
 
 def count(table):
-    with engine.connect() as conn:  # expect: FS101 "sqlmodel.create_engine() made at line 15"
+    with engine.connect() as conn:  # expect: FS101 "sqlmodel.create_engine() made at line 16"
         return conn.exec_driver_sql(f"select count(*) from {table}").scalar()
 
 
