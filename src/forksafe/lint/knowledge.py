@@ -115,6 +115,9 @@ CLIENTS: dict[str, str] = {
     "pyexasol.connect": "Exasol connection", "redshift_connector.connect": "Redshift connection",
     "databricks.sql.connect": "Databricks connection", "pyathena.connect": "Athena connection",
     "records.Database": "SQLAlchemy engine", "dataset.connect": "SQLAlchemy engine",
+    # other libraries' drivers that build a SQLAlchemy engine when made (Gen3's data models)
+    "userdatamodel.driver.SQLAlchemyDriver": "SQLAlchemy engine",
+    "psqlgraph.PsqlGraphDriver": "SQLAlchemy engine", "psqlgraph.psql.PsqlGraphDriver": "SQLAlchemy engine",
     "sqlobject.connectionForURI": "SQLObject connection", "postgresql.open": "PostgreSQL connection",
     # cloud clients: HTTP keep-alive pools, or gRPC channels (which cannot follow a fork at all)
     "google.cloud.bigquery.Client": "HTTP session", "google.cloud.storage.Client": "HTTP session",
