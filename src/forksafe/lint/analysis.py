@@ -257,8 +257,13 @@ class Analyzer:
             if any(self.index.qualname(b) in knowledge.RQ_WORKERS for b in cls.bases):
                 for method in self.index.methods.get(id(cls), {}).values():
                     callers.setdefault(id(method), []).append(None)
+        called = self._called_by_parent()  # a child's function the parent runs too (``work()``)
+
+        def parent_runs(caller: Optional[FuncInfo]) -> bool:
+            return caller is None or id(caller) not in self.child_side or id(caller) in called
+
         for func, origin in self.taint.global_in_func:
-            if any(c is None or id(c) not in self.child_side for c in callers.get(id(func), [])):
+            if any(parent_runs(c) for c in callers.get(id(func), [])):
                 if id(func) in handlers and id(func) not in self.child_side:
                     origin = replace(origin, steps=origin.steps + (
                         f"set by {func.name}(), a {handlers[id(func)][1]} handler, which the main worker "
@@ -268,7 +273,7 @@ class Analyzer:
         for (owner, attr), origin in self.taint.class_stores.items():  # ``cls._instance = connect()``
             scope = self.taint.class_store_scopes.get((owner, attr))
             if owner not in origins and scope is not None and any(
-                    c is None or id(c) not in self.child_side for c in callers.get(id(scope), [])):
+                    parent_runs(c) for c in callers.get(id(scope), [])):
                 origins[owner] = replace(origin, name=owner, chainable=True, steps=origin.steps + (
                     f"kept as {owner}.{attr} by {scope.name}(), which the parent calls",))
         for name, info in self.index.module_funcs.items():  # ``@lru_cache def get_db()``: one object

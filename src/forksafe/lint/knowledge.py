@@ -485,7 +485,7 @@ CHILD_WORDS: tuple[str, ...] = (
     "multiprocess", "billiard", "gipc", "pathos", "pebble", "ProcessPoolExecutor", "fork", "task", "Task",
     "enqueue",
     r"\brq\b",
-    "worker_process_init", r"\bjob\b", "num_workers", r"luigi", "fork_processes", "HTTPServer",
+    "worker_process_init", r"\bjob\b", "num_workers", r"luigi", "fork_processes", "HTTPServer", r"\bmp\.",
 )
 
 
@@ -528,6 +528,11 @@ def driver_connects() -> dict[str, str]:
 # Top-level client libraries, by the name a module uses them under when a star import brought them in.
 CLIENT_MODULES: frozenset[str] = frozenset(q.split(".")[0] for q in CLIENTS) | frozenset(
     {"psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql", "sqlite3", "cx_Oracle", "oracledb", "pyodbc"})
+
+
+# The modules a snippet without imports means by their usual names (``mp.Process``).
+CONVENTIONAL_IMPORTS: dict[str, str] = {"mp": "multiprocessing", "multiprocessing": "multiprocessing",
+                                        "os": "os", "futures": "concurrent.futures"}
 
 
 def catalogue(extra: Optional[dict[str, str]] = None) -> dict[str, str]:

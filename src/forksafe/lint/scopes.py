@@ -244,17 +244,25 @@ class ModuleIndex:
 
     def _star_modules(self) -> None:
         """``from helpers import *`` of a module outside the program, then ``pymysql.connect(...)``:
-        a client library's name that nothing here binds came in through the star import."""
-        if not any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)
-                   for s in iter_statements(self.tree.body)):
+        a client library's name that nothing here binds came in through the star import. A snippet
+        with no module-level import at all (cut from an issue thread: ``mp.Process(...)`` with the
+        imports left out) means the usual modules by their usual names, too."""
+        starred = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)
+                      for s in iter_statements(self.tree.body))
+        snippet = not starred and not any(isinstance(s, (ast.Import, ast.ImportFrom))
+                                          for s in iter_statements(self.tree.body))
+        if not starred and not snippet:
             return
+        known = {m: m for m in knowledge.CLIENT_MODULES}
+        if snippet:
+            known.update(knowledge.CONVENTIONAL_IMPORTS)
         bound = {n.id for n in ast.walk(self.tree)
                  if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id in knowledge.CLIENT_MODULES and node.value.id not in bound \
+                    and node.value.id in known and node.value.id not in bound \
                     and node.value.id not in self.imports:
-                self.imports[node.value.id] = node.value.id
+                self.imports[node.value.id] = known[node.value.id]
 
     # -- building ---------------------------------------------------------------------------------
     def _walk(self, body: Sequence[ast.AST], func: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:
