@@ -26,6 +26,7 @@ from .project import (
     module_aliases,
     module_name,
     split_qualname,
+    star_library_imports,
 )
 from .scopes import (
     ModuleIndex,
@@ -118,13 +119,13 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
     """Pass one (``externals`` None) or pass two of one file."""
     try:
         tree = ast.parse(data, filename=path)
-        _rewrite_imports(tree, data, path, settings, module, package, externals)
+        data += _rewrite_imports(tree, data, path, settings, module, package, externals)
     except (SyntaxError, ValueError) as exc:
         legacy = _python2_tree(data, path)
         if legacy is None:
             return FileResult(path, module, [_parse_error(path, exc)])
         tree, data = legacy  # reported as FS001 too: the file is not Python 3
-        _rewrite_imports(tree, data, path, settings, module, package, externals)
+        data += _rewrite_imports(tree, data, path, settings, module, package, externals)
         again = _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
                          at_import, want_exports, rq_loaded)
         first = _parse_error(path, exc)
@@ -150,12 +151,17 @@ _LIBRARIES: dict[frozenset[str], frozenset[str]] = {}
 
 
 def _rewrite_imports(tree: ast.Module, data: bytes, path: str, settings: Settings, module: str,
-                     package: bool, externals: Optional[Externals]) -> None:
-    """Imports the later steps can resolve like any other: implicit relative ones, star imports."""
+                     package: bool, externals: Optional[Externals]) -> bytes:
+    """Imports the later steps can resolve like any other: implicit relative ones, star imports.
+    Gives the text of the imports a star brought in, for the byte scans that gate the analysis
+    (``import sqlalchemy as db`` read from ``from .imports import *``)."""
+    added = b""
     if module and ("." in module or package):
         implicit_relative_imports(tree, path, module, package, _libraries(settings))
     if b"import *" in data:
+        added = star_library_imports(tree, path, module, package, _libraries(settings))
         expand_star_imports(tree, module, package, _star_names(settings, externals))
+    return added
 
 
 def _star_names(settings: Settings, externals: Optional[Externals]) -> Callable[[str], list[str]]:

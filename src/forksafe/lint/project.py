@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping, Optional
 
@@ -145,6 +146,84 @@ def expand_star_imports(tree: ast.Module, module: str, package: bool,
             names = names_of(base) if base else []
             if names:
                 node.names = [ast.alias(name=n) for n in names]
+
+
+_LIBRARY_IMPORTS: dict[str, list[tuple[int, str, str]]] = {}
+_TOP_IMPORT = re.compile(rb"^(?:import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?"
+                         rb"|from[ \t]+([\w.]+)[ \t]+import[ \t]+([\w \t,]+?|\*))[ \t]*(?:#[^\n]*)?$", re.M)
+
+
+def _module_file(directory: str, dotted: str) -> Optional[str]:
+    base = os.path.join(directory, *dotted.split("."))
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _library_imports(path: str, libraries: frozenset[str], depth: int = 0) -> list[tuple[int, str, str]]:
+    """The top-level imports of libraries in the file at ``path`` (read, not parsed): (0, module,
+    local) for ``import sqlalchemy as db`` (local "" for a plain ``import``), (1, module, name) for
+    ``from celery import Celery``; also those of the project modules it star-imports in turn (two levels)."""
+    known = _LIBRARY_IMPORTS.get(path)
+    if known is not None:
+        return known
+    found: list[tuple[int, str, str]] = []
+    _LIBRARY_IMPORTS[path] = found  # (a cycle of star imports ends here)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return found
+    for match in _TOP_IMPORT.finditer(data):
+        plain, local, source, names = (g.decode("utf-8", "replace") if g else "" for g in match.groups())
+        if plain and plain.split(".")[0] in libraries:
+            found.append((0, plain, local))
+        elif source and names == "*" and depth < 2 and source.split(".")[0] not in libraries:
+            inner = _module_file(os.path.dirname(path), source)
+            if inner is not None:
+                found.extend(_library_imports(inner, libraries, depth + 1))
+        elif source and source.split(".")[0] in libraries:
+            found.extend((1, source, n.strip()) for n in names.split(",") if n.strip().isidentifier())
+    return found
+
+
+def star_library_imports(tree: ast.Module, path: str, module: str, package: bool,
+                         libraries: frozenset[str]) -> bytes:
+    """``from .imports import *`` of a project module whose own imports are ``import sqlalchemy as
+    db`` and ``from celery import Celery``: the star import binds those names to those libraries
+    here too. Pass one lints each file alone, so the star-imported file's import lines are read
+    (not parsed) and added after the star import as imports of this module's own; everything else
+    the star brings in is pass two's (``expand_star_imports``). Gives the added imports' text."""
+    here = os.path.dirname(os.path.abspath(path))
+    root = here
+    for _ in range(module.count(".") + (1 if package else 0)):
+        root = os.path.dirname(root)
+    body: list[ast.stmt] = []
+    added: list[str] = []
+    for stmt in tree.body:
+        body.append(stmt)
+        if not (isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names)):
+            continue
+        if stmt.level:
+            directory = here
+            for _ in range(stmt.level - 1):
+                directory = os.path.dirname(directory)
+            target = _module_file(directory, stmt.module) if stmt.module else \
+                _module_file(os.path.dirname(directory), os.path.basename(directory))
+        elif stmt.module and stmt.module.split(".")[0] not in libraries:
+            target = _module_file(root, stmt.module) or _module_file(here, stmt.module)
+        else:
+            target = None
+        if target is None or os.path.abspath(target) == os.path.abspath(path):
+            continue
+        for kind, source, name in _library_imports(target, libraries):
+            made: ast.stmt = ast.Import(names=[ast.alias(name=source, asname=name or None)]) if kind == 0 \
+                else ast.ImportFrom(module=source, names=[ast.alias(name=name)], level=0)
+            body.append(ast.copy_location(made, stmt))
+            added.append(ast.unparse(made))
+    tree.body = body
+    return ("\n" + "\n".join(added) + "\n").encode() if added else b""
 
 
 def module_aliases(path: str, module: str, depth: int = 4) -> list[str]:

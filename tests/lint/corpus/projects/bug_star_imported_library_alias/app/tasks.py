@@ -1,0 +1,6 @@
+from app import *
+
+
+@celery.task
+def count_users():
+    return conn.execute("SELECT count(*) FROM users").scalar()  # expect: FS104 "engine.connect() at line 7"

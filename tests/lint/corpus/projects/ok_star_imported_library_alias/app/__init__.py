@@ -1,0 +1,4 @@
+"""Safe: the same star-imported SQLAlchemy, but the engine is made in each task (in the pool child)."""
+from .imports import *
+
+celery = Celery(__name__, broker=os.getenv("REDIS_URL"))

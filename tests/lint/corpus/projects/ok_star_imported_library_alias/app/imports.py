@@ -1,0 +1,5 @@
+"""Everything the app uses, imported once and star-imported everywhere."""
+import os
+
+import sqlalchemy as db
+from celery import Celery

@@ -1,0 +1,7 @@
+from app import *
+
+
+@celery.task
+def count_users():
+    with db.create_engine(os.getenv("DATABASE_URL")).connect() as conn:
+        return conn.execute("SELECT count(*) FROM users").scalar()
