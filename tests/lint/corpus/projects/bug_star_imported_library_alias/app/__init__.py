@@ -1,3 +1,4 @@
+# ruff: noqa: F403, F405  (star imports are the shape under test)
 """``db`` is SQLAlchemy, by the star import: the engine connects at import, in the Celery worker's
 main process, and the module-level connection goes to every pool child."""
 from .imports import *

@@ -1,3 +1,4 @@
+# ruff: noqa: F401  (imported to be star-imported)
 """Everything the app uses, imported once and star-imported everywhere."""
 import os
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F403, F405  (star imports are the shape under test)
 """Safe: the same star-imported SQLAlchemy, but the engine is made in each task (in the pool child)."""
 from .imports import *
 
