@@ -18,6 +18,7 @@ from .children import fork_regions, passed_items
 from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder, Passed, runs_rq_worker
 from .findings import Finding
+from .forkstate import scan_grpc, scan_threads
 from .orm import scan_orm, scan_rq_worker_parent
 from .scopes import FuncInfo, ModuleIndex, connected_signal, is_singleton, iter_scope, pid_guards
 from .taint import Origin, Taint, parameter_for, root_name
@@ -573,6 +574,8 @@ class Analyzer:
             self._scan_bound(bound)
         for call, func in self.found.fork_calls:
             self._scan_fork(call, func)
+        scan_threads(self)
+        scan_grpc(self)
         return sorted(self.results.values())
 
     def _origin(self, name: str, owner: Optional[FuncInfo], entry: Optional[Entry]) -> Optional[Origin]:

@@ -41,6 +41,17 @@ CONN_AFTER_FORK = Code(
     "connection made before os.fork() is used in the child",
     "connect in the child after fork, or use forksafe.connect",
 )
+THREAD_CONN_AT_FORK = Code(
+    "FS106",
+    "a thread holds a connection while the process forks (the child's collector closes it)",
+    "join the thread (or close its connection) before forking, or start the children with spawn/forkserver",
+)
+GRPC_ACTIVE_AT_FORK = Code(
+    "FS107",
+    "gRPC is active in the parent when it forks: the child's gRPC calls hang",
+    "make gRPC clients only after the fork, or close the parent's channels first and set "
+    "GRPC_ENABLE_FORK_SUPPORT=1",
+)
 
 ALL: tuple[Code, ...] = (
     PARSE_ERROR,
@@ -49,5 +60,7 @@ ALL: tuple[Code, ...] = (
     INIT_CONN_IN_RUN,
     CONN_IN_TASK,
     CONN_AFTER_FORK,
+    THREAD_CONN_AT_FORK,
+    GRPC_ACTIVE_AT_FORK,
 )
 BY_CODE: dict[str, Code] = {c.code: c for c in ALL}

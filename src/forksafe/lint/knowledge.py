@@ -123,6 +123,7 @@ CLIENTS: dict[str, str] = {
     "google.cloud.bigquery.Client": "HTTP session", "google.cloud.storage.Client": "HTTP session",
     "google.cloud.firestore.Client": "gRPC channel", "google.cloud.pubsub_v1.PublisherClient": "gRPC channel",
     "google.cloud.pubsub_v1.SubscriberClient": "gRPC channel",
+    "google.cloud.datastore.Client": "gRPC channel",
     "azure.storage.blob.BlobServiceClient": "HTTP session", "azure.cosmos.CosmosClient": "HTTP session",
     "azure.storage.blob.BlobServiceClient.from_connection_string": "HTTP session",
     # Clients whose library threads and sockets cannot follow a fork at all (see docs/clients/unsafe.md)
