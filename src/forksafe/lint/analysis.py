@@ -80,6 +80,9 @@ class Externals(Protocol):
     def guard_position(self, qual: str) -> Optional[int]:
         """The engine parameter's position if ``qual`` guards the engine it is given (pid listener)."""
 
+    def disposed_in_workers(self) -> frozenset[tuple[str, int]]:
+        """(path, line) of clients some module's ``worker_process_init`` handler disposes."""
+
     def guarded(self) -> frozenset[tuple[str, int]]:
         """(path, line) of other modules' clients guarded by SQLAlchemy's pid-checking listener."""
 
@@ -162,6 +165,7 @@ class Analyzer:
         self.rq_loaded = rq_loaded or (any(q.split(".")[0] == "rq" for q in self.index.imports.values())
                                        and runs_rq_worker(tree, self.index.imports))
         preload = preload or self.settings.preloaded(path, module)
+        self.preloaded = preload is not None  # a server's master imports it, then forks its workers
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls
@@ -185,7 +189,7 @@ class Analyzer:
         self._parent_called: dict[tuple[str, Optional[str]], bool] = {}  # memo of _parent_calls
         self._parent_called_funcs: Optional[set[int]] = None  # memo of _called_by_parent
         self._parent_through: dict[frozenset[str], bool] = {}  # memo of _parent_calls_through
-        self._parent_calls_on_memo: dict[tuple[str, int, str], bool] = {}
+        self._parent_calls_on_memo: dict[tuple[str, int, str, bool], bool] = {}
         self.globals = self._global_origins()
         self.pid_guards = pid_guards(tree)
         self.resets = self._resets()
@@ -350,33 +354,38 @@ class Analyzer:
                 for func, body in self._parent_bodies() for node in iter_scope(body))
         return self._parent_through[names]
 
-    def _parent_used(self, origin: Origin) -> bool:
+    def _parent_used(self, origin: Origin, import_only: bool = False) -> bool:
         """Has the parent used a lazy client, directly or through a handle derived from it (``books =
         client.db.books``), so that it connected? Here, or (another module's client) at the import of
-        a module of the project (``db.create_all()`` in the ``create_app()`` a module calls)."""
-        names = frozenset(n for n, o in self.taint.module.items() if o.line == origin.line
-                          and o.what == origin.what and (o.path or self.path) == (origin.path or self.path))
+        a module of the project (``db.create_all()`` in the ``create_app()`` a module calls). When
+        the engine forks (a Celery worker, a preloaded server) the parent is only the import: a
+        view function that sends a request runs in the workers, not before the fork."""
         if origin.path and origin.path != self.path:  # another module's: its import, or this parent
             used = self.externals.used_at_import() if self.externals is not None else frozenset()
             if (origin.path, origin.line) in used:
                 return True
-        return self._parent_calls_through(names) or self._parent_calls_on(origin)
+        return self._parent_calls_on(origin, import_only)
 
-    def _parent_calls_on(self, origin: Origin) -> bool:
+    def _parent_calls_on(self, origin: Origin, import_only: bool) -> bool:
         """Does code the parent runs call a method on the object, however it reaches it there: a
-        wrapper (``cached.get`` of ``CacheControl(session)``), a class attribute (``cls.session.get``
-        in a classmethod), a parameter the parent passed it in? The functions the parent calls count
-        although a child runs them too (``get(cached)`` before ``Process(target=get)``)."""
-        key = (origin.path or self.path, origin.line, origin.what)
+        global (``session.get``), a wrapper (``cached.get`` of ``CacheControl(session)``), a class
+        attribute (``cls.session.get`` in a classmethod), a parameter the parent passed it in? The
+        functions the parent calls count although a child runs them too (``get(cached)`` before
+        ``Process(target=get)``); with ``import_only``, only those and the module's own code."""
+        key = (origin.path or self.path, origin.line, origin.what, import_only)
         if key not in self._parent_calls_on_memo:
             called = self._called_by_parent()
-            bodies = self._parent_bodies() + [
+            bodies = [(None, list(self.index.tree.body))] + [
                 (info, info.body) for info in self.index.funcs.values()
-                if id(info) in self.child_side and id(info) in called
-                and not isinstance(info.node, ast.Lambda)]
+                if not isinstance(info.node, ast.Lambda) and (
+                    id(info) in called or (not import_only and id(info) not in self.child_side))]
+            names = frozenset(n for n, o in self.taint.module.items() if o.line == origin.line
+                              and o.what == origin.what and (o.path or self.path) == key[0])
             self._parent_calls_on_memo[key] = any(
-                (found := self.taint.value(node.func.value, self.taint.env_for(func))) is not None
-                and (found.path or self.path, found.line, found.what) == key
+                ((root := root_name(node.func.value)) is not None and root.id in names
+                 and self.index.resolve(root.id, func) is None)
+                or ((found := self.taint.value(node.func.value, self.taint.env_for(func))) is not None
+                    and (found.path or self.path, found.line, found.what) == key[:3])
                 for func, body in bodies for node in iter_scope(body)
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr not in knowledge.SETUP_METHODS and not node.func.attr[:1].isupper())
@@ -517,6 +526,9 @@ class Analyzer:
         guarded = self.externals.guarded() if self.externals is not None else frozenset()
         if origin.path and (origin.path, origin.line) in guarded:
             return True  # SQLAlchemy's pid guard: a child's checkout discards the parent's connection
+        if entry is not None and entry.kind == "celery" and self.externals is not None \
+                and (origin.path or self.path, origin.line) in self.externals.disposed_in_workers():
+            return True  # the worker module's worker_process_init handler disposes it in every child
         keys = {name, origin.root or name, origin.name}
         if origin.kind.startswith("Django"):
             keys.add("django")
@@ -554,7 +566,7 @@ class Analyzer:
 
     # -- reporting ------------------------------------------------------------------------------------
     def _report(self, node: ast.AST, code: codes.Code, text: str, origin: Origin) -> None:
-        if origin.lazy and not self._parent_used(origin):
+        if origin.lazy and not self._parent_used(origin, code is codes.CONN_IN_TASK or self.preloaded):
             return  # ``MongoClient(connect=False)`` nobody used before the fork: each child connects
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
         key = (line, col, code.code)

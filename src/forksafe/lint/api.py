@@ -30,6 +30,7 @@ from .project import (
 )
 from .scopes import (
     ModuleIndex,
+    disposed_in_workers,
     document_connectors,
     import_aliases,
     index_scopes,
@@ -264,6 +265,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
                       connects_at_import=connects, celery_app=project and b"Celery(" in data, django=django,
                       top_imports=(frozenset(aliases.values()) | top_level_imports(tree)) if project
                       else frozenset(),
+                      disposes_in_workers=disposed_in_workers(tree, aliases) if project
+                      and b"worker_process_init" in data and b"dispose" in data else frozenset(),
                       embedded=embedded, reconnects_documents=project and b"worker_process_init" in data
                       and b"mongoengine" in data and reconnects_documents_in_child(tree, aliases))
     if externals is None and not makes and not serving:
@@ -558,6 +561,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     externals.set_top_imports(frozenset(
         canonical[found[0]] for r in results for q in r.top_imports
         if (found := (q, "") if q in canonical else split_qualname(q, canonical)) is not None), canonical)
+    externals.set_disposed_in_workers(q for r in results for q in r.disposes_in_workers)
     externals.set_documents_connected(next(
         (Origin("", line, "mongoengine.connect() at import" if q in knowledge.DOCUMENT_ORM_CONNECTS
                 else f"mongoengine.connect() by {q.rsplit('.', 1)[-1]}() at import", path=path,

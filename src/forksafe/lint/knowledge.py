@@ -360,6 +360,10 @@ RESET_IN_CHILD_BY_KIND: dict[str, frozenset[str]] = {
     "Django connection": frozenset({"connect"}), "Django connections": frozenset({"connect"}),
 }
 
+# Holders whose ``Model`` attribute is the base of ORM models that query through them
+# (``class User(db.Model)``; ``User.query`` uses ``db.session``).
+MODEL_BASE_HOLDERS: frozenset[str] = frozenset({"Flask-SQLAlchemy db"})
+
 # Kinds of client whose object, once garbage collected, closes its connections (a DB-API connection's
 # dealloc, SQLAlchemy's pool finalizers): a child that drops the parent's sends the goodbye over the
 # shared socket. A dropped MongoClient or HTTP session closes nothing.

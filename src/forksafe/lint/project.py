@@ -45,6 +45,7 @@ class FileResult:
     connects_at_import: frozenset[tuple[str, int]] = frozenset()  # (qualified name, line)
     celery_app: bool = False  # makes a Celery app (``Celery(...)``)
     reconnects_documents: bool = False  # a worker_process_init handler connects mongoengine again
+    disposes_in_workers: frozenset[str] = frozenset()  # holders a worker_process_init handler disposes
     top_imports: frozenset[str] = frozenset()  # what it imports at its top level (not inside functions)
     embedded: bool = False  # runs gunicorn itself (a BaseApplication subclass): loaded in the master
     django: bool = False  # imports Django
@@ -281,6 +282,7 @@ class ProjectExports:
         self._used: Optional[frozenset[tuple[str, int]]] = None
         self._at_import: frozenset[str] = frozenset()  # functions some module's import runs
         self._documents_connected: Optional[Origin] = None
+        self._disposed: frozenset[tuple[str, int]] = frozenset()
         self._loaded: frozenset[str] = frozenset()
         self._canonical: dict[str, str] = {}
 
@@ -299,6 +301,15 @@ class ProjectExports:
             return True  # not a module of the project: assume the parent has it
         module = self._canonical[found[0]]
         return any(m == module or m.startswith(module + ".") for m in self._loaded)
+
+    def set_disposed_in_workers(self, holders: Iterable[str]) -> None:
+        """The holders (qualified names) that some module's ``worker_process_init`` handler
+        disposes, found where they were made."""
+        made = (self.value(q) for q in holders)
+        self._disposed = frozenset((o.path, o.line) for o in made if o is not None)
+
+    def disposed_in_workers(self) -> frozenset[tuple[str, int]]:
+        return self._disposed
 
     def set_documents_connected(self, made: Optional[Origin]) -> None:
         """Where some module of the project connects mongoengine's default client at import."""

@@ -516,6 +516,26 @@ def reconnects_documents_in_child(tree: ast.Module, aliases: dict[str, str]) -> 
     return False
 
 
+def disposed_in_workers(tree: ast.Module, aliases: dict[str, str]) -> frozenset[str]:
+    """What a ``@worker_process_init.connect`` handler disposes (``db.engine.dispose(close=False)``
+    of an engine another module made): the qualified names of the holders (``app.db``), through
+    this module's imports. Every Celery pool child then starts with a pool of its own."""
+    found: set[str] = set()
+    for stmt in tree.body:
+        if not (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                connected_signal(d) in knowledge.CELERY_CHILD_SIGNALS for d in stmt.decorator_list)):
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "dispose":
+                holder = node.func.value
+                while isinstance(holder, ast.Attribute):
+                    holder = holder.value
+                if isinstance(holder, ast.Name) and holder.id in aliases:
+                    found.add(aliases[holder.id])
+    return frozenset(found)
+
+
 def _functions_that(tree: ast.Module, direct: Callable[[ast.AST], bool]) -> frozenset[str]:
     """Module functions and methods (``Cls.method``) with a node ``direct`` accepts, or that call a
     function of the module that has one."""

@@ -35,6 +35,7 @@ class Origin:
     kind: str = ""  # the catalogue's kind of client ("PostgreSQL connection")
     fresh: bool = False  # what a factory of another module returns: made anew by each call
     lazy: bool = False  # opens nothing until used (``connect=False``): a bug only once the parent uses it
+    model: bool = False  # an ORM model class (``class User(db.Model)``): its rows and columns are data
     # a tuple holding it: the positions that are tracked (``return engine, Session`` -> (0, 1)), so that
     # ``engine, Session = make()`` binds those names and not the others
     positions: tuple[int, ...] = ()
@@ -513,7 +514,7 @@ class Taint:
         if isinstance(func, ast.Name) and qual is not None:
             shadowing = env(func.id)  # ``Session = new_sessionmaker(); Session()`` although the module
             if shadowing is not None:  # imports ``sqlalchemy.orm.Session``: the local name wins
-                return self._derive(shadowing, expr)
+                return self._derive(shadowing, expr) if not shadowing.model else None
         if qual in self.safe or qual in knowledge.PARTIAL:
             return None
         if qual in self.clients:
@@ -553,7 +554,7 @@ class Taint:
                     return replace(made, steps=made.steps + (step,)) if made is not None else None
                 return self.instance(self.index.classes[func.id], expr)
             called = env(func.id)
-            if called is not None:  # ``Session()`` from a tracked sessionmaker
+            if called is not None and not called.model:  # ``Session()`` from a tracked sessionmaker
                 return self._derive(called, expr)
             return None
         if isinstance(func, ast.Call):  # ``sessionmaker(bind=engine)()``: calling a tracked factory
@@ -599,9 +600,13 @@ class Taint:
         if not name[:1].isupper() or name.isupper() or name in self.index.classes \
                 or (qual is not None and qual in knowledge.NOT_WRAPPERS):
             return None
+        if isinstance(expr.func, ast.Attribute) and self.value(expr.func.value, env) is not None:
+            return None  # ``db.Column(db.Integer)``: the holder's schema constructors make no handle
         for arg in expr.args:
             if isinstance(arg, ast.Name) and arg.id in self.index.classes:
                 continue  # a model class given to a field (``ForeignKeyField(Icon)``), not a client
+            if isinstance(arg, ast.Attribute) and arg.attr[:1].isupper():
+                continue  # a column type of the holder (``db.Integer``), not the client
             if isinstance(arg, (ast.Name, ast.Attribute, ast.Subscript)):
                 held = self.value(arg, env)
                 if held is not None:
@@ -684,7 +689,8 @@ class Taint:
 
     def instance(self, cls: ast.ClassDef, call: ast.Call) -> Optional[Origin]:
         """``Repo()``: the instance holds what its ``__init__`` (or class body) connected."""
-        attrs = self.class_attrs.get(id(cls), {})
+        attrs = {key: held for key, held in self.class_attrs.get(id(cls), {}).items()
+                 if not held.model}  # a model row (``User(...)``) holds no handle
         if not attrs:
             return None
         attr, held = next(iter(attrs.items()))
@@ -882,6 +888,14 @@ class Taint:
                         and inherited.steps[-1].startswith("class attribute"):
                     body.setdefault(_INHERITED, replace(inherited, steps=inherited.steps + (
                         f"inherited by {cls.name}",)))
+                holder = self.value(base.value, self._module_env) if isinstance(base, ast.Attribute) \
+                    else None
+                if holder is not None and holder.kind in knowledge.MODEL_BASE_HOLDERS:
+                    # ``class User(db.Model)``: the model's queries (``User.query``) go through db
+                    body.setdefault(_INHERITED, replace(
+                        holder, name=f"{cls.name}.{ast.unparse(base)}", chainable=False, model=True,
+                        root=holder.root or holder.name or None,
+                        steps=(*holder.steps, f"model base of {cls.name}")))
         self.body_attrs[id(cls)] = body
         methods = self.index.methods.get(id(cls), {})
         init = methods.get("__init__")
