@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
-from typing import Optional, Protocol, Sequence
+from typing import Mapping, Optional, Protocol, Sequence
 
 from . import codes, knowledge
 from .children import fork_regions, passed_items
@@ -155,7 +155,8 @@ class Analyzer:
                  module: str = "", package: bool = False, externals: Optional[Externals] = None,
                  extra: Sequence[tuple[str, str, str]] = (), want_exports: bool = False,
                  preload: Optional[str] = None, at_import: frozenset[str] = frozenset(),
-                 rq_loaded: bool = False) -> None:
+                 rq_loaded: bool = False,
+                 imported_pools: Optional[Mapping[str, tuple[str, int]]] = None) -> None:
         self.path = path
         self.settings = settings or Settings()
         self.externals = externals
@@ -166,7 +167,7 @@ class Analyzer:
                                        and runs_rq_worker(tree, self.index.imports))
         preload = preload or self.settings.preloaded(path, module)
         self.preloaded = preload is not None  # a server's master imports it, then forks its workers
-        self.found: Entries = EntryFinder(self.index, preload, extra, at_import).run()
+        self.found: Entries = EntryFinder(self.index, preload, extra, at_import, imported_pools or {}).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls
                           or self.found.passed or self.found.bound)

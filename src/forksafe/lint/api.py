@@ -23,6 +23,7 @@ from .project import (
     ProjectExports,
     expand_star_imports,
     implicit_relative_imports,
+    imported_constructions,
     module_aliases,
     module_name,
     split_qualname,
@@ -244,7 +245,9 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
              at_import: frozenset[str] = frozenset(), want_exports: bool = False,
              rq_loaded: bool = False) -> FileResult:
     preload = preload or settings.preloaded(path, module)
-    children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None
+    pools = _imported_pools(tree, data, path, module, package, settings) \
+        if project or externals is not None else {}
+    children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None or bool(pools)
     # an object the program connects itself counts in the module that starts children with it
     makes = (bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))) \
         or (children and bool(_CONNECTS.search(data)))
@@ -279,7 +282,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     index_scopes(tree)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
-                        at_import=at_import, rq_loaded=rq_loaded)
+                        at_import=at_import, rq_loaded=rq_loaded, imported_pools=pools)
     found = analyzer.findings()
     if found:
         found = suppress(found, data.decode("utf-8", "replace").splitlines())
@@ -294,6 +297,20 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
             result.import_calls = import_calls(analyzer.index)
             result.function_calls = function_calls(analyzer.index)
     return result
+
+
+_POOL_USE = re.compile(rb"\.(?:submit|map|imap|imap_unordered|starmap|apply|apply_async|map_async)\(")
+
+
+def _imported_pools(tree: ast.Module, data: bytes, path: str, module: str, package: bool,
+                    settings: Settings) -> dict[str, tuple[str, int]]:
+    """Process pools this module imports from another module of the project (``from .drivers
+    import executor``) and hands work to: local name -> (constructor, the import's line)."""
+    if not _POOL_USE.search(data):
+        return {}
+    made = imported_constructions(tree, path, module, package, _libraries(settings))
+    return {name: (qual, line) for name, (qual, line) in made.items()
+            if qual in knowledge.POOL_CLASSES or qual in knowledge.EXECUTOR_CLASSES}
 
 
 _LINE_CALL = re.compile(rb"^([A-Za-z_][\w.]*)\s*\(", re.M)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Optional, Sequence
+from types import MappingProxyType
+from typing import Mapping, Optional, Sequence
 
 from . import knowledge
 from .children import daemonizes
@@ -146,8 +147,10 @@ def runs_rq_worker(tree: ast.Module, aliases: dict[str, str]) -> bool:
 
 class EntryFinder:
     def __init__(self, index: ModuleIndex, preload: Optional[str] = None,
-                 extra: Sequence[tuple[str, str, str]] = (), at_import: frozenset[str] = frozenset()) -> None:
+                 extra: Sequence[tuple[str, str, str]] = (), at_import: frozenset[str] = frozenset(),
+                 imported_pools: Mapping[str, tuple[str, int]] = MappingProxyType({})) -> None:
         self.index = index
+        self.imported_pools = imported_pools  # pools other modules made: name -> (constructor, line)
         self.preload = preload  # "gunicorn --preload (Procfile)": this is a preloaded app module
         self.extra = extra  # (function name, kind, via) found by other modules (enqueued here)
         self.at_import = at_import  # qualified names other modules call at import (the master runs them)
@@ -265,6 +268,11 @@ class EntryFinder:
         return None
 
     def _bind_names(self) -> None:
+        for name, (qual, line) in self.imported_pools.items():  # made at the import of its module
+            kind = "pool" if qual in knowledge.POOL_CLASSES else "executor"
+            self.pools[f"0:{name}"] = (kind, self.default_method)
+            if kind == "pool":
+                self.pool_lines.setdefault(f"0:{name}", []).append((line, None))
         for target, value, scope in self.index.bindings:
             method = self._context_method(value)
             if method is not None and isinstance(target, ast.Name):

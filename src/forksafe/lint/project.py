@@ -189,6 +189,62 @@ def _library_imports(path: str, libraries: frozenset[str], depth: int = 0) -> li
     return found
 
 
+def _imported_file(stmt: ast.ImportFrom, path: str, module: str, package: bool,
+                   libraries: frozenset[str]) -> Optional[str]:
+    """The project file ``from <stmt.module> import ...`` reads, if it is one on disk (not this one)."""
+    here = os.path.dirname(os.path.abspath(path))
+    if stmt.level:
+        directory = here
+        for _ in range(stmt.level - 1):
+            directory = os.path.dirname(directory)
+        target = _module_file(directory, stmt.module) if stmt.module else \
+            _module_file(os.path.dirname(directory), os.path.basename(directory))
+    elif stmt.module and stmt.module.split(".")[0] not in libraries:
+        root = here
+        for _ in range(module.count(".") + (1 if package else 0)):
+            root = os.path.dirname(root)
+        target = _module_file(root, stmt.module) or _module_file(here, stmt.module)
+    else:
+        return None
+    return target if target is not None and os.path.abspath(target) != os.path.abspath(path) else None
+
+
+_ASSIGNED_CALL = re.compile(rb"^(\w+)[ \t]*=[ \t]*([\w.]+)[ \t]*\(", re.M)
+
+
+def imported_constructions(tree: ast.Module, path: str, module: str, package: bool,
+                           libraries: frozenset[str]) -> dict[str, tuple[str, int]]:
+    """``from .drivers import executor`` of a project module whose top level says ``executor =
+    ProcessPoolExecutor(4)``: local name -> (the library constructor's qualified name, the import's
+    line). Read from the other file's text in pass one, as ``star_library_imports`` does, so that a
+    pool another module made is known where it is used."""
+    found: dict[str, tuple[str, int]] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ImportFrom) or any(a.name == "*" for a in stmt.names):
+            continue
+        target = _imported_file(stmt, path, module, package, libraries)
+        if target is None:
+            continue
+        try:
+            with open(target, "rb") as fh:
+                made = {m.group(1).decode(): m.group(2).decode() for m in _ASSIGNED_CALL.finditer(fh.read())}
+        except OSError:
+            continue
+        imports = _library_imports(target, libraries)
+        for alias in stmt.names:
+            called = made.get(alias.name)
+            if called is None:
+                continue
+            head, _, rest = called.partition(".")
+            for kind, source, name in imports:
+                if (kind == 0 and (name or source.split(".")[0]) == head) or (kind == 1 and name == head):
+                    base = source if kind == 0 and name else source.split(".")[0] if kind == 0 \
+                        else f"{source}.{name}"
+                    found[alias.asname or alias.name] = (f"{base}.{rest}" if rest else base, stmt.lineno)
+                    break
+    return found
+
+
 def star_library_imports(tree: ast.Module, path: str, module: str, package: bool,
                          libraries: frozenset[str]) -> bytes:
     """``from .imports import *`` of a project module whose own imports are ``import sqlalchemy as
@@ -196,27 +252,14 @@ def star_library_imports(tree: ast.Module, path: str, module: str, package: bool
     here too. Pass one lints each file alone, so the star-imported file's import lines are read
     (not parsed) and added after the star import as imports of this module's own; everything else
     the star brings in is pass two's (``expand_star_imports``). Gives the added imports' text."""
-    here = os.path.dirname(os.path.abspath(path))
-    root = here
-    for _ in range(module.count(".") + (1 if package else 0)):
-        root = os.path.dirname(root)
     body: list[ast.stmt] = []
     added: list[str] = []
     for stmt in tree.body:
         body.append(stmt)
         if not (isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names)):
             continue
-        if stmt.level:
-            directory = here
-            for _ in range(stmt.level - 1):
-                directory = os.path.dirname(directory)
-            target = _module_file(directory, stmt.module) if stmt.module else \
-                _module_file(os.path.dirname(directory), os.path.basename(directory))
-        elif stmt.module and stmt.module.split(".")[0] not in libraries:
-            target = _module_file(root, stmt.module) or _module_file(here, stmt.module)
-        else:
-            target = None
-        if target is None or os.path.abspath(target) == os.path.abspath(path):
+        target = _imported_file(stmt, path, module, package, libraries)
+        if target is None:
             continue
         for kind, source, name in _library_imports(target, libraries):
             made: ast.stmt = ast.Import(names=[ast.alias(name=source, asname=name or None)]) if kind == 0 \
