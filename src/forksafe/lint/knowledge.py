@@ -98,6 +98,7 @@ CLIENTS: dict[str, str] = {
     "gitlab.Gitlab": "HTTP session", "arango.ArangoClient": "HTTP session",
     "hdfs.InsecureClient": "HTTP session", "qdrant_client.QdrantClient": "HTTP client",
     "minio.Minio": "HTTP pool", "clickhouse_connect.get_client": "ClickHouse client",
+    "oandapyV20.API": "HTTP session", "oandapyV20.oandapyV20.API": "HTTP session",
     "pymemcache.client.base.Client": "memcached client", "pymemcache.Client": "memcached client",
     "pymemcache.client.hash.HashClient": "memcached client",
     "pymemcache.client.base.PooledClient": "memcached client",
@@ -211,7 +212,8 @@ LAZY_CLIENTS: frozenset[str] = frozenset({
     "elasticsearch.Elasticsearch", "elasticsearch.AsyncElasticsearch", "opensearchpy.OpenSearch",
     "openai.OpenAI", "openai.AsyncOpenAI", "openai.AzureOpenAI", "anthropic.Anthropic",
     "anthropic.AsyncAnthropic", "dropbox.Dropbox", "hvac.Client", "pysolr.Solr", "github.Github",
-    "gitlab.Gitlab", "arango.ArangoClient", "hdfs.InsecureClient", "minio.Minio",
+    "gitlab.Gitlab", "arango.ArangoClient", "hdfs.InsecureClient", "minio.Minio", "oandapyV20.API",
+    "oandapyV20.oandapyV20.API",
     "google.cloud.bigquery.Client", "google.cloud.storage.Client",
     "azure.storage.blob.BlobServiceClient", "azure.storage.blob.BlobServiceClient.from_connection_string",
 })
