@@ -49,7 +49,15 @@ async def parent_make():
 
 
 async def one_round(obj, token):
-    got = await asyncio.wait_for(client.echo(obj, token), QUERY_TIMEOUT)
+    # asyncio.wait, not wait_for: wait_for waits for the cancelled query to finish, and a raw driver
+    # reading a session another process broke may never let it (seen once under strace on a busy
+    # machine: the control then ran into the runner's 150-s timeout)
+    query = asyncio.ensure_future(client.echo(obj, token))
+    done, _ = await asyncio.wait({query}, timeout=QUERY_TIMEOUT)
+    if not done:
+        query.cancel()
+        raise TimeoutError(f"no reply to {token!r} in {QUERY_TIMEOUT} s")
+    got = query.result()
     if got != token:
         raise AssertionError(f"expected {token!r}, got {got!r}")
 
