@@ -181,7 +181,10 @@ def _library_imports(path: str, libraries: frozenset[str], depth: int = 0) -> li
         if plain and plain.split(".")[0] in libraries:
             found.append((0, plain, local))
         elif source and names == "*" and depth < 2 and source.split(".")[0] not in libraries:
-            inner = _module_file(os.path.dirname(path), source)
+            directory, dots = os.path.dirname(path), len(source) - len(source.lstrip("."))
+            for _ in range(dots - 1):  # ``from ..base import *``
+                directory = os.path.dirname(directory)
+            inner = _module_file(directory, source.lstrip(".")) if source.lstrip(".") else None
             if inner is not None:
                 found.extend(_library_imports(inner, libraries, depth + 1))
         elif source and source.split(".")[0] in libraries:
@@ -212,6 +215,23 @@ def _imported_file(stmt: ast.ImportFrom, path: str, module: str, package: bool,
 _ASSIGNED_CALL = re.compile(rb"^(\w+)[ \t]*=[ \t]*([\w.]+)[ \t]*\(", re.M)
 
 
+_ASSIGNED: dict[str, dict[str, str]] = {}
+
+
+def _assigned_calls(path: str) -> dict[str, str]:
+    """``name = Constructor(`` at the top level of the file at ``path``: name -> the called name."""
+    known = _ASSIGNED.get(path)
+    if known is None:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            data = b""
+        known = _ASSIGNED[path] = {m.group(1).decode(): m.group(2).decode()
+                                   for m in _ASSIGNED_CALL.finditer(data)}
+    return known
+
+
 def imported_constructions(tree: ast.Module, path: str, module: str, package: bool,
                            libraries: frozenset[str]) -> dict[str, tuple[str, int]]:
     """``from .drivers import executor`` of a project module whose top level says ``executor =
@@ -225,11 +245,7 @@ def imported_constructions(tree: ast.Module, path: str, module: str, package: bo
         target = _imported_file(stmt, path, module, package, libraries)
         if target is None:
             continue
-        try:
-            with open(target, "rb") as fh:
-                made = {m.group(1).decode(): m.group(2).decode() for m in _ASSIGNED_CALL.finditer(fh.read())}
-        except OSError:
-            continue
+        made = _assigned_calls(target)
         imports = _library_imports(target, libraries)
         for alias in stmt.names:
             called = made.get(alias.name)
