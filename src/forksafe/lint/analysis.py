@@ -150,6 +150,11 @@ def _lazily_set(func: FuncInfo) -> set[int]:
     return found
 
 
+# a method call the parent makes: (its function, the call, the module global it starts from, the
+# tracked object it is made on)
+ParentCall = tuple[Optional[FuncInfo], ast.Call, Optional[str], Optional[Origin]]
+
+
 class Analyzer:
     def __init__(self, tree: ast.Module, path: str, settings: Optional[Settings] = None,
                  module: str = "", package: bool = False, externals: Optional[Externals] = None,
@@ -191,6 +196,7 @@ class Analyzer:
         self._parent_called_funcs: Optional[set[int]] = None  # memo of _called_by_parent
         self._parent_through: dict[frozenset[str], bool] = {}  # memo of _parent_calls_through
         self._parent_calls_on_memo: dict[tuple[str, int, str, bool], bool] = {}
+        self._parent_method_calls: dict[bool, list[ParentCall]] = {}
         self.globals = self._global_origins()
         self.pid_guards = pid_guards(tree)
         self.resets = self._resets()
@@ -370,27 +376,41 @@ class Analyzer:
     def _parent_calls_on(self, origin: Origin, import_only: bool) -> bool:
         """Does code the parent runs call a method on the object, however it reaches it there: a
         global (``session.get``), a wrapper (``cached.get`` of ``CacheControl(session)``), a class
-        attribute (``cls.session.get`` in a classmethod), a parameter the parent passed it in? The
-        functions the parent calls count although a child runs them too (``get(cached)`` before
-        ``Process(target=get)``); with ``import_only``, only those and the module's own code."""
+        attribute (``cls.session.get`` in a classmethod), a parameter the parent passed it in?"""
         key = (origin.path or self.path, origin.line, origin.what, import_only)
         if key not in self._parent_calls_on_memo:
+            names = frozenset(n for n, o in self.taint.module.items() if o.line == origin.line
+                              and o.what == origin.what and (o.path or self.path) == key[0])
+            self._parent_calls_on_memo[key] = any(
+                (root is not None and root in names)
+                or (found is not None and (found.path or self.path, found.line, found.what) == key[:3])
+                for _, _, root, found in self.parent_method_calls(import_only))
+        return self._parent_calls_on_memo[key]
+
+    def parent_method_calls(self, import_only: bool = False) -> list[ParentCall]:
+        """Every method call the parent makes (``x.m(...)``; not ``db.init_app(app)`` or a column type
+        ``db.Column``), with the module global it starts from and the tracked object it is made on.
+        The parent's code: the module's own, the functions it calls (although a child runs them too:
+        ``get(cached)`` before ``Process(target=get)``) and, unless ``import_only`` (the engine forks
+        after the import: a Celery worker, a preloaded server), every function no child runs."""
+        if import_only not in self._parent_method_calls:
             called = self._called_by_parent()
             bodies = [(None, list(self.index.tree.body))] + [
                 (info, info.body) for info in self.index.funcs.values()
                 if not isinstance(info.node, ast.Lambda) and (
                     id(info) in called or (not import_only and id(info) not in self.child_side))]
-            names = frozenset(n for n, o in self.taint.module.items() if o.line == origin.line
-                              and o.what == origin.what and (o.path or self.path) == key[0])
-            self._parent_calls_on_memo[key] = any(
-                ((root := root_name(node.func.value)) is not None and root.id in names
-                 and self.index.resolve(root.id, func) is None)
-                or ((found := self.taint.value(node.func.value, self.taint.env_for(func))) is not None
-                    and (found.path or self.path, found.line, found.what) == key[:3])
-                for func, body in bodies for node in iter_scope(body)
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr not in knowledge.SETUP_METHODS and not node.func.attr[:1].isupper())
-        return self._parent_calls_on_memo[key]
+            calls: list[ParentCall] = []
+            for func, body in bodies:
+                env = self.taint.env_for(func)
+                for node in iter_scope(body):
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                            and node.func.attr not in knowledge.SETUP_METHODS \
+                            and not node.func.attr[:1].isupper():
+                        root = root_name(node.func.value)
+                        calls.append((func, node, root.id if root is not None and self.index.resolve(
+                            root.id, func) is None else None, self.taint.value(node.func.value, env)))
+            self._parent_method_calls[import_only] = calls
+        return self._parent_method_calls[import_only]
 
     def used_at_import(self) -> list[tuple[str, int]]:
         """(path, line) of the clients this module's import calls through (at module level or in the

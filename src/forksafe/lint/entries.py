@@ -89,7 +89,8 @@ class Entries:
     bound: list[Passed] = field(default_factory=list)
 
 
-def _kw(call: ast.Call, name: str, position: Optional[int] = None) -> Optional[ast.AST]:
+def kwarg(call: ast.Call, name: str, position: Optional[int] = None) -> Optional[ast.AST]:
+    """The argument given as ``name=``, or at ``position`` (before any ``*args``)."""
     for keyword in call.keywords:
         if keyword.arg == name:
             return keyword.value
@@ -168,7 +169,7 @@ class EntryFinder:
         for site in self.index.calls:  # start method and contexts first: later checks need them
             qual = self.index.qualname(site.call.func)
             if qual in knowledge.SET_START_METHOD:
-                method = _str(_kw(site.call, "method", 0))
+                method = _str(kwarg(site.call, "method", 0))
                 if method in knowledge.START_METHODS:
                     self.default_method = method
         self._bind_names()
@@ -233,7 +234,7 @@ class EntryFinder:
         if isinstance(node, ast.Name) and node.id in self.contexts:
             return self.contexts[node.id]
         if isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.GET_CONTEXT:
-            method = _str(_kw(node, "method", 0))
+            method = _str(kwarg(node, "method", 0))
             return method if method in knowledge.START_METHODS else self.default_method
         return None
 
@@ -248,7 +249,7 @@ class EntryFinder:
         if qual in knowledge.POOL_CLASSES:
             return "pool", self.default_method
         if qual in knowledge.EXECUTOR_CLASSES:
-            ctx = _kw(call, "mp_context", 1)
+            ctx = kwarg(call, "mp_context", 1)
             method = self._context_method(ctx) if ctx is not None else None
             return "executor", method or self.default_method
         if isinstance(func, ast.Attribute) and func.attr in ("Process", "Pool"):
@@ -305,8 +306,8 @@ class EntryFinder:
             elif last in knowledge.CELERY_TASK_DECORATORS and (
                     isinstance(target, ast.Attribute) or qual.startswith("celery")):
                 self._add(info, "celery", f"@{ast.unparse(target)} at line {deco.lineno}")
-                base = _kw(deco, "base") if isinstance(deco, ast.Call) else None
-                bound = _kw(deco, "bind") if isinstance(deco, ast.Call) else None
+                base = kwarg(deco, "base") if isinstance(deco, ast.Call) else None
+                bound = kwarg(deco, "bind") if isinstance(deco, ast.Call) else None
                 if isinstance(base, ast.Name) and base.id in self.index.classes \
                         and isinstance(bound, ast.Constant) and bound.value is True:
                     self.found.entries[-1] = replace(self.found.entries[-1],
@@ -513,7 +514,7 @@ class EntryFinder:
                     (other.func is site.func and made.lineno < call.lineno) or other.func is None):
                 continue
             self._pass(list(made.args) + [k.value for k in made.keywords], site, via)
-            self._tornado_handlers(_kw(made, "handlers", 0), site, via)
+            self._tornado_handlers(kwarg(made, "handlers", 0), site, via)
 
     def _tornado_handlers(self, routes: Optional[ast.AST], site: CallSite, via: str) -> None:
         """The handler classes of an Application's routes (``[(r"/", Home)]``, ``url(r"/", Home)``):
@@ -536,12 +537,7 @@ class EntryFinder:
 
     def _start_line(self, call: ast.Call, site: CallSite) -> int:
         """The line of ``p.start()`` for ``p = Process(...)`` in the same function, else the call's."""
-        bound = next((t.id for t, v, where in self.index.bindings
-                      if v is call and where is site.func and isinstance(t, ast.Name)), None)
-        starts = [s.call.lineno for s in self.index.calls if bound is not None and s.func is site.func
-                  and isinstance(s.call.func, ast.Attribute) and s.call.func.attr == "start"
-                  and isinstance(s.call.func.value, ast.Name) and s.call.func.value.id == bound
-                  and s.call.lineno >= call.lineno]
+        starts = self.index.later_method_calls(call, site.func, "start")
         return min(starts) if starts else call.lineno
 
     def _daemonizer(self, site: CallSite) -> bool:
@@ -575,7 +571,7 @@ class EntryFinder:
             self._tornado_fork(call, site)
             return
         if qual in knowledge.REGISTER_AT_FORK:
-            self._target(_kw(call, "after_in_child"), site, "init", f"os.register_at_fork at line {line}")
+            self._target(kwarg(call, "after_in_child"), site, "init", f"os.register_at_fork at line {line}")
             return
         if qual in knowledge.DATALOADERS:
             self._data_loader(call, site)
@@ -593,21 +589,21 @@ class EntryFinder:
                 return  # ``p = Process(...); p.run()``: the target runs in this process, nothing forks
             if kind == "process":
                 via = f"Process(target=...) at line {line}"
-                target = _kw(call, "target", 1)
+                target = kwarg(call, "target", 1)
                 before = len(self.found.entries)
                 self._target(target, site, "process", via, start)
                 started = self._start_line(call, site)
                 for entry in self.found.entries[before:]:
                     entry.site_line = started  # it forks at ``p.start()`` (a close just before counts)
                 for key, pos in (("args", 3), ("kwargs", 4)):
-                    value = _kw(call, key, pos)
+                    value = kwarg(call, key, pos)
                     if value is not None:
                         self._pass([value], site, via, receiver=target if key == "args" else None)
             else:
                 via = f"{name}(initializer=...) at line {line}"
-                initializer = _kw(call, "initializer", 1 if kind == "pool" else 2)
+                initializer = kwarg(call, "initializer", 1 if kind == "pool" else 2)
                 self._target(initializer, site, "init", via, start)
-                initargs = _kw(call, "initargs", 2 if kind == "pool" else 3)
+                initargs = kwarg(call, "initargs", 2 if kind == "pool" else 3)
                 if initargs is not None:
                     self._pass([initargs], site, via, receiver=initializer)
             return
@@ -650,7 +646,7 @@ class EntryFinder:
 
     def _workers(self, call: ast.Call, keyword: str, serial: int) -> bool:
         """Does ``keyword=`` ask for forked workers (absent: the engine's default, ``serial``)?"""
-        value = _kw(call, keyword)
+        value = kwarg(call, keyword)
         if value is None:
             return False
         if isinstance(value, ast.Constant) and isinstance(value.value, int):
@@ -660,11 +656,11 @@ class EntryFinder:
     def _data_loader(self, call: ast.Call, site: CallSite) -> None:
         """``DataLoader(dataset, num_workers=4)``: the workers call the dataset's ``__getitem__`` on the
         object the parent made (unless a spawn context is given)."""
-        context = _kw(call, "multiprocessing_context")
+        context = kwarg(call, "multiprocessing_context")
         if not self._workers(call, "num_workers", 0) or (
                 isinstance(context, ast.Constant) and context.value in knowledge.NON_FORK_METHODS):
             return
-        dataset = _kw(call, "dataset", 0)
+        dataset = kwarg(call, "dataset", 0)
         made = self._bound(dataset.id, site.func) if isinstance(dataset, ast.Name) else dataset
         if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name)
                 and made.func.id in self.index.classes):
@@ -699,12 +695,12 @@ class EntryFinder:
         return "run" in methods and "start" not in methods
 
     def _pool_call(self, call: ast.Call, site: CallSite, kind: str, via: str, start: str) -> None:
-        self._target(_kw(call, "func", 0) or _kw(call, "fn", 0), site, kind, via, start)
+        self._target(kwarg(call, "func", 0) or kwarg(call, "fn", 0), site, kind, via, start)
         rest = list(call.args[1:]) + [k.value for k in call.keywords if k.arg not in ("func", "fn")]
         self._pass(rest, site, via, pickled=True)
 
     def _enqueue(self, call: ast.Call, site: CallSite, position: int, via: str) -> None:
-        target = _kw(call, "func", position) or _kw(call, "f", position)
+        target = kwarg(call, "func", position) or kwarg(call, "f", position)
         before = len(self.found.entries)
         self._target(target, site, "rq", f"RQ {via}")
         if len(self.found.entries) == before:

@@ -18,7 +18,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from . import codes, knowledge
-from .entries import Entry
+from .entries import Entry, kwarg
 from .scopes import FuncInfo, iter_scope
 from .taint import Origin
 
@@ -49,22 +49,13 @@ def _call_at(analyzer: Analyzer, entry: Entry) -> Optional[ast.Call]:
 
 
 def _target(analyzer: Analyzer, call: ast.Call, scope: Optional[FuncInfo]) -> Optional[FuncInfo]:
-    target = next((k.value for k in call.keywords if k.arg == "target"), None)
-    if target is None and len(call.args) > 1:
-        target = call.args[1]
-    if isinstance(target, ast.Name):
-        return analyzer.index.function_named(target.id, scope)
-    return None
+    target = kwarg(call, "target", 1)
+    return analyzer.index.function_named(target.id, scope) if isinstance(target, ast.Name) else None
 
 
 def _joined(analyzer: Analyzer, thread: ast.Call, scope: Optional[FuncInfo], before: int) -> bool:
     """``t.join()`` between the thread's start and the fork, in the same function."""
-    bound = next((t.id for t, v, where in analyzer.index.bindings
-                  if v is thread and where is scope and isinstance(t, ast.Name)), None)
-    return bound is not None and any(
-        s.func is scope and isinstance(s.call.func, ast.Attribute) and s.call.func.attr == "join"
-        and isinstance(s.call.func.value, ast.Name) and s.call.func.value.id == bound
-        and thread.lineno < s.call.lineno < before for s in analyzer.index.calls)
+    return any(line < before for line in analyzer.index.later_method_calls(thread, scope, "join"))
 
 
 def scan_threads(analyzer: Analyzer) -> None:
@@ -127,12 +118,5 @@ def scan_grpc(analyzer: Analyzer) -> None:
 def _parent_grpc(analyzer: Analyzer) -> list[tuple[Origin, Optional[FuncInfo], int]]:
     """Calls the parent makes through a gRPC client: (the client, the function, the line). One in
     the function that forks counts only before the fork; one elsewhere, wherever it is."""
-    uses: list[tuple[Origin, Optional[FuncInfo], int]] = []
-    for func, body in analyzer._parent_bodies():
-        env = analyzer.taint.env_for(func)
-        for node in iter_scope(body):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                found = analyzer.taint.value(node.func.value, env)
-                if found is not None and found.kind == _GRPC:
-                    uses.append((found, func, node.lineno))
-    return uses
+    return [(found, func, call.lineno) for func, call, _, found in analyzer.parent_method_calls()
+            if found is not None and found.kind == _GRPC]

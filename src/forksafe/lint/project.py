@@ -149,9 +149,47 @@ def expand_star_imports(tree: ast.Module, module: str, package: bool,
                 node.names = [ast.alias(name=n) for n in names]
 
 
-_LIBRARY_IMPORTS: dict[str, list[tuple[int, str, str]]] = {}
 _TOP_IMPORT = re.compile(rb"^(?:import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?"
                          rb"|from[ \t]+([\w.]+)[ \t]+import[ \t]+([\w \t,]+?|\*))[ \t]*(?:#[^\n]*)?$", re.M)
+_ASSIGNED_CALL = re.compile(rb"^(\w+)[ \t]*=[ \t]*([\w.]+)[ \t]*\(", re.M)
+
+
+@dataclass(frozen=True)
+class _LibraryImport:
+    """A top-level import of a library: ``import module [as name]`` or ``from module import name``."""
+
+    module: str
+    name: str  # the ``as`` name ("" for a plain ``import``), or the name ``from`` imports
+    from_import: bool
+
+    @property
+    def local(self) -> str:
+        return self.name if self.name else self.module.split(".")[0]
+
+    @property
+    def target(self) -> str:
+        """What the local name means: ``sqlalchemy`` for ``db``, ``celery.Celery`` for ``Celery``."""
+        if self.from_import:
+            return f"{self.module}.{self.name}"
+        return self.module if self.name else self.module.split(".")[0]
+
+    def statement(self) -> ast.stmt:
+        if self.from_import:
+            return ast.ImportFrom(module=self.module, names=[ast.alias(name=self.name)], level=0)
+        return ast.Import(names=[ast.alias(name=self.module, asname=self.name or None)])
+
+
+@dataclass(frozen=True)
+class _ModuleText:
+    """What pass one reads of another module of the project, from its text (not parsed): its
+    library imports (also those of the project modules it star-imports, two levels), and its
+    top-level ``name = Constructor(...)`` assignments."""
+
+    imports: tuple[_LibraryImport, ...]
+    assigned: dict[str, str]  # name -> the called name, as written (``ProcessPoolExecutor``)
+
+
+_MODULE_TEXTS: dict[tuple[str, frozenset[str]], _ModuleText] = {}
 
 
 def _module_file(directory: str, dotted: str) -> Optional[str]:
@@ -162,34 +200,36 @@ def _module_file(directory: str, dotted: str) -> Optional[str]:
     return None
 
 
-def _library_imports(path: str, libraries: frozenset[str], depth: int = 0) -> list[tuple[int, str, str]]:
-    """The top-level imports of libraries in the file at ``path`` (read, not parsed): (0, module,
-    local) for ``import sqlalchemy as db`` (local "" for a plain ``import``), (1, module, name) for
-    ``from celery import Celery``; also those of the project modules it star-imports in turn (two levels)."""
-    known = _LIBRARY_IMPORTS.get(path)
+def _module_text(path: str, libraries: frozenset[str], depth: int = 0) -> _ModuleText:
+    """The file at ``path``, read once per process (``_MODULE_TEXTS``)."""
+    key = (path, libraries)
+    known = _MODULE_TEXTS.get(key)
     if known is not None:
         return known
-    found: list[tuple[int, str, str]] = []
-    _LIBRARY_IMPORTS[path] = found  # (a cycle of star imports ends here)
+    _MODULE_TEXTS[key] = _ModuleText((), {})  # a cycle of star imports ends here
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError:
-        return found
+        return _MODULE_TEXTS[key]
+    imports: list[_LibraryImport] = []
     for match in _TOP_IMPORT.finditer(data):
         plain, local, source, names = (g.decode("utf-8", "replace") if g else "" for g in match.groups())
         if plain and plain.split(".")[0] in libraries:
-            found.append((0, plain, local))
+            imports.append(_LibraryImport(plain, local, from_import=False))
         elif source and names == "*" and depth < 2 and source.split(".")[0] not in libraries:
             directory, dots = os.path.dirname(path), len(source) - len(source.lstrip("."))
             for _ in range(dots - 1):  # ``from ..base import *``
                 directory = os.path.dirname(directory)
             inner = _module_file(directory, source.lstrip(".")) if source.lstrip(".") else None
             if inner is not None:
-                found.extend(_library_imports(inner, libraries, depth + 1))
+                imports.extend(_module_text(inner, libraries, depth + 1).imports)
         elif source and source.split(".")[0] in libraries:
-            found.extend((1, source, n.strip()) for n in names.split(",") if n.strip().isidentifier())
-    return found
+            imports.extend(_LibraryImport(source, n.strip(), from_import=True)
+                           for n in names.split(",") if n.strip().isidentifier())
+    assigned = {m.group(1).decode(): m.group(2).decode() for m in _ASSIGNED_CALL.finditer(data)}
+    known = _MODULE_TEXTS[key] = _ModuleText(tuple(imports), assigned)
+    return known
 
 
 def _imported_file(stmt: ast.ImportFrom, path: str, module: str, package: bool,
@@ -212,26 +252,6 @@ def _imported_file(stmt: ast.ImportFrom, path: str, module: str, package: bool,
     return target if target is not None and os.path.abspath(target) != os.path.abspath(path) else None
 
 
-_ASSIGNED_CALL = re.compile(rb"^(\w+)[ \t]*=[ \t]*([\w.]+)[ \t]*\(", re.M)
-
-
-_ASSIGNED: dict[str, dict[str, str]] = {}
-
-
-def _assigned_calls(path: str) -> dict[str, str]:
-    """``name = Constructor(`` at the top level of the file at ``path``: name -> the called name."""
-    known = _ASSIGNED.get(path)
-    if known is None:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            data = b""
-        known = _ASSIGNED[path] = {m.group(1).decode(): m.group(2).decode()
-                                   for m in _ASSIGNED_CALL.finditer(data)}
-    return known
-
-
 def imported_constructions(tree: ast.Module, path: str, module: str, package: bool,
                            libraries: frozenset[str]) -> dict[str, tuple[str, int]]:
     """``from .drivers import executor`` of a project module whose top level says ``executor =
@@ -245,19 +265,13 @@ def imported_constructions(tree: ast.Module, path: str, module: str, package: bo
         target = _imported_file(stmt, path, module, package, libraries)
         if target is None:
             continue
-        made = _assigned_calls(target)
-        imports = _library_imports(target, libraries)
+        text = _module_text(target, libraries)
+        meanings = {imported.local: imported.target for imported in text.imports}
         for alias in stmt.names:
-            called = made.get(alias.name)
-            if called is None:
-                continue
-            head, _, rest = called.partition(".")
-            for kind, source, name in imports:
-                if (kind == 0 and (name or source.split(".")[0]) == head) or (kind == 1 and name == head):
-                    base = source if kind == 0 and name else source.split(".")[0] if kind == 0 \
-                        else f"{source}.{name}"
-                    found[alias.asname or alias.name] = (f"{base}.{rest}" if rest else base, stmt.lineno)
-                    break
+            head, _, rest = text.assigned.get(alias.name, "").partition(".")
+            base = meanings.get(head)
+            if base is not None:
+                found[alias.asname or alias.name] = (f"{base}.{rest}" if rest else base, stmt.lineno)
     return found
 
 
@@ -277,9 +291,8 @@ def star_library_imports(tree: ast.Module, path: str, module: str, package: bool
         target = _imported_file(stmt, path, module, package, libraries)
         if target is None:
             continue
-        for kind, source, name in _library_imports(target, libraries):
-            made: ast.stmt = ast.Import(names=[ast.alias(name=source, asname=name or None)]) if kind == 0 \
-                else ast.ImportFrom(module=source, names=[ast.alias(name=name)], level=0)
+        for imported in _module_text(target, libraries).imports:
+            made = imported.statement()
             body.append(ast.copy_location(made, stmt))
             added.append(ast.unparse(made))
     tree.body = body

@@ -396,6 +396,16 @@ class ModuleIndex:
             return self.methods.get(id(self.classes[func.value.id]), {}).get(func.attr)
         return None
 
+    def later_method_calls(self, made: ast.Call, scope: Optional[FuncInfo], method: str) -> list[int]:
+        """Lines of ``x.method()`` after ``x = made`` in the same scope (``p.start()`` of ``p =
+        Process(...)``, ``t.join()`` of ``t = Thread(...)``)."""
+        bound = next((t.id for t, v, where in self.bindings
+                      if v is made and where is scope and isinstance(t, ast.Name)), None)
+        return [s.call.lineno for s in self.calls if bound is not None and s.func is scope
+                and isinstance(s.call.func, ast.Attribute) and s.call.func.attr == method
+                and isinstance(s.call.func.value, ast.Name) and s.call.func.value.id == bound
+                and s.call.lineno >= made.lineno]
+
     def method_of(self, func: Optional[FuncInfo], name: str) -> Optional[FuncInfo]:
         """``self.name`` seen inside ``func``: the method of the enclosing class, if any."""
         scope = func
@@ -505,15 +515,19 @@ def connected_signal(target: ast.AST) -> str:
     return ""
 
 
+def _child_signal_handlers(tree: ast.Module) -> Iterator[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:
+    """The module's ``@worker_process_init.connect`` handlers: they run in every Celery pool child."""
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                connected_signal(d) in knowledge.CELERY_CHILD_SIGNALS for d in stmt.decorator_list):
+            yield stmt
+
+
 def reconnects_documents_in_child(tree: ast.Module, aliases: dict[str, str]) -> bool:
     """A ``@worker_process_init.connect`` handler that (re)connects mongoengine's default client: every
     Celery pool child then queries over a client of its own."""
     connectors = document_connectors(tree, aliases)
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in connectors and any(
-                connected_signal(d) in knowledge.CELERY_CHILD_SIGNALS for d in stmt.decorator_list):
-            return True
-    return False
+    return any(handler.name in connectors for handler in _child_signal_handlers(tree))
 
 
 def disposed_in_workers(tree: ast.Module, aliases: dict[str, str]) -> frozenset[str]:
@@ -521,11 +535,8 @@ def disposed_in_workers(tree: ast.Module, aliases: dict[str, str]) -> frozenset[
     of an engine another module made): the qualified names of the holders (``app.db``), through
     this module's imports. Every Celery pool child then starts with a pool of its own."""
     found: set[str] = set()
-    for stmt in tree.body:
-        if not (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                connected_signal(d) in knowledge.CELERY_CHILD_SIGNALS for d in stmt.decorator_list)):
-            continue
-        for node in ast.walk(stmt):
+    for handler in _child_signal_handlers(tree):
+        for node in ast.walk(handler):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr == "dispose":
                 holder = node.func.value
