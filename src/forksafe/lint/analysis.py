@@ -34,6 +34,7 @@ _KIND_CODE = {
     "celery": codes.CONN_IN_TASK,
     "rq": codes.CONN_IN_TASK,
     "fork": codes.CONN_AFTER_FORK,
+    "thread": codes.THREAD_CONN_AT_FORK,
 }
 
 
@@ -125,6 +126,13 @@ def _close_false(call: ast.Call) -> bool:
                for k in call.keywords)
 
 
+def _opens(origin: Origin, call: ast.Call) -> bool:
+    """Does this method call on a lazy holder open it? Any call opens a lazy client; a holder whose
+    methods connect (``db.initialize()``) only opens by one of those."""
+    return not origin.opened_by or (isinstance(call.func, ast.Attribute)
+                                    and call.func.attr in origin.opened_by)
+
+
 def _renews_in_child(method: str, kind: str) -> bool:
     """Does calling ``method`` in a child give it a connection of its own (``dispose``; peewee's
     ``connect()``)? One rule for calls in this module and for other modules' helpers."""
@@ -175,7 +183,7 @@ class Analyzer:
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import, imported_pools or {}).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls
-                          or self.found.passed or self.found.bound)
+                          or self.found.passed or self.found.bound or self.found.master_threads)
         # Most files start no process: skip the taint pass entirely for them.
         self.taint = Taint(self.index, self.settings.clients, self.settings.safe,
                            externals.value if externals is not None else None,
@@ -382,9 +390,10 @@ class Analyzer:
             names = frozenset(n for n, o in self.taint.module.items() if o.line == origin.line
                               and o.what == origin.what and (o.path or self.path) == key[0])
             self._parent_calls_on_memo[key] = any(
-                (root is not None and root in names)
-                or (found is not None and (found.path or self.path, found.line, found.what) == key[:3])
-                for _, _, root, found in self.parent_method_calls(import_only))
+                ((root is not None and root in names)
+                 or (found is not None and (found.path or self.path, found.line, found.what) == key[:3]))
+                and _opens(origin, call)
+                for _, call, root, found in self.parent_method_calls(import_only))
         return self._parent_calls_on_memo[key]
 
     def parent_method_calls(self, import_only: bool = False) -> list[ParentCall]:
@@ -435,7 +444,8 @@ class Analyzer:
                 root = root_name(node.func.value)
                 origin = self.taint.module.get(root.id) if root is not None \
                     and self.index.resolve(root.id, func) is None else None
-                if origin is not None and (origin.path or self.path, origin.line) not in used:
+                if origin is not None and (origin.path or self.path, origin.line) not in used \
+                        and _opens(origin, node):
                     used.append((origin.path or self.path, origin.line))
         return used
 
@@ -599,7 +609,7 @@ class Analyzer:
         scan_rq_worker_parent(self)
         if self.empty:
             return sorted(self.results.values())
-        for entry in self.found.entries:
+        for entry in self.found.entries + self.found.master_threads:
             self._scan_entry(entry)
         for passed in self.found.passed:
             self._scan_passed(passed)

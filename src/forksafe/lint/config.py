@@ -27,6 +27,10 @@ from typing import Any, Iterable, Optional
 
 from . import knowledge
 
+# what a preloaded app's ``via`` ends with when the server's ``post_fork`` hook resets the workers'
+# connections: its request handlers are each worker's own, only threads of the master are not
+WORKERS_RESET = ", whose post_fork hook resets the workers' connections"
+
 
 class ConfigError(ValueError):
     """A ``[tool.forksafe.lint]`` table that cannot be used; the message says what to write instead."""
@@ -388,8 +392,9 @@ def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], d
                     continue
                 servers, rq = _command_lines(os.path.join(here, name), conf_preload, top)
                 workers.update(rq)
-                if not conf_reset:
-                    found.update(servers)
+                # a post_fork hook that resets the workers' connections is the fix for them; the master
+                # still loads the app, and a thread it starts there keeps running across the forks
+                found.update({k: f"{v}{WORKERS_RESET}" if conf_reset else v for k, v in servers.items()})
     return found, workers
 
 

@@ -16,7 +16,16 @@ from typing import Mapping, Optional, Sequence
 
 from . import knowledge
 from .children import daemonizes
-from .scopes import CallSite, FuncInfo, ModuleIndex, connected_signal, iter_imports, iter_scope
+from .config import WORKERS_RESET
+from .scopes import (
+    CallSite,
+    FuncInfo,
+    ModuleIndex,
+    connected_signal,
+    iter_imports,
+    iter_scope,
+    main_guard_lines,
+)
 
 # kind -> how the message names it
 KIND_LABEL = {
@@ -29,7 +38,14 @@ KIND_LABEL = {
     "rq": "RQ job",
     "server": "request handler",
     "loader": "DataLoader worker",
+    "thread": "thread",
 }
+
+# what starts a thread in the calling process, and the argument that is its function:
+# (qualified name or ``.method``, keyword, position)
+_THREAD_STARTS = (("threading.Thread", "target", 1), ("threading.Timer", "function", 1),
+                  (".add_job", "func", 0))
+_SCHEDULERS = ("apscheduler", "flask_apscheduler")
 
 
 def _decorated_defs(func: FuncInfo) -> list[FuncInfo]:
@@ -87,6 +103,9 @@ class Entries:
     # ``Process(target=bot.run)`` with ``bot`` an object whose class is not this module's: the object
     # itself crosses to the child (its method runs there)
     bound: list[Passed] = field(default_factory=list)
+    # threads a preloaded app's import starts in the server's master: they keep running, on the
+    # master's connections, while it forks the workers
+    master_threads: list[Entry] = field(default_factory=list)
 
 
 def kwarg(call: ast.Call, name: str, position: Optional[int] = None) -> Optional[ast.AST]:
@@ -212,11 +231,15 @@ class EntryFinder:
 
     def _preloaded(self) -> None:
         """A preloaded app module: what it runs at import runs in the master, every other function of
-        it (views, handlers, their helpers) in a forked worker."""
+        it (views, handlers, their helpers) in a forked worker (unless the server's ``post_fork`` hook
+        resets the workers' connections). Threads its import starts run in the master."""
         at_import = {s.call.func.id for s in self.index.calls
                      if s.func is None and isinstance(s.call.func, ast.Name)}
         prefix = f"{self.index.module}."
         at_import.update(q[len(prefix):] for q in self.at_import if q.startswith(prefix))
+        self._master_threads(at_import)
+        if WORKERS_RESET in str(self.preload):
+            return
         funcs = list(self.index.module_funcs.values())
         for methods in self.index.methods.values():
             funcs.extend(methods.values())
@@ -226,6 +249,46 @@ class EntryFinder:
             elif func.name in at_import:  # an app factory the master runs: the views it defines and
                 for inner in _decorated_defs(func):  # registers (``@bp.route``) run in the workers
                     self._add(inner, "server", str(self.preload))
+
+    def _master_threads(self, at_import: set[str]) -> None:
+        """Threads (``Thread(target=f)``, an APScheduler job) that code run at import starts: the
+        module level and the functions it, or another module's import, calls, transitively."""
+        run: set[int] = set()
+        todo = [f for name in at_import if (f := self.index.module_funcs.get(name)) is not None]
+        while todo:
+            func = todo.pop()
+            if id(func) in run:
+                continue
+            run.add(id(func))
+            todo.extend(callee for s in self.index.calls if s.func is func
+                        and (callee := self.index.callee(s)) is not None)
+        scheduler = any(q.split(".")[0] in _SCHEDULERS for q in self.index.imports.values())
+        guarded = main_guard_lines(self.index.tree)  # ``python app.py`` runs these, not the server
+        for site in self.index.calls:
+            if (site.func is not None and id(site.func) not in run) or any(
+                    start <= site.call.lineno <= end for start, end in guarded):
+                continue
+            qual = self.index.qualname(site.call.func) or ""
+            for start, keyword, position in _THREAD_STARTS:
+                if qual == start or (start.startswith(".") and scheduler and isinstance(
+                        site.call.func, ast.Attribute) and site.call.func.attr == start[1:]):
+                    target = self._function_given(kwarg(site.call, keyword, position), site.func)
+                    if target is not None:
+                        where = f"{site.func.name}()" if site.func is not None else "module level"
+                        via = (f"{ast.unparse(site.call.func)}() at line {site.call.lineno} in {where}, run "
+                               f"at import by the master of {self.preload}: still running when the master "
+                               "forks the workers, which inherit (and close) the connections it uses; run it in a "
+                               "process of its own, or start it in each worker")
+                        self.found.master_threads.append(Entry(target, "thread", via, site_line=0,
+                                                               site_func=site.func))
+
+    def _function_given(self, node: Optional[ast.AST], scope: Optional[FuncInfo]) -> Optional[FuncInfo]:
+        """The function an argument names (``target=loop``) or is (a lambda)."""
+        if isinstance(node, ast.Name):
+            return self.index.function_named(node.id, scope)
+        if isinstance(node, ast.Lambda):
+            return self.index.funcs.get(id(node))
+        return None
 
     # -- names bound to contexts and pools ----------------------------------------------------------
     def _context_method(self, node: ast.AST) -> Optional[str]:

@@ -576,3 +576,15 @@ def _functions_that(tree: ast.Module, direct: Callable[[ast.AST], bool]) -> froz
                 found.add(name)
                 changed = True
     return frozenset(found)
+
+
+def main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line spans of top-level ``if __name__ == "__main__":`` bodies."""
+    spans: list[tuple[int, int]] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) \
+                and isinstance(stmt.test.left, ast.Name) and stmt.test.left.id == "__name__" \
+                and len(stmt.test.comparators) == 1 and isinstance(stmt.test.comparators[0], ast.Constant) \
+                and stmt.test.comparators[0].value == "__main__":
+            spans.append((stmt.body[0].lineno, stmt.body[-1].end_lineno or stmt.body[-1].lineno))
+    return spans

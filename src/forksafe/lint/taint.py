@@ -17,7 +17,15 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Optional, Union
 
 from . import knowledge
-from .scopes import CallSite, FuncInfo, ModuleIndex, comprehension_names, iter_scope, iter_statements
+from .scopes import (
+    CallSite,
+    FuncInfo,
+    ModuleIndex,
+    comprehension_names,
+    iter_scope,
+    iter_statements,
+    main_guard_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class Origin:
     fresh: bool = False  # what a factory of another module returns: made anew by each call
     lazy: bool = False  # opens nothing until used (``connect=False``): a bug only once the parent uses it
     model: bool = False  # an ORM model class (``class User(db.Model)``): its rows and columns are data
+    # a lazy holder's methods that open it (``db.initialize()`` setting ``self._pool``): only a call of
+    # one of these in the parent counts as the parent using it
+    opened_by: tuple[str, ...] = ()
     # a tuple holding it: the positions that are tracked (``return engine, Session`` -> (0, 1)), so that
     # ``engine, Session = make()`` binds those names and not the others
     positions: tuple[int, ...] = ()
@@ -88,18 +99,6 @@ class Exports:
 
 
 Env = Callable[[str], Optional[Origin]]
-
-
-def _main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
-    """Line spans of top-level ``if __name__ == "__main__":`` bodies."""
-    spans: list[tuple[int, int]] = []
-    for stmt in tree.body:
-        if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) \
-                and isinstance(stmt.test.left, ast.Name) and stmt.test.left.id == "__name__" \
-                and len(stmt.test.comparators) == 1 and isinstance(stmt.test.comparators[0], ast.Constant) \
-                and stmt.test.comparators[0].value == "__main__":
-            spans.append((stmt.body[0].lineno, stmt.body[-1].end_lineno or stmt.body[-1].lineno))
-    return spans
 
 
 # The body-attribute key for a connection a class inherits from another module's class.
@@ -227,6 +226,8 @@ class Taint:
         self.global_in_func: list[tuple[FuncInfo, Origin]] = []
         self.class_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (instances)
         self.body_attrs: dict[int, dict[str, Origin]] = {}  # id(ClassDef) -> attr -> origin (class body)
+        # id(ClassDef) -> attr -> (the methods that open it, origin): set by a method, not ``__init__``
+        self.method_attrs: dict[int, dict[str, tuple[tuple[str, ...], Origin]]] = {}
         # ``Pool._conns = connect()`` in some method: (class name, attribute) -> origin
         self.class_stores: dict[tuple[str, str], Origin] = {}
         self.class_store_scopes: dict[tuple[str, str], Optional[FuncInfo]] = {}  # where each was stored
@@ -249,7 +250,7 @@ class Taint:
         self._scan(list(index.tree.body), self._module_env, into=self.module)
         for cls in index.all_classes:  # again, now that module globals are known (``database = db``)
             self.class_attrs[id(cls)] = self._class_attrs(cls)
-        guarded = _main_guard_lines(index.tree)
+        guarded = main_guard_lines(index.tree)
         for name, origin in list(self.module.items()):
             if any(start <= origin.line <= end for start, end in guarded) and not origin.path:
                 self.module[name] = replace(origin, main_guard=True)
@@ -692,7 +693,13 @@ class Taint:
         attrs = {key: held for key, held in self.class_attrs.get(id(cls), {}).items()
                  if not held.model}  # a model row (``User(...)``) holds no handle
         if not attrs:
-            return None
+            opened = self.method_attrs.get(id(cls))
+            if not opened:
+                return None
+            attr, (methods, held) = next(iter(opened.items()))
+            step = (f"held as .{attr} by {cls.name}() made at line {call.lineno}, once "
+                    + " or ".join(f"{m}()" for m in methods) + " connects it")
+            return replace(held, chainable=True, lazy=True, opened_by=methods, steps=held.steps + (step,))
         attr, held = next(iter(attrs.items()))
         step = f"held as .{attr} by {cls.name}() made at line {call.lineno}"
         return replace(held, chainable=True, steps=held.steps + (step,))
@@ -928,4 +935,46 @@ class Taint:
                     called = methods.get(node.func.attr)
                     if called is not None:
                         todo.append(called)
+        self.method_attrs[id(cls)] = {} if attrs else self._opened_by_methods(cls, methods)
         return attrs
+
+    def _opened_by_methods(self, cls: ast.ClassDef, methods: dict[str, FuncInfo]
+                           ) -> dict[str, tuple[tuple[str, ...], Origin]]:
+        """Attributes a method other than ``__init__`` connects (``def initialize(self): self._pool =
+        ThreadedConnectionPool(...)``), with the methods that open them: that one and those that call it
+        on ``self``. An instance made at import holds the client once the process calls one of them."""
+        setters: dict[str, tuple[str, Origin]] = {}
+        for name, method in methods.items():
+            if name in ("__init__", "__new__", "run") or isinstance(method.node, ast.Lambda):
+                continue  # ``run()`` of a process or thread class runs in the child or thread
+            local: dict[str, Origin] = {}
+            env = self._chain(local, method)
+            for stmt in iter_statements(list(method.node.body)):
+                for target, value in _bindings(stmt):
+                    made = self.value(value, env)
+                    if made is None or made.model:
+                        continue
+                    if isinstance(target, ast.Name):
+                        local[target.id] = made
+                    elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                            and target.value.id == "self" and target.attr not in setters:
+                        setters[target.attr] = (name, replace(made, name=f"self.{target.attr}"))
+        if not setters:
+            return {}
+        callers: dict[str, set[str]] = {}  # method -> the methods that call it on ``self``
+        for name, method in methods.items():
+            for node in iter_scope(method.body):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "self" \
+                        and node.func.attr in methods:
+                    callers.setdefault(node.func.attr, set()).add(name)
+        found: dict[str, tuple[tuple[str, ...], Origin]] = {}
+        for attr, (setter, made) in setters.items():
+            opening, todo = {setter}, [setter]
+            while todo:
+                for caller in callers.get(todo.pop(), ()):
+                    if caller not in opening and caller != "__init__":
+                        opening.add(caller)
+                        todo.append(caller)
+            found[attr] = (tuple(sorted(opening)), made)
+        return found
