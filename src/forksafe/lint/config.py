@@ -365,6 +365,27 @@ def _uwsgi(path: str, top: str) -> dict[tuple[str, str], str]:
     return {}
 
 
+# base images that run uWSGI on the app they are given: ``module = main`` in ``/app``, no lazy-apps
+_UWSGI_IMAGES = re.compile(r"^\s*FROM\s+(?:\S+/)?tiangolo/uwsgi-nginx(?:-flask)?(?::\S+)?\s", re.I | re.M)
+_COPY_TO_APP = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*(\S+)\s+/app/?\s*$", re.I | re.M)
+
+
+def _uwsgi_image(path: str) -> dict[tuple[str, str], str]:
+    """A Dockerfile built on tiangolo's uwsgi-nginx(-flask) image: uWSGI loads ``main`` from the
+    directory copied to ``/app`` in the master, then forks the workers (the image sets no
+    lazy-apps; a ``uwsgi.ini`` of the app's own is read like any other)."""
+    text = _text(path)
+    if not _UWSGI_IMAGES.search(text + "\n"):
+        return {}
+    here = os.path.dirname(os.path.abspath(path))
+    copied = _COPY_TO_APP.search(text)
+    app_dir = os.path.normpath(os.path.join(here, copied.group(1))) if copied else here
+    if os.path.isfile(os.path.join(app_dir, "uwsgi.ini")):
+        return {}
+    return {(app_dir, "main"): f"uWSGI of the tiangolo/uwsgi-nginx image, without lazy-apps "
+                               f"({os.path.basename(path)})"}
+
+
 _COMMAND_FILES = re.compile(r"(?:Dockerfile.*|.*\.dockerfile|docker-compose.*\.ya?ml|compose\.ya?ml|.*\.conf"
                             r"|.*\.sh|.*\.service|Makefile|.*\.mk)$")  # ... and systemd units (ExecStart=)
 
@@ -390,6 +411,8 @@ def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], d
                     top = os.path.abspath(root)
                 else:
                     continue
+                if name.startswith("Dockerfile"):
+                    found.update(_uwsgi_image(os.path.join(here, name)))
                 servers, rq = _command_lines(os.path.join(here, name), conf_preload, top)
                 workers.update(rq)
                 # a post_fork hook that resets the workers' connections is the fix for them; the master

@@ -277,8 +277,8 @@ class EntryFinder:
                         where = f"{site.func.name}()" if site.func is not None else "module level"
                         via = (f"{ast.unparse(site.call.func)}() at line {site.call.lineno} in {where}, run "
                                f"at import by the master of {self.preload}: still running when the master "
-                               "forks the workers, which inherit (and close) the connections it uses; run it in a "
-                               "process of its own, or start it in each worker")
+                               "forks the workers, which inherit (and close) the connections it uses; run "
+                               "it in a process of its own, or start it in each worker")
                         self.found.master_threads.append(Entry(target, "thread", via, site_line=0,
                                                                site_func=site.func))
 

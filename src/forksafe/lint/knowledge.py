@@ -9,6 +9,7 @@ knows (``forksafe._drivers.all_adapters()``) are merged in by ``catalogue()``.
 
 from __future__ import annotations
 
+import functools
 from typing import Optional
 
 # Calls that open a connection (or an engine/client/pool/session that holds sockets) in the process
@@ -105,6 +106,8 @@ CLIENTS: dict[str, str] = {
     "aio_pika.connect": "AMQP connection", "aio_pika.connect_robust": "AMQP connection",
     "aiokafka.AIOKafkaProducer": "Kafka client", "aiokafka.AIOKafkaConsumer": "Kafka client",
     "kazoo.client.KazooClient": "ZooKeeper client", "py2neo.Graph": "Neo4j driver",
+    "neo4j.v1.GraphDatabase.driver": "Neo4j driver", "pykafka.KafkaClient": "Kafka client (pykafka)",
+    "memcache.Client": "memcached client", "pylibmc.Client": "memcached client",
     "trino.dbapi.connect": "Trino connection", "pyhive.hive.connect": "Hive connection",
     "impala.dbapi.connect": "Impala connection", "ibm_db.connect": "Db2 connection",
     "teradatasql.connect": "Teradata connection", "databases.Database": "database pool",
@@ -214,6 +217,9 @@ LAZY_CLIENTS: frozenset[str] = frozenset({
     "anthropic.AsyncAnthropic", "dropbox.Dropbox", "hvac.Client", "pysolr.Solr", "github.Github",
     "gitlab.Gitlab", "arango.ArangoClient", "hdfs.InsecureClient", "minio.Minio", "oandapyV20.API",
     "oandapyV20.oandapyV20.API",
+    # memcached clients connect to a server on its first command
+    "memcache.Client", "pylibmc.Client", "pymemcache.client.base.Client", "pymemcache.Client",
+    "pymemcache.client.hash.HashClient", "pymemcache.client.base.PooledClient",
     "google.cloud.bigquery.Client", "google.cloud.storage.Client",
     "azure.storage.blob.BlobServiceClient", "azure.storage.blob.BlobServiceClient.from_connection_string",
 })
@@ -328,7 +334,7 @@ PICKLED_FRESH: frozenset[str] = frozenset({"requests.Session()", "requests.sessi
 
 # Kinds of client whose attributes and items are handles on the same sockets (``client.app.users``,
 # ``docker_client.containers``, ``db.session``, ``s3.Bucket``).
-CHAINABLE_KINDS: frozenset[str] = frozenset({"Mongo", "Flask", "Docker", "AWS"})
+CHAINABLE_KINDS: frozenset[str] = frozenset({"Mongo", "Flask", "Docker", "AWS", "pykafka"})
 
 # Methods by which a program connects an object of a library the catalogue does not know to a server
 # (``mqtt.Client().connect(host)``, ``socket.socket().connect(addr)``, ``FTP().login(user, pw)``): the
@@ -339,7 +345,9 @@ CONNECTING_METHODS: frozenset[str] = frozenset({"connect", "login", "open_sessio
 DERIVED_METHODS: frozenset[str] = frozenset(
     {"cursor", "connect", "begin", "raw_connection", "get_database", "get_collection",
      "get_default_database", "getconn", "connection", "acquire", "channel", "session",
-     "get_conn", "execution_options", "get_bind", "client", "resource"}
+     "get_conn", "execution_options", "get_bind", "client", "resource",
+     # pykafka: a topic's producers and consumers talk to the client's brokers
+     "get_sync_producer", "get_producer", "get_simple_consumer", "get_balanced_consumer"}
 )
 # Methods of a container of tracked objects (or a client whose attributes are handles) that give back
 # one of them; any other method's result (``db.session.execute(q).all()``) is data, not a handle.
@@ -540,6 +548,26 @@ CLIENT_MODULES: frozenset[str] = frozenset(q.split(".")[0] for q in CLIENTS) | f
 # The modules a snippet without imports means by their usual names (``mp.Process``).
 CONVENTIONAL_IMPORTS: dict[str, str] = {"mp": "multiprocessing", "multiprocessing": "multiprocessing",
                                         "os": "os", "futures": "concurrent.futures"}
+
+
+# bare names a snippet without imports uses for the classes that start children
+CONVENTIONAL_NAMES: dict[str, str] = {"Process": "multiprocessing.Process", "Pool": "multiprocessing.Pool",
+                                      "ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor"}
+
+
+@functools.lru_cache(maxsize=1)
+def conventional_names() -> dict[str, str]:
+    """What a bare class name means in a snippet without imports: the classes that start children,
+    and each catalogue client class whose name only one library uses (``KafkaClient`` is pykafka's)."""
+    last: dict[str, set[str]] = {}
+    for qual in CLIENTS:
+        name = qual.rsplit(".", 1)[-1]
+        if name[:1].isupper() and len(name) > 6:  # ``Client``, ``Redis`` say too little
+            last.setdefault(name, set()).add(qual.split(".")[0])
+    found = {name: next(q for q in CLIENTS if q.rsplit(".", 1)[-1] == name)
+             for name, libraries in last.items() if len(libraries) == 1}
+    found.update(CONVENTIONAL_NAMES)
+    return found
 
 
 def catalogue(extra: Optional[dict[str, str]] = None) -> dict[str, str]:

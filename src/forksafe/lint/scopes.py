@@ -246,7 +246,8 @@ class ModuleIndex:
         """``from helpers import *`` of a module outside the program, then ``pymysql.connect(...)``:
         a client library's name that nothing here binds came in through the star import. A snippet
         with no module-level import at all (cut from an issue thread: ``mp.Process(...)`` with the
-        imports left out) means the usual modules by their usual names, too."""
+        imports left out) means the usual modules by their usual names, too, and a class called by its
+        bare name the usual class of that name (``Process(...)``, a client class only one library has)."""
         starred = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)
                       for s in iter_statements(self.tree.body))
         snippet = not starred and not any(isinstance(s, (ast.Import, ast.ImportFrom))
@@ -258,11 +259,15 @@ class ModuleIndex:
             known.update(knowledge.CONVENTIONAL_IMPORTS)
         bound = {n.id for n in ast.walk(self.tree)
                  if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        names = knowledge.conventional_names() if snippet else {}
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                     and node.value.id in known and node.value.id not in bound \
                     and node.value.id not in self.imports:
                 self.imports[node.value.id] = known[node.value.id]
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names \
+                    and node.id not in bound:  # ``Process(target=f)``, ``class T(Process)``
+                self.imports.setdefault(node.id, names[node.id])
 
     # -- building ---------------------------------------------------------------------------------
     def _walk(self, body: Sequence[ast.AST], func: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:
