@@ -24,7 +24,7 @@ from .scopes import (
     connected_signal,
     iter_imports,
     iter_scope,
-    main_guard_lines,
+    main_guarded,
 )
 
 # kind -> how the message names it
@@ -263,10 +263,9 @@ class EntryFinder:
             todo.extend(callee for s in self.index.calls if s.func is func
                         and (callee := self.index.callee(s)) is not None)
         scheduler = any(q.split(".")[0] in _SCHEDULERS for q in self.index.imports.values())
-        guarded = main_guard_lines(self.index.tree)  # ``python app.py`` runs these, not the server
+        guarded = main_guarded(self.index.tree)  # ``python app.py`` runs these, not the server
         for site in self.index.calls:
-            if (site.func is not None and id(site.func) not in run) or any(
-                    start <= site.call.lineno <= end for start, end in guarded):
+            if (site.func is not None and id(site.func) not in run) or guarded(site.call.lineno):
                 continue
             qual = self.index.qualname(site.call.func) or ""
             for start, keyword, position in _THREAD_STARTS:

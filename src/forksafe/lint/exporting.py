@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from . import knowledge
 from .analysis import Analyzer
-from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, main_guard_lines
+from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, main_guarded
 from .taint import Exports, Origin, call_arguments, web_apps
 
 
@@ -23,9 +23,9 @@ def import_calls(index: ModuleIndex) -> frozenset[str]:
     """What this module calls when imported, by qualified name (``pkg.db.init_db``); not what it
     calls under ``if __name__ == "__main__":`` (run as a script, not imported)."""
     names: set[str] = set()
-    guarded = main_guard_lines(index.tree)
+    guarded = main_guarded(index.tree)
     for site in index.calls:
-        if site.func is not None or any(start <= site.call.lineno <= end for start, end in guarded):
+        if site.func is not None or guarded(site.call.lineno):
             continue
         qual = index.qualname(site.call.func)
         if qual is None and isinstance(site.call.func, ast.Name) and index.module:

@@ -583,7 +583,14 @@ def _functions_that(tree: ast.Module, direct: Callable[[ast.AST], bool]) -> froz
     return frozenset(found)
 
 
-def main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
+def main_guarded(tree: ast.Module) -> Callable[[int], bool]:
+    """Is a line inside a top-level ``if __name__ == "__main__":`` body (run as a script, not when
+    the module is imported)?"""
+    spans = _main_guard_lines(tree)
+    return lambda line: any(start <= line <= end for start, end in spans)
+
+
+def _main_guard_lines(tree: ast.Module) -> list[tuple[int, int]]:
     """Line spans of top-level ``if __name__ == "__main__":`` bodies."""
     spans: list[tuple[int, int]] = []
     for stmt in tree.body:

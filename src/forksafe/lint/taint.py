@@ -24,7 +24,7 @@ from .scopes import (
     comprehension_names,
     iter_scope,
     iter_statements,
-    main_guard_lines,
+    main_guarded,
 )
 
 
@@ -250,9 +250,9 @@ class Taint:
         self._scan(list(index.tree.body), self._module_env, into=self.module)
         for cls in index.all_classes:  # again, now that module globals are known (``database = db``)
             self.class_attrs[id(cls)] = self._class_attrs(cls)
-        guarded = main_guard_lines(index.tree)
+        guarded = main_guarded(index.tree)
         for name, origin in list(self.module.items()):
-            if any(start <= origin.line <= end for start, end in guarded) and not origin.path:
+            if guarded(origin.line) and not origin.path:
                 self.module[name] = replace(origin, main_guard=True)
         if passed_in is not None:
             self._passed_in(passed_in)
