@@ -475,6 +475,23 @@ def _lazy_by_version(roots: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+_POOLLESS_SETTING = re.compile(r"SQLALCHEMY_ENGINE_OPTIONS.{0,400}?(?:[\"']poolclass[\"']\s*:|poolclass\s*=)"
+                               r"\s*(?:\w+\.)*NullPool\b", re.S)
+_SETTINGS_MODULES = re.compile(r"(?:\w*(?:settings|config|conf)\w*|app)\.py$")
+
+
+def _poolless_by_settings(roots: Iterable[str]) -> frozenset[str]:
+    """Clients a project's settings build without a pool: Flask-SQLAlchemy given
+    ``SQLALCHEMY_ENGINE_OPTIONS = {"poolclass": NullPool}`` in a settings or config module (or
+    ``app.py``) keeps no connection between uses, so none is left open when the process forks."""
+    for root in roots:
+        for here, files in _walk(root):
+            for name in files:
+                if _SETTINGS_MODULES.match(name) and _POOLLESS_SETTING.search(_text(os.path.join(here, name))):
+                    return knowledge.FLASK_SQLALCHEMY
+    return frozenset()
+
+
 def load(paths: Iterable[str]) -> Settings:
     """Settings for linting ``paths``: the nearest pyproject.toml's table and the server configs."""
     paths = list(paths)
@@ -489,6 +506,7 @@ def load(paths: Iterable[str]) -> Settings:
         safe.update(_names(table.get("safe", []), "safe", pyproject))
         for module in _names(table.get("preload", []), "preload", pyproject):
             preload[("", module)] = f"preloaded app module ({os.path.basename(pyproject)})"
+    safe.update(_poolless_by_settings(paths))
     for name in safe:
         clients.pop(name, None)
     return Settings(clients, frozenset(safe), preload, rq_workers, _lazy_by_version(paths),

@@ -177,12 +177,13 @@ CLIENTS: dict[str, str] = {
     "playhouse.db_url.connect": "peewee database",
 }
 
+FLASK_SQLALCHEMY: frozenset[str] = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask.ext.sqlalchemy.SQLAlchemy"})
+
 # Clients a pinned version makes lazy: (pattern over a requirements / setup file, the clients).
 # Flask-SQLAlchemy 2.x creates its engine on the first ``db.engine`` / query, in that process.
 LAZY_BY_VERSION: tuple[tuple[str, frozenset[str]], ...] = (
     (r"flask[-_]sqlalchemy[\s\"'=:]*\(?\s*(?:==|~=|<=?|\^)?\s*[\"']?2\.|egg=flask[-_]sqlalchemy==2\.|"
-     r"flask[-_]sqlalchemy\s*\(?\s*<\s*3",
-     frozenset({"flask_sqlalchemy.SQLAlchemy", "flask.ext.sqlalchemy.SQLAlchemy"})),
+     r"flask[-_]sqlalchemy\s*\(?\s*<\s*3", FLASK_SQLALCHEMY),
 )
 
 # Calls on a lazy client that set it up without connecting (``db.init_app(app)``; capitalised names,
@@ -239,6 +240,9 @@ POOLLESS_WHEN: dict[str, tuple[str, str]] = {
     "sqlalchemy.ext.asyncio.create_async_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
     "sqlmodel.create_engine": ("poolclass", "sqlalchemy.pool.NullPool"),
 }
+# ... or with this keyword's dict giving that class (``SQLAlchemy(engine_options={"poolclass": NullPool})``)
+POOLLESS_OPTIONS: dict[str, tuple[str, str, str]] = {
+    qual: ("engine_options", "poolclass", "sqlalchemy.pool.NullPool") for qual in FLASK_SQLALCHEMY}
 
 # Base classes of Django management commands (``handle()`` runs before any query of the command's).
 DJANGO_COMMANDS: frozenset[str] = frozenset({"django.core.management.base.BaseCommand",

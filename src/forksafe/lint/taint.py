@@ -427,6 +427,12 @@ class Taint:
         if poolless is not None and any(k.arg == poolless[0] and self.index.qualname(k.value) == poolless[1]
                                         for k in call.keywords):
             return None
+        options = knowledge.POOLLESS_OPTIONS.get(qual)
+        given = next((k.value for k in call.keywords if options is not None and k.arg == options[0]), None)
+        if options is not None and isinstance(given, ast.Dict) and any(
+                isinstance(key, ast.Constant) and key.value == options[1]
+                and self.index.qualname(value) == options[2] for key, value in zip(given.keys, given.values)):
+            return None
         if self.patched and qual.split(".")[0] in knowledge.PATCHED_CLIENT_MODULES:
             return None
         kind = self.clients[qual]
