@@ -487,7 +487,8 @@ def _poolless_by_settings(roots: Iterable[str]) -> frozenset[str]:
     for root in roots:
         for here, files in _walk(root):
             for name in files:
-                if _SETTINGS_MODULES.match(name) and _POOLLESS_SETTING.search(_text(os.path.join(here, name))):
+                path = os.path.join(here, name)
+                if _SETTINGS_MODULES.match(name) and _POOLLESS_SETTING.search(_text(path)):
                     return knowledge.FLASK_SQLALCHEMY
     return frozenset()
 

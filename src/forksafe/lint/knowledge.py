@@ -157,6 +157,27 @@ CLIENTS: dict[str, str] = {
     "ldap3.Connection": "LDAP connection", "ldap.initialize": "LDAP connection",
     "influxdb.InfluxDBClient": "InfluxDB client", "influxdb_client.InfluxDBClient": "InfluxDB client",
     "stomp.Connection": "STOMP connection", "nsq.Writer": "NSQ client",
+    # more stores and brokers (connect when made unless listed in LAZY_CLIENTS)
+    "couchbase.cluster.Cluster": "Couchbase cluster", "couchbase.bucket.Bucket": "Couchbase bucket",
+    "couchdb.Server": "CouchDB server (HTTP)", "rethinkdb.connect": "RethinkDB connection",
+    "rethinkdb.r.connect": "RethinkDB connection", "tarantool.connect": "Tarantool connection",
+    "tarantool.Connection": "Tarantool connection", "prestodb.dbapi.connect": "Presto connection (HTTP)",
+    "pymilvus.MilvusClient": "Milvus client", "weaviate.Client": "Weaviate client",
+    "weaviate.connect_to_local": "Weaviate client", "weaviate.connect_to_custom": "Weaviate client",
+    "weaviate.connect_to_weaviate_cloud": "Weaviate client", "chromadb.HttpClient": "Chroma client",
+    "pinecone.Pinecone": "Pinecone client (HTTP)", "meilisearch.Client": "Meilisearch client (HTTP)",
+    "typesense.Client": "Typesense client (HTTP)", "bmemcached.Client": "memcached client",
+    "asyncssh.connect": "SSH connection", "nats.connect": "NATS connection",
+    "google.cloud.spanner.Client": "gRPC channel", "etcd3.client": "gRPC channel",
+    "consul.Consul": "Consul client (HTTP)", "twilio.rest.Client": "Twilio client (HTTP)",
+    "kubernetes.client.ApiClient": "Kubernetes API client",
+    "kubernetes.client.CoreV1Api": "Kubernetes API client",
+    "kubernetes.client.AppsV1Api": "Kubernetes API client",
+    "kubernetes.client.BatchV1Api": "Kubernetes API client",
+    "kubernetes.client.CustomObjectsApi": "Kubernetes API client",
+    # ``build()`` fetches the discovery document over an httplib2 connection it keeps alive
+    "googleapiclient.discovery.build": "Google API client (httplib2)",
+    "httplib2.Http": "httplib2 HTTP client",
     # Sockets other protocols keep open (the standard library's clients connect when made; a raw
     # ``socket`` and kombu/amqp connections are found when the program connects them: CONNECTING_METHODS)
     "ftplib.FTP": "FTP connection", "ftplib.FTP_TLS": "FTP connection",
@@ -177,7 +198,8 @@ CLIENTS: dict[str, str] = {
     "playhouse.db_url.connect": "peewee database",
 }
 
-FLASK_SQLALCHEMY: frozenset[str] = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask.ext.sqlalchemy.SQLAlchemy"})
+FLASK_SQLALCHEMY: frozenset[str] = frozenset({"flask_sqlalchemy.SQLAlchemy",
+                                              "flask.ext.sqlalchemy.SQLAlchemy"})
 
 # Clients a pinned version makes lazy: (pattern over a requirements / setup file, the clients).
 # Flask-SQLAlchemy 2.x creates its engine on the first ``db.engine`` / query, in that process.
@@ -218,7 +240,12 @@ LAZY_CLIENTS: frozenset[str] = frozenset({
     "anthropic.AsyncAnthropic", "dropbox.Dropbox", "hvac.Client", "pysolr.Solr", "github.Github",
     "gitlab.Gitlab", "arango.ArangoClient", "hdfs.InsecureClient", "minio.Minio", "oandapyV20.API",
     "oandapyV20.oandapyV20.API",
+    "couchdb.Server", "prestodb.dbapi.connect", "pinecone.Pinecone", "meilisearch.Client",
+    "typesense.Client", "consul.Consul", "twilio.rest.Client", "httplib2.Http",
+    "kubernetes.client.ApiClient", "kubernetes.client.CoreV1Api", "kubernetes.client.AppsV1Api",
+    "kubernetes.client.BatchV1Api", "kubernetes.client.CustomObjectsApi",
     # memcached clients connect to a server on its first command
+    "bmemcached.Client",
     "memcache.Client", "pylibmc.Client", "pymemcache.client.base.Client", "pymemcache.Client",
     "pymemcache.client.hash.HashClient", "pymemcache.client.base.PooledClient",
     "google.cloud.bigquery.Client", "google.cloud.storage.Client",
