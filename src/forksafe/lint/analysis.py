@@ -695,6 +695,7 @@ class Analyzer:
         else:
             self_name = "self"
         scan_orm(self, entry, code, where, paths)
+        self._scan_child_closes(entry, code, where, paths)
         rebound = rebound | self._scan_dropped(entry, code, where, paths)  # its later uses are its own
         reported: set[tuple[int, str]] = set()
         for func, _, _ in paths.values():
@@ -806,6 +807,39 @@ class Analyzer:
                              self._path_steps(node, func, paths), where)
         self._report(node, code, text, origin)
         reported.add((id(func), qual))
+
+    def _scan_child_closes(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
+        """``engine.dispose()`` (closing) in the child while the parent goes on using the engine
+        after the fork: the child closes the pooled connections the parent opened, over the shared
+        sockets, and the parent's next query finds its connection gone. Without ``close=False`` the
+        child-side dispose is only the fix when the parent is done with the engine (as a server's
+        master is)."""
+        if entry.site_line == 0:
+            return  # the engine forks (a server, a Celery worker): its master does not query again
+        body = entry.site_func.body if entry.site_func is not None else list(self.index.tree.body)
+        for name, resets in self.resets.items():
+            origin = self.taint.module.get(name)
+            if origin is None or origin.kind not in knowledge.CLOSED_WHEN_COLLECTED:
+                continue
+            closing = next((r for r in resets if r.method == "dispose" and not r.close_false
+                            and r.func is not None and id(r.func) in paths), None)
+            if closing is None:
+                continue
+            handles = {name} | {n for n, o in self.taint.module.items() if o.root == name}  # ``Session``
+            reads = [n for n in iter_scope(body) if isinstance(n, ast.Name) and n.id in handles
+                     and isinstance(n.ctx, ast.Load) and self.index.resolve(n.id, entry.site_func) is None]
+            before = any(n.lineno < entry.site_line for n in reads) \
+                or self._parent_calls_through(frozenset(handles))
+            later = next((n for n in reads if n.lineno > entry.site_line), None)
+            if not before or later is None:
+                continue
+            call = next(s.call for s in self.index.calls if s.func is closing.func
+                        and s.call.lineno == closing.line)
+            text = (f"{origin.kind} '{name}' ({origin.describe()}, used by the parent before the fork) is "
+                    f"disposed in {where} without close=False: the child closes the parent's pooled "
+                    f"connections over the shared sockets, and the parent uses '{later.id}' again at line "
+                    f"{later.lineno}; call {name}.dispose(close=False) in the child")
+            self._report(call, code, text, origin)
 
     def _scan_dropped(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> set[str]:
         """A child that rebinds a global holding the parent's connection (``global engine; engine =
