@@ -918,6 +918,8 @@ class Taint:
             todo += [methods[n.func.attr] for n in iter_scope(new.body) if isinstance(n, ast.Call)
                      and isinstance(n.func, ast.Attribute) and n.func.attr in methods
                      and n.func.attr != "__new__"]
+        if new is not None:
+            self._new_attrs(new, attrs)
         seen: set[int] = set()
         while todo:
             method = todo.pop()
@@ -943,6 +945,29 @@ class Taint:
                         todo.append(called)
         self.method_attrs[id(cls)] = {} if attrs else self._opened_by_methods(cls, methods)
         return attrs
+
+    def _new_attrs(self, new: FuncInfo, attrs: dict[str, Origin]) -> None:
+        """``cls._instance._client = MongoClient(...)`` in a singleton's ``__new__`` (also on a local
+        bound to ``super().__new__(cls)``): the instance it returns holds the client."""
+        local: dict[str, Origin] = {}
+        env = self._chain(local, new)
+        body = [] if isinstance(new.node, ast.Lambda) else list(new.node.body)
+        made_here = {t.id for stmt in iter_statements(body) for t, v in _bindings(stmt)
+                     if isinstance(t, ast.Name) and isinstance(v, ast.Call)
+                     and isinstance(v.func, ast.Attribute) and v.func.attr == "__new__"}
+        for stmt in iter_statements(body):
+            for target, value in _bindings(stmt):
+                if not isinstance(target, ast.Attribute):
+                    continue
+                owner = target.value
+                on_instance = (isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name)
+                               and owner.value.id == "cls") or (isinstance(owner, ast.Name)
+                                                                and owner.id in made_here)
+                made = self.value(value, env) if on_instance else None
+                if made is not None and not made.model:
+                    held = replace(made, name=f"self.{target.attr}")
+                    attrs.setdefault(target.attr, held)
+                    local[ast.unparse(target)] = held
 
     def _opened_by_methods(self, cls: ast.ClassDef, methods: dict[str, FuncInfo]
                            ) -> dict[str, tuple[tuple[str, ...], Origin]]:
