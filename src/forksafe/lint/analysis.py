@@ -696,6 +696,7 @@ class Analyzer:
             self_name = "self"
         scan_orm(self, entry, code, where, paths)
         self._scan_child_closes(entry, code, where, paths)
+        self._scan_defaults(code, where, paths)
         rebound = rebound | self._scan_dropped(entry, code, where, paths)  # its later uses are its own
         reported: set[tuple[int, str]] = set()
         for func, _, _ in paths.values():
@@ -807,6 +808,25 @@ class Analyzer:
                              self._path_steps(node, func, paths), where)
         self._report(node, code, text, origin)
         reported.add((id(func), qual))
+
+    def _scan_defaults(self, code: codes.Code, where: str, paths: Path) -> None:
+        """``def task(dao=MongoDAO(collection)):``: a default is evaluated once, when the ``def`` runs
+        (at import, in the parent), so the child's call gets the parent's object."""
+        for func, _, _ in paths.values():
+            if func.parent is not None and id(func.parent) in self.child_side:
+                continue  # defined in the child: its defaults are the child's
+            spec = func.node.args
+            positional = spec.posonlyargs + spec.args
+            pairs = list(zip(positional[len(positional) - len(spec.defaults):], spec.defaults))
+            pairs += [(a, d) for a, d in zip(spec.kwonlyargs, spec.kw_defaults) if d is not None]
+            for arg, default in pairs:
+                made = self.taint.value(default, self.taint.env_for(func.parent))
+                if made is None:
+                    continue
+                text = (f"{made.kind or 'connection'} '{ast.unparse(default)}' ({made.describe()}) is the "
+                        f"default of parameter '{arg.arg}' of {func.name}(), evaluated once when the def "
+                        f"runs in the parent, and used in {where}")
+                self._report(default, code, text, made)
 
     def _scan_child_closes(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> None:
         """``engine.dispose()`` (closing) in the child while the parent goes on using the engine
