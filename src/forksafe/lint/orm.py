@@ -115,7 +115,7 @@ def _document_orm(analyzer: Analyzer, entry: Entry) -> Optional[Origin]:
             return Origin("", site.call.lineno, f"mongoengine.connect() by {ast.unparse(site.call.func)}()",
                           kind="MongoDB client")
     made = analyzer.externals.documents_connected() if analyzer.externals is not None else None
-    if made is not None and (entry.kind == "server" or any(
+    if made is not None and (entry.kind in ("server", "celery") or any(
             q.split(".")[0] == "celery" for q in analyzer.index.imports.values())):
         return made  # the Celery worker imports the app (which connected) before forking its pool; a
     return None      # server's master connected before forking the processes that serve requests

@@ -1,0 +1,5 @@
+from mongoengine import DynamicDocument, StringField
+
+
+class ImageModel(DynamicDocument):
+    path = StringField()
