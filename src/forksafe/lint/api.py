@@ -177,7 +177,8 @@ def _star_names(settings: Settings, externals: Optional[Externals]) -> Callable[
     return names
 
 
-_PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+(.*?))?[ \t]*(#.*)?$", re.M)
+# (a statement continued with a backslash is taken whole: ``print >>sys.stderr, "%s" % \``)
+_PRINT = re.compile(rb"^([ \t]*)print(?:[ \t]+((?:[^\n]*\\\n)*.*?))?[ \t]*(#.*)?$", re.M)
 _EXCEPT = re.compile(rb"^([ \t]*except[ \t]+[\w.() ,]+?)[ \t]*,[ \t]*(\w+)[ \t]*:", re.M)
 # ``except OSError, (errno, msg):`` and Python 2.6's ``except OSError as (errno, msg):``
 _EXCEPT_TUPLE = re.compile(rb"^([ \t]*except[ \t]+[\w.]+?)[ \t]*(?:,|[ \t]as)[ \t]*\([\w, ]*\)[ \t]*:", re.M)
