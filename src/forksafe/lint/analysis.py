@@ -203,6 +203,8 @@ class Analyzer:
         self._parent_called: dict[tuple[str, Optional[str]], bool] = {}  # memo of _parent_calls
         self._parent_called_funcs: Optional[set[int]] = None  # memo of _called_by_parent
         self._parent_through: dict[frozenset[str], bool] = {}  # memo of _parent_calls_through
+        self._helper_uses: Optional[set[tuple[str, int]]] = None  # memo of _parent_helper_uses
+        self._django_opened_memo: dict[bool, bool] = {}
         self._parent_calls_on_memo: dict[tuple[str, int, str, bool], bool] = {}
         self._parent_method_calls: dict[bool, list[ParentCall]] = {}
         self.globals = self._global_origins()
@@ -238,6 +240,8 @@ class Analyzer:
                             and self.index.resolve(node.value.id, func) is None:
                         methods = self.index.methods.get(id(self.index.classes[node.value.id]), {})
                         target = methods.get(node.attr)
+                    elif (given := self.index.param_classes(func).get(node.value.id)) is not None:
+                        target = self.index.methods.get(id(given), {}).get(node.attr)  # ``run.start()``
                 elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                     target = self.index.funcs.get(id(node))
                 if target is not None and id(target) not in seen:
@@ -375,11 +379,48 @@ class Analyzer:
         a module of the project (``db.create_all()`` in the ``create_app()`` a module calls). When
         the engine forks (a Celery worker, a preloaded server) the parent is only the import: a
         view function that sends a request runs in the workers, not before the fork."""
+        if origin.kind.startswith("Django") and self._django_opened(import_only):
+            return True  # a query or ``transaction.atomic()`` opened Django's connection in the parent
+        if not import_only and origin.path and self._parent_helper_uses(origin):
+            return True  # the parent called another module's helper that goes through it
         if origin.path and origin.path != self.path:  # another module's: its import, or this parent
             used = self.externals.used_at_import() if self.externals is not None else frozenset()
             if (origin.path, origin.line) in used:
                 return True
         return self._parent_calls_on(origin, import_only)
+
+    def _parent_helper_uses(self, origin: Origin) -> bool:
+        """Does the parent call another module's function that uses the client (``pending()`` of a
+        helper module whose body runs ``connection.cursor()``)?"""
+        if self.externals is None:
+            return False
+        if self._helper_uses is None:  # (path, line) of what the parent's calls of helpers use
+            self._helper_uses = {(o.path, o.line) for func, body in self._parent_bodies()
+                                 for node in iter_scope(body) if isinstance(node, ast.Call)
+                                 for qual in self._external_targets(node, func)
+                                 for o in self.externals.inherited(qual)}
+        return (origin.path, origin.line) in self._helper_uses
+
+    def _django_opened(self, import_only: bool) -> bool:
+        """Does the parent open Django's connection itself: an ORM query (``X.objects``) or a call
+        that connects (``transaction.atomic()``, ``connection.cursor()``)?"""
+        if import_only not in self._django_opened_memo:
+            self._django_opened_memo[import_only] = any(
+                (isinstance(node, ast.Attribute) and node.attr == "objects")
+                or (isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.DJANGO_OPENS)
+                for _, body in self._parent_code(import_only) for node in iter_scope(body))
+        return self._django_opened_memo[import_only]
+
+    def _parent_code(self, import_only: bool) -> list[tuple[Optional[FuncInfo], list[ast.AST]]]:
+        """The parent's code: the module's own, the functions it calls (although a child runs them
+        too) and, unless ``import_only`` (the engine forks after the import), every function no child
+        runs."""
+        called = self._called_by_parent()
+        module: list[tuple[Optional[FuncInfo], list[ast.AST]]] = [(None, list(self.index.tree.body))]
+        return module + [
+            (info, info.body) for info in self.index.funcs.values()
+            if not isinstance(info.node, ast.Lambda) and (
+                id(info) in called or (not import_only and id(info) not in self.child_side))]
 
     def _parent_calls_on(self, origin: Origin, import_only: bool) -> bool:
         """Does code the parent runs call a method on the object, however it reaches it there: a
@@ -403,13 +444,8 @@ class Analyzer:
         ``get(cached)`` before ``Process(target=get)``) and, unless ``import_only`` (the engine forks
         after the import: a Celery worker, a preloaded server), every function no child runs."""
         if import_only not in self._parent_method_calls:
-            called = self._called_by_parent()
-            bodies = [(None, list(self.index.tree.body))] + [
-                (info, info.body) for info in self.index.funcs.values()
-                if not isinstance(info.node, ast.Lambda) and (
-                    id(info) in called or (not import_only and id(info) not in self.child_side))]
             calls: list[ParentCall] = []
-            for func, body in bodies:
+            for func, body in self._parent_code(import_only):
                 env = self.taint.env_for(func)
                 for node in iter_scope(body):
                     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \

@@ -272,6 +272,9 @@ POOLLESS_OPTIONS: dict[str, tuple[str, str, str]] = {
     qual: ("engine_options", "poolclass", "sqlalchemy.pool.NullPool") for qual in FLASK_SQLALCHEMY}
 
 # Base classes of Django management commands (``handle()`` runs before any query of the command's).
+# Django calls that open ``django.db.connection`` in the process that makes them (a query does too)
+DJANGO_OPENS: frozenset[str] = frozenset({"django.db.transaction.atomic", "django.db.connection.cursor",
+                                          "django.db.connection.ensure_connection"})
 DJANGO_COMMANDS: frozenset[str] = frozenset({"django.core.management.base.BaseCommand",
                                              "django.core.management.BaseCommand"})
 
@@ -421,6 +424,8 @@ PROCESS_CLASSES: frozenset[str] = frozenset(
      "multiprocess.Process", "multiprocess.context.Process",  # multiprocess: the dill-based fork
      "torch.multiprocessing.Process"}  # torch re-exports multiprocessing's
 )
+# ... and the calls that run a ``target=`` function with ``args=`` (in a child, or in a thread)
+PROCESS_TARGET_CALLS: frozenset[str] = PROCESS_CLASSES | {"threading.Thread"}
 POOL_CLASSES: frozenset[str] = frozenset(
     {"multiprocessing.Pool", "multiprocessing.pool.Pool", "billiard.Pool", "multiprocess.Pool",
      "multiprocess.pool.Pool", "pathos.multiprocessing.ProcessingPool", "pathos.multiprocessing.ProcessPool",

@@ -57,7 +57,10 @@ def _django_orm(analyzer: Analyzer, entry: Optional[Entry] = None) -> Optional[O
     for func, body in analyzer._parent_bodies():
         forks_at = _forks_at(func, entry)
         for inner in iter_scope(body):
-            if not (isinstance(inner, ast.Attribute) and inner.attr == "objects"):
+            opens = isinstance(inner, ast.Call) \
+                and analyzer.index.qualname(inner.func) in knowledge.DJANGO_OPENS
+            if not (isinstance(inner, (ast.Attribute, ast.Call))
+                    and ((isinstance(inner, ast.Attribute) and inner.attr == "objects") or opens)):
                 continue
             if forks_at and inner.lineno > forks_at:
                 continue

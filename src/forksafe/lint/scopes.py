@@ -239,6 +239,7 @@ class ModuleIndex:
         # (target, value, scope) for every assignment and with-as, in any scope
         self.bindings: list[tuple[ast.AST, ast.AST, Optional[FuncInfo]]] = []
         self.all_classes: list[ast.ClassDef] = []
+        self._param_classes: Optional[dict[int, dict[str, ast.ClassDef]]] = None
         self._walk(tree.body, None, None)
         self._star_modules()
 
@@ -399,6 +400,59 @@ class ModuleIndex:
             return self.method_of(site.func, func.attr)
         if class_methods and func.value.id in self.classes and self.resolve(func.value.id, site.func) is None:
             return self.methods.get(id(self.classes[func.value.id]), {}).get(func.attr)
+        return None
+
+    def param_classes(self, func: FuncInfo) -> dict[str, ast.ClassDef]:
+        """Parameters of ``func`` that every caller here gives an instance of one of this module's
+        classes (``main_worker(rd)`` with ``rd = MonitorRun(...)``, ``Process(target=cycle_worker,
+        args=(self,))`` in a method): ``run.start()`` in ``func`` is that class's method."""
+        if self._param_classes is None:
+            found: dict[int, dict[str, set[int]]] = {}
+            for site in self.calls:
+                target, args, keywords = self._given(site)
+                if target is None or isinstance(target.node, ast.Lambda):
+                    continue
+                names = [a.arg for a in target.node.args.posonlyargs + target.node.args.args]
+                if target.cls is not None and names and names[0] in ("self", "cls"):
+                    names = names[1:]
+                pairs = [(names[i], arg) for i, arg in enumerate(args) if i < len(names)]
+                pairs += [(k.arg, k.value) for k in keywords if k.arg in names]
+                for name, arg in pairs:
+                    cls = self._instance_class(arg, site.func)
+                    found.setdefault(id(target), {}).setdefault(name, set()).add(id(cls) if cls else 0)
+            by_id = {id(c): c for c in self.all_classes}
+            self._param_classes = {
+                key: {name: by_id[next(iter(ids))] for name, ids in params.items()
+                      if len(ids) == 1 and next(iter(ids)) in by_id}
+                for key, params in found.items()}
+        return self._param_classes.get(id(func), {})
+
+    def _given(self, site: CallSite) -> tuple[Optional[FuncInfo], list[ast.expr], list[ast.keyword]]:
+        """The function a call runs with the arguments it gets: a direct call, or a process or
+        thread given ``target=`` and ``args=``."""
+        if self.qualname(site.call.func) in knowledge.PROCESS_TARGET_CALLS:
+            target = next((k.value for k in site.call.keywords if k.arg == "target"), None)
+            given = next((k.value for k in site.call.keywords if k.arg == "args"), None)
+            func = self.function_named(target.id, site.func) if isinstance(target, ast.Name) else None
+            args = list(given.elts) if isinstance(given, (ast.Tuple, ast.List)) else []
+            return func, args, []
+        if any(isinstance(a, ast.Starred) for a in site.call.args):
+            return None, [], []
+        return self.callee(site, class_methods=False), list(site.call.args), list(site.call.keywords)
+
+    def _instance_class(self, node: ast.expr, scope: Optional[FuncInfo]) -> Optional[ast.ClassDef]:
+        """The class of this module ``node`` is an instance of, when it says so: ``Cls(...)``,
+        ``self`` in a method, or a name bound to ``Cls(...)`` in the same scope."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.classes \
+                and self.resolve(node.func.id, scope) is None:
+            return self.classes[node.func.id]
+        if isinstance(node, ast.Name) and node.id == "self" and scope is not None:
+            return scope.cls
+        if isinstance(node, ast.Name):
+            made = [v for t, v, where in self.bindings if where is scope and isinstance(t, ast.Name)
+                    and t.id == node.id]
+            if len(made) == 1:
+                return self._instance_class(made[0], scope) if isinstance(made[0], ast.Call) else None
         return None
 
     def later_method_calls(self, made: ast.Call, scope: Optional[FuncInfo], method: str) -> list[int]:

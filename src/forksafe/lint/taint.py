@@ -405,7 +405,8 @@ class Taint:
                     continue
                 if qual in knowledge.IMPORTED_HOLDERS:
                     kind = knowledge.IMPORTED_HOLDERS[qual]
-                    self.module[local] = Origin(local, stmt.lineno, qual, True, kind=kind)
+                    # Django opens it on the first query, in whichever process runs that
+                    self.module[local] = Origin(local, stmt.lineno, qual, True, kind=kind, lazy=True)
                     continue
                 found = self.external(qual)
                 if found is not None:
