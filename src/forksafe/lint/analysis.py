@@ -126,11 +126,14 @@ def _close_false(call: ast.Call) -> bool:
                for k in call.keywords)
 
 
-def _opens(origin: Origin, call: ast.Call) -> bool:
-    """Does this method call on a lazy holder open it? Any call opens a lazy client; a holder whose
-    methods connect (``db.initialize()``) only opens by one of those."""
-    return not origin.opened_by or (isinstance(call.func, ast.Attribute)
-                                    and call.func.attr in origin.opened_by)
+def _opens(origin: Optional[Origin], call: ast.Call) -> bool:
+    """Does this method call go through the client (open a lazy one)? A holder whose methods connect
+    (``db.initialize()``, ``Session.init_app(app)``) only by one of those; any other object by any
+    method but setup (``db.init_app(app)``) and the names of its classes (``db.Column(...)``)."""
+    attr = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    if origin is not None and origin.opened_by:
+        return attr in origin.opened_by
+    return attr not in knowledge.SETUP_METHODS and not attr[:1].isupper()
 
 
 def _renews_in_child(method: str, kind: str) -> bool:
@@ -448,12 +451,12 @@ class Analyzer:
             for func, body in self._parent_code(import_only):
                 env = self.taint.env_for(func)
                 for node in iter_scope(body):
-                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                            and node.func.attr not in knowledge.SETUP_METHODS \
-                            and not node.func.attr[:1].isupper():
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                         root = root_name(node.func.value)
-                        calls.append((func, node, root.id if root is not None and self.index.resolve(
-                            root.id, func) is None else None, self.taint.value(node.func.value, env)))
+                        name = root.id if root is not None and self.index.resolve(root.id, func) is None \
+                            else None
+                        if _opens(self.taint.module.get(name) if name else None, node):
+                            calls.append((func, node, name, self.taint.value(node.func.value, env)))
             self._parent_method_calls[import_only] = calls
         return self._parent_method_calls[import_only]
 
@@ -474,14 +477,12 @@ class Analyzer:
     def _calls_through_clients(self, func: Optional[FuncInfo], body: list[ast.AST]) -> list[tuple[str, int]]:
         used: list[tuple[str, int]] = []
         for node in iter_scope(body):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not (
-                    isinstance(node.func.value, ast.Name)  # ``db.init_app(app)``, ``db.Column(...)``
-                    and (node.func.attr in knowledge.SETUP_METHODS or node.func.attr[:1].isupper())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 root = root_name(node.func.value)
                 origin = self.taint.module.get(root.id) if root is not None \
                     and self.index.resolve(root.id, func) is None else None
                 if origin is not None and (origin.path or self.path, origin.line) not in used \
-                        and _opens(origin, node):
+                        and (_opens(origin, node) or not isinstance(node.func.value, ast.Name)):
                     used.append((origin.path or self.path, origin.line))
         return used
 

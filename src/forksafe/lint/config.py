@@ -347,7 +347,31 @@ def _uwsgi(path: str, top: str) -> dict[tuple[str, str], str]:
         return {}
     if not parser.has_section("uwsgi"):
         return {}
-    section = parser["uwsgi"]
+    return _uwsgi_section(dict(parser["uwsgi"]), path, top)
+
+
+_YAML_KEY = re.compile(r"^([ \t]+)([\w-]+)[ \t]*:[ \t]*(.*?)[ \t]*(?:#.*)?$")
+
+
+def _uwsgi_yaml(path: str, top: str) -> dict[tuple[str, str], str]:
+    """uWSGI's YAML form (``uwsgi -y conf.yml``): the ``uwsgi:`` mapping's ``key: value`` lines, read
+    without a YAML library (the core has no dependencies; these files are flat)."""
+    section: dict[str, str] = {}
+    inside = False
+    for line in _text(path).splitlines():
+        if re.match(r"^uwsgi[ \t]*:[ \t]*(?:#.*)?$", line):
+            inside = True
+            continue
+        match = _YAML_KEY.match(line) if inside else None
+        if match:
+            section.setdefault(match.group(2), match.group(3).strip("'\""))
+        elif inside and line.strip() and not line[:1].isspace():
+            break
+    return _uwsgi_section(section, path, top) if section else {}
+
+
+def _uwsgi_section(section: dict[str, str], path: str, top: str) -> dict[tuple[str, str], str]:
+    """The app module a ``[uwsgi]`` section loads in the master, unless it sets lazy-apps."""
     lazy = any(section.get(k, "false").strip().lower() in ("true", "1", "yes", "on")
                for k in ("lazy-apps", "lazy"))
     if lazy:
@@ -405,6 +429,8 @@ def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], d
                 if name.endswith(".ini"):
                     found.update(_uwsgi(os.path.join(here, name), os.path.abspath(root)))
                     continue
+                if name.endswith((".yml", ".yaml")) and "uwsgi" in name.lower():
+                    found.update(_uwsgi_yaml(os.path.join(here, name), os.path.abspath(root)))
                 if name == "Procfile":  # the app module sits beside the Procfile
                     top = os.path.abspath(here)
                 elif _COMMAND_FILES.match(name):  # started from elsewhere

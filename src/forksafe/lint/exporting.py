@@ -96,6 +96,14 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                 out.factories[cls_name] = replace(held, path=held.path or analyzer.path, fresh=True,
                                                   steps=held.steps[:-1] + (
                     f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
+    for (owner, attr), origin in analyzer.taint.class_stores.items():  # ``cls.db = connect()`` in a
+        scope = analyzer.taint.class_store_scopes.get((owner, attr))       # classmethod another module
+        if scope is not None and scope.cls is not None and scope.cls.name == owner \
+                and owner not in out.globals:                              # calls (``Session.init_app``)
+            out.globals[owner] = replace(
+                origin, name=owner, chainable=True, lazy=True, opened_by=(scope.name,),
+                path=origin.path or analyzer.path,
+                steps=origin.steps + (f"kept as {owner}.{attr} by {owner}.{scope.name}()",))
     for cls_name, cls in analyzer.index.classes.items():  # ``Feed.select()``: the class holds a client
         if analyzer.taint.body_attrs.get(id(cls)) and cls_name not in out.globals:
             held = analyzer.taint.class_holder(cls_name)

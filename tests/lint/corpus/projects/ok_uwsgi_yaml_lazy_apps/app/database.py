@@ -1,0 +1,16 @@
+"""Safe twin: the same class-kept connection, but uWSGI loads the app in each worker (lazy-apps)."""
+from psycopg2 import connect
+
+
+class Session:
+    db = None
+
+    @classmethod
+    def init_app(cls, app):
+        cls.db = connect("dbname=app")
+
+    @classmethod
+    def query(cls, sql):
+        with cls.db.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall()
