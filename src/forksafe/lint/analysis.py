@@ -84,6 +84,9 @@ class Externals(Protocol):
     def disposed_in_workers(self) -> frozenset[tuple[str, int]]:
         """(path, line) of clients some module's ``worker_process_init`` handler disposes."""
 
+    def daemonizers(self) -> frozenset[str]:
+        """Qualified names of the project's functions that fork and end the parent."""
+
     def guarded(self) -> frozenset[tuple[str, int]]:
         """(path, line) of other modules' clients guarded by SQLAlchemy's pid-checking listener."""
 
@@ -183,7 +186,9 @@ class Analyzer:
                                        and runs_rq_worker(tree, self.index.imports))
         preload = preload or self.settings.preloaded(path, module)
         self.preloaded = preload is not None  # a server's master imports it, then forks its workers
-        self.found: Entries = EntryFinder(self.index, preload, extra, at_import, imported_pools or {}).run()
+        self.found: Entries = EntryFinder(self.index, preload, extra, at_import, imported_pools or {},
+                                          externals.daemonizers() if externals is not None
+                                          else frozenset()).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls
                           or self.found.passed or self.found.bound or self.found.master_threads)
@@ -1152,9 +1157,7 @@ class Analyzer:
                     continue
                 owner = self.index.resolve(node.id, func)
                 origin = self._origin(node.id, owner, None)
-                if origin is None or (owner is func and origin.line >= call.lineno and not origin.steps):
-                    continue
-                if owner is func and origin.line >= call.lineno:
+                if origin is None or (owner is func and self._made_after(node.id, origin, func, call)):
                     continue
                 self._report(node, codes.CONN_AFTER_FORK,
                              f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
@@ -1164,6 +1167,15 @@ class Analyzer:
                 where = f"{_fork_text(self.index, call)} child (line {call.lineno})"
                 for helper, _, _ in self.reach(called).values():
                     self._scan_helper(helper, where)
+
+    def _made_after(self, name: str, origin: Origin, scope: Optional[FuncInfo], call: ast.Call) -> bool:
+        """Was ``name`` bound to its client after the fork (each side's own)? By the line that made it
+        here, or, for another module's factory (``koji.ClientSession(...)``), the line that bound it."""
+        if not origin.path or origin.path == self.path:
+            return origin.line >= call.lineno
+        lines = [getattr(value, "lineno", 0) for target, value, where in self.index.bindings
+                 if where is scope and isinstance(target, ast.Name) and target.id == name]
+        return bool(lines) and min(lines) >= call.lineno
 
     def _scan_helper(self, func: FuncInfo, where: str) -> None:
         for node in iter_scope(func.body):

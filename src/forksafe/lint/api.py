@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 
 from . import codes, knowledge
 from .analysis import Analyzer, Externals
+from .children import daemonizing_functions
 from .config import Settings, load
 from .entries import embeds_server, runs_rq_worker
 from .exporting import function_calls, import_calls, module_exports, resets_at_import
@@ -271,6 +272,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
                       else frozenset(),
                       disposes_in_workers=disposed_in_workers(tree, aliases) if project
                       and b"worker_process_init" in data and b"dispose" in data else frozenset(),
+                      daemonizers=daemonizing_functions(tree, aliases, module) if project
+                      and b"fork(" in data else frozenset(),
                       embedded=embedded, reconnects_documents=project and b"worker_process_init" in data
                       and b"mongoengine" in data and reconnects_documents_in_child(tree, aliases))
     if externals is None and not makes and not serving:
@@ -580,6 +583,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
         canonical[found[0]] for r in results for q in r.top_imports
         if (found := (q, "") if q in canonical else split_qualname(q, canonical)) is not None), canonical)
     externals.set_disposed_in_workers(q for r in results for q in r.disposes_in_workers)
+    externals.set_daemonizers(frozenset(q for r in results for q in r.daemonizers))
     externals.set_documents_connected(next(
         (Origin("", line, "mongoengine.connect() at import" if q in knowledge.DOCUMENT_ORM_CONNECTS
                 else f"mongoengine.connect() by {q.rsplit('.', 1)[-1]}() at import", path=path,

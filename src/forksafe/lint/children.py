@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, Iterator, Optional, Sequence
 
+from . import knowledge
 from .scopes import comprehension_names
 
 
@@ -69,18 +70,20 @@ def fork_regions(body: list[ast.stmt], call: ast.Call,
                 and any(node is call for item in stmt.items for node in ast.walk(item.context_expr)):
             return [list(stmt.body) + list(body[i + 1:]) + list(after)]  # ``with DaemonContext():``
         if any(node is call for h in header for node in ast.walk(h)):
+            rest = list(body[i + 1:]) + list(after)
             if isinstance(stmt, ast.If):
                 branch = _child_branch(stmt.test, None, call, stmt)
-                return [branch] if branch is not None else [stmt.body, stmt.orelse]
-            rest = list(body[i + 1:]) + list(after)
+                if branch is None:
+                    return [stmt.body, stmt.orelse]
+                return [_child_goes_on(stmt, branch, rest)]
             targets = stmt.targets if isinstance(stmt, ast.Assign) else \
                 [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
             pid = targets[0].id if targets and isinstance(targets[0], ast.Name) else None
-            for later in rest:
+            for j, later in enumerate(rest):
                 if isinstance(later, ast.If) and pid is not None:
                     branch = _child_branch(later.test, pid, call, later)
                     if branch is not None:
-                        return [branch]
+                        return [_child_goes_on(later, branch, rest[j + 1:])]
             return [rest]
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
@@ -92,6 +95,21 @@ def fork_regions(body: list[ast.stmt], call: ast.Call,
 
 
 _EXITS = frozenset({"sys.exit", "os._exit", "exit", "quit"})
+
+
+def _child_goes_on(test: ast.If, branch: list[ast.stmt], rest: list[ast.stmt]) -> list[ast.stmt]:
+    """The child's branch of a pid check, and what follows the ``if`` when the parent's branch ends
+    the parent (``if os.fork(): os._exit(0)``, a daemon's fork): the child goes on from there."""
+    parent = test.orelse if branch is test.body else test.body
+    ends = parent and any(_exits(node, _plain_name) for node in ast.walk(parent[-1]))
+    return list(branch) + list(rest) if ends else list(branch)
+
+
+def _plain_name(node: ast.AST) -> Optional[str]:
+    """``os._exit`` / ``sys.exit`` / ``exit`` as written (no import table at hand here)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def daemonizes(body: list[ast.stmt], forks: list[ast.Call], qualname: Callable[[ast.AST], Optional[str]]) \
@@ -143,3 +161,25 @@ def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield handler.body
     for case in getattr(stmt, "cases", []) or []:
         yield case.body
+
+
+def daemonizing_functions(tree: ast.Module, aliases: dict[str, str], module: str) -> frozenset[str]:
+    """Qualified names of the module-level functions that fork and end the parent (``def
+    daemonize(): if os.fork(): os._exit(0) ...``): another module's call of one, like a local one,
+    leaves its caller running in the child. ``aliases`` are the module's imports."""
+    def qualname(node: ast.AST) -> Optional[str]:
+        if isinstance(node, ast.Name):
+            return aliases.get(node.id, node.id)
+        if isinstance(node, ast.Attribute):
+            base = qualname(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    found: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            forks = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)
+                     and qualname(n.func) in knowledge.FORK_CALLS]
+            if forks and daemonizes(list(stmt.body), forks, qualname):
+                found.add(f"{module}.{stmt.name}" if module else stmt.name)
+    return frozenset(found)

@@ -168,8 +168,10 @@ def runs_rq_worker(tree: ast.Module, aliases: dict[str, str]) -> bool:
 class EntryFinder:
     def __init__(self, index: ModuleIndex, preload: Optional[str] = None,
                  extra: Sequence[tuple[str, str, str]] = (), at_import: frozenset[str] = frozenset(),
-                 imported_pools: Mapping[str, tuple[str, int]] = MappingProxyType({})) -> None:
+                 imported_pools: Mapping[str, tuple[str, int]] = MappingProxyType({}),
+                 daemonizers: frozenset[str] = frozenset()) -> None:
         self.index = index
+        self.daemonizers = daemonizers  # other modules' functions that fork and end the parent
         self.imported_pools = imported_pools  # pools other modules made: name -> (constructor, line)
         self.preload = preload  # "gunicorn --preload (Procfile)": this is a preloaded app module
         self.extra = extra  # (function name, kind, via) found by other modules (enqueued here)
@@ -626,7 +628,8 @@ class EntryFinder:
         func = call.func
         qual = self.index.qualname(func)
         line = call.lineno
-        if qual in knowledge.FORK_CALLS or qual in knowledge.DAEMON_CONTEXTS or self._daemonizer(site):
+        if qual in knowledge.FORK_CALLS or qual in knowledge.DAEMON_CONTEXTS or qual in self.daemonizers \
+                or self._daemonizer(site):
             self.found.fork_calls.append((call, site.func))
             return
         if qual in knowledge.TORNADO_FORKS or self._tornado_start(call, site):

@@ -84,7 +84,7 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                 out.app_attrs.setdefault(attr, replace(origin, path=origin.path or analyzer.path,
                                                        steps=origin.steps + (step,)))
     for cls_name, cls in analyzer.index.classes.items():
-        if analyzer.taint.class_attrs.get(id(cls)):
+        if analyzer.taint.class_attrs.get(id(cls)) or analyzer.taint.method_attrs.get(id(cls)):
             call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
             call.lineno = cls.lineno
             held = analyzer.taint.instance(cls, call)
@@ -93,9 +93,11 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                                                    steps=held.steps[:-1] + (
                     f"the one instance of singleton {module.rsplit('.', 1)[-1]}.{cls_name}",))
             if held is not None:
+                opening = f", once {' or '.join(m + '()' for m in held.opened_by)} connects it" \
+                    if held.opened_by else ""
                 out.factories[cls_name] = replace(held, path=held.path or analyzer.path, fresh=True,
                                                   steps=held.steps[:-1] + (
-                    f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}()",))
+                    f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}(){opening}",))
     for (owner, attr), origin in analyzer.taint.class_stores.items():  # ``cls.db = connect()`` in a
         scope = analyzer.taint.class_store_scopes.get((owner, attr))       # classmethod another module
         if scope is not None and scope.cls is not None and scope.cls.name == owner \

@@ -534,7 +534,7 @@ NON_FORK_METHODS: frozenset[str] = frozenset({"spawn"})
 # recognised through one of these words appearing in the file (an import, a decorator or a method).
 CHILD_WORDS: tuple[str, ...] = (
     "multiprocess", "billiard", "gipc", "pathos", "pebble", "ProcessPoolExecutor", "fork", "task", "Task",
-    "enqueue",
+    "enqueue", "daemonize",
     r"\brq\b",
     "worker_process_init", r"\bjob\b", "num_workers", r"luigi", "fork_processes", "HTTPServer", r"\bmp\.",
 )

@@ -46,6 +46,7 @@ class FileResult:
     celery_app: bool = False  # makes a Celery app (``Celery(...)``)
     reconnects_documents: bool = False  # a worker_process_init handler connects mongoengine again
     disposes_in_workers: frozenset[str] = frozenset()  # holders a worker_process_init handler disposes
+    daemonizers: frozenset[str] = frozenset()  # its functions that fork and end the parent (qualified)
     top_imports: frozenset[str] = frozenset()  # what it imports at its top level (not inside functions)
     embedded: bool = False  # runs gunicorn itself (a BaseApplication subclass): loaded in the master
     django: bool = False  # imports Django
@@ -355,6 +356,7 @@ class ProjectExports:
         self._at_import: frozenset[str] = frozenset()  # functions some module's import runs
         self._documents_connected: Optional[Origin] = None
         self._disposed: frozenset[tuple[str, int]] = frozenset()
+        self._daemonizers: frozenset[str] = frozenset()
         self._loaded: frozenset[str] = frozenset()
         self._canonical: dict[str, str] = {}
 
@@ -382,6 +384,13 @@ class ProjectExports:
 
     def disposed_in_workers(self) -> frozenset[tuple[str, int]]:
         return self._disposed
+
+    def set_daemonizers(self, functions: frozenset[str]) -> None:
+        """The project's functions that fork and end the parent (``koji.daemonize``)."""
+        self._daemonizers = functions
+
+    def daemonizers(self) -> frozenset[str]:
+        return self._daemonizers
 
     def set_documents_connected(self, made: Optional[Origin]) -> None:
         """Where some module of the project connects mongoengine's default client at import."""
