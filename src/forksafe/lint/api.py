@@ -13,9 +13,8 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 
 from . import codes, knowledge
 from .analysis import Analyzer, Externals
-from .children import daemonizing_functions
 from .config import Settings, load
-from .entries import embeds_server, runs_rq_worker
+from .entries import daemonizing_functions, embeds_server, runs_rq_worker
 from .exporting import function_calls, import_calls, module_exports, resets_at_import
 from .files import iter_python_files
 from .findings import Finding, suppress

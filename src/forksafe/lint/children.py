@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 from typing import Callable, Iterator, Optional, Sequence
 
-from . import knowledge
 from .scopes import comprehension_names
 
 
@@ -161,25 +160,3 @@ def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield handler.body
     for case in getattr(stmt, "cases", []) or []:
         yield case.body
-
-
-def daemonizing_functions(tree: ast.Module, aliases: dict[str, str], module: str) -> frozenset[str]:
-    """Qualified names of the module-level functions that fork and end the parent (``def
-    daemonize(): if os.fork(): os._exit(0) ...``): another module's call of one, like a local one,
-    leaves its caller running in the child. ``aliases`` are the module's imports."""
-    def qualname(node: ast.AST) -> Optional[str]:
-        if isinstance(node, ast.Name):
-            return aliases.get(node.id, node.id)
-        if isinstance(node, ast.Attribute):
-            base = qualname(node.value)
-            return f"{base}.{node.attr}" if base else None
-        return None
-
-    found: set[str] = set()
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            forks = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)
-                     and qualname(n.func) in knowledge.FORK_CALLS]
-            if forks and daemonizes(list(stmt.body), forks, qualname):
-                found.add(f"{module}.{stmt.name}" if module else stmt.name)
-    return frozenset(found)

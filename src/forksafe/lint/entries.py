@@ -152,6 +152,23 @@ def _dotted(node: ast.AST, aliases: dict[str, str]) -> str:
     return ""
 
 
+def daemonizing_functions(tree: ast.Module, aliases: dict[str, str], module: str) -> frozenset[str]:
+    """Qualified names of the module-level functions that fork and end the parent (``def
+    daemonize(): if os.fork(): os._exit(0) ...``): another module's call of one, like a local one,
+    leaves its caller running in the child. ``aliases`` are the module's imports."""
+    def qualname(node: ast.AST) -> Optional[str]:
+        return _dotted(node, aliases) or None
+
+    found: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            forks = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)
+                     and qualname(n.func) in knowledge.FORK_CALLS]
+            if forks and daemonizes(list(stmt.body), forks, qualname):
+                found.add(f"{module}.{stmt.name}" if module else stmt.name)
+    return frozenset(found)
+
+
 def runs_rq_worker(tree: ast.Module, aliases: dict[str, str]) -> bool:
     """Does this module make or define an RQ worker that forks (``Worker([q]).work()``, ``class
     MyWorker(Worker)``)? Then the worker process has loaded it, and what it imports, before forking.
