@@ -1013,6 +1013,22 @@ class Analyzer:
             self._ext_uses[key] = found
         return self._ext_uses[key]
 
+    def external_lazy_globals(self, funcs: list[FuncInfo]) -> tuple[set[str], list[Origin]]:
+        """Other modules' lazily set globals that these functions' calls set, and those they read
+        (qualified: ``nav.db._connections``), for a helper of a helper to export them in turn."""
+        sets: set[str] = set()
+        reads: list[Origin] = []
+        if self.externals is None:
+            return sets, reads
+        for func in funcs:
+            for node in iter_scope(func.body):
+                if isinstance(node, ast.Call):
+                    for qual in self._external_targets(node, func):
+                        sets |= self.externals.setters(qual)
+                        reads += [replace(o, name=key) for key, o in self.externals.lazy_uses(qual)
+                                  if all(r.name != key for r in reads)]
+        return sets, reads
+
     def _parent_lazy_sets(self) -> set[str]:
         """Lazily set globals of other modules that the parent side sets (by calling their setters)."""
         if self._parent_sets is None:
@@ -1163,10 +1179,38 @@ class Analyzer:
                              f"{origin.kind or 'connection'} '{node.id}' ({origin.describe()}) is made "
                              f"before {_fork_text(self.index, call)} at line {call.lineno} and used in the "
                              "child", origin)
+            self._scan_fork_external_calls(region, call, func, body)
             if called:
                 where = f"{_fork_text(self.index, call)} child (line {call.lineno})"
                 for helper, _, _ in self.reach(called).values():
                     self._scan_helper(helper, where)
+
+    def _scan_fork_external_calls(self, region: list[ast.stmt], call: ast.Call,
+                                  func: Optional[FuncInfo], body: list[ast.stmt]) -> None:
+        """The child calls another module's caching getter (``nav.db.getConnection()``) that the
+        forking function called before the fork: the cache hands the child the parent's connection."""
+        if self.externals is None:
+            return
+        before: dict[str, ast.Call] = {}  # lazily set global -> the parent's call that set it
+        for node in iter_scope(list(body)):
+            if isinstance(node, ast.Call) and node.lineno < call.lineno:
+                for target in self._external_targets(node, func):
+                    for key in self.externals.setters(target):
+                        before.setdefault(key, node)
+        if not before:
+            return
+        for node in iter_scope(list(region)):
+            if not isinstance(node, ast.Call):
+                continue
+            for qual in self._external_targets(node, func):
+                for lazy_key, origin in self.externals.lazy_uses(qual):
+                    setter = before.get(lazy_key)
+                    if setter is not None:
+                        text = (f"{origin.kind or 'connection'} '{origin.name}' ({origin.describe()}) is "
+                                f"set in the parent by {ast.unparse(setter.func)}() at line {setter.lineno}, "
+                                f"before {_fork_text(self.index, call)} at line {call.lineno}; the child's "
+                                f"{ast.unparse(node.func)}() gets the parent's object back from the cache")
+                        self._report(node, codes.CONN_AFTER_FORK, text, origin)
 
     def _made_after(self, name: str, origin: Origin, scope: Optional[FuncInfo], call: ast.Call) -> bool:
         """Was ``name`` bound to its client after the fork (each side's own)? By the line that made it

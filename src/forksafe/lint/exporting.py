@@ -203,10 +203,16 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                     break
         if used:
             out.uses[name] = used[:3]
+        if chained:  # ``Queue.__init__`` calling ``nav.db.getConnection()``: its setter and reads too
+            through_sets, through_reads = analyzer.external_lazy_globals([f for f, _, _ in reach.values()])
+            if through_sets:
+                out.setters[name] = sorted(set(out.setters.get(name, [])) | through_sets)
+            if through_reads:
+                out.lazy_uses[name] = through_reads[:3]
         if lazy:
             sets = sorted({o.name for f, _, _ in reach.values() for o in lazy_by_func.get(id(f), [])})
             if sets:
-                out.setters[name] = sets
+                out.setters[name] = sorted(set(out.setters.get(name, [])) | set(sets))
             reads: list[Origin] = []
             for reached, _, _ in reach.values():
                 for node in iter_scope(reached.body):
@@ -217,7 +223,7 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                         step = f"used in {short}.{reached.name}() at line {node.lineno}"
                         reads.append(replace(lazy[node.id], steps=lazy[node.id].steps + (step,)))
             if reads:
-                out.lazy_uses[name] = reads[:3]
+                out.lazy_uses[name] = (reads + out.lazy_uses.get(name, []))[:3]
     for stmt in analyzer.index.tree.body:  # ``session_ctx = contextmanager(yield_session)``: the same factory
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and len(stmt.value.args) == 1 \
                 and isinstance(stmt.value.args[0], ast.Name) \

@@ -494,6 +494,8 @@ class ProjectExports:
     def set_exports(self, module: str, exports: Exports) -> None:
         """A module's exports as a later round found them (what it reaches through other modules)."""
         self.by_module[module] = exports
+        self._modules.setdefault(module, exports)  # a module that first exports now (a helper's helper)
+        self._project.setdefault(module, exports)
         self._found.clear()
         self._guarded = None
         self._used = None
@@ -568,8 +570,8 @@ class ProjectExports:
         found = self._find(qual)
         if found is None:
             return set()
-        exports, name = found
-        return {f"{exports.module}.{g}" for g in exports.setters.get(name, [])}
+        exports, name = found  # a dotted name is another module's global, set through a helper there
+        return {g if "." in g else f"{exports.module}.{g}" for g in exports.setters.get(name, [])}
 
     def lazy_uses(self, qual: str) -> list[tuple[str, Origin]]:
         """(``module.global``, origin) for the lazily set globals a call of ``qual`` reads."""
@@ -577,7 +579,8 @@ class ProjectExports:
         if found is None:
             return []
         exports, name = found
-        return [(f"{exports.module}.{o.name}", o) for o in exports.lazy_uses.get(name, [])]
+        return [(o.name if "." in o.name else f"{exports.module}.{o.name}", o)
+                for o in exports.lazy_uses.get(name, [])]
 
     def singleton(self, qual: str) -> Optional[Origin]:
         found = self._find(qual)
