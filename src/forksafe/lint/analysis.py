@@ -19,7 +19,7 @@ from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder, Passed, runs_rq_worker
 from .findings import Finding
 from .forkstate import scan_grpc, scan_threads
-from .orm import scan_orm, scan_rq_worker_parent
+from .orm import opens_django, scan_orm, scan_rq_worker_parent
 from .scopes import FuncInfo, ModuleIndex, connected_signal, is_singleton, iter_scope, pid_guards
 from .taint import Origin, Taint, parameter_for, root_name
 
@@ -117,10 +117,12 @@ class _Reset:
     """A call that drops a holder's inherited sockets (``engine.dispose(close=False)``,
     ``connections.close_all()``): where it is and whether it is the child-side recipe."""
 
-    __slots__ = ("close_false", "func", "line", "method")
+    __slots__ = ("call", "close_false", "func", "line", "method")
 
-    def __init__(self, func: Optional[FuncInfo], line: int, close_false: bool, method: str) -> None:
+    def __init__(self, func: Optional[FuncInfo], line: int, close_false: bool, method: str,
+                 call: Optional[ast.Call] = None) -> None:
         self.func, self.line, self.close_false, self.method = func, line, close_false, method
+        self.call = call  # the call itself, where it is one (``engine.dispose()``)
 
 
 def _close_false(call: ast.Call) -> bool:
@@ -410,13 +412,11 @@ class Analyzer:
         return (origin.path, origin.line) in self._helper_uses
 
     def _django_opened(self, import_only: bool) -> bool:
-        """Does the parent open Django's connection itself: an ORM query (``X.objects``) or a call
-        that connects (``transaction.atomic()``, ``connection.cursor()``)?"""
+        """Does the parent open Django's connection itself (``orm.opens_django``)?"""
         if import_only not in self._django_opened_memo:
             self._django_opened_memo[import_only] = any(
-                (isinstance(node, ast.Attribute) and node.attr == "objects")
-                or (isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.DJANGO_OPENS)
-                for _, body in self._parent_code(import_only) for node in iter_scope(body))
+                opens_django(self.index, node) for _, body in self._parent_code(import_only)
+                for node in iter_scope(body))
         return self._django_opened_memo[import_only]
 
     def _parent_code(self, import_only: bool) -> list[tuple[Optional[FuncInfo], list[ast.AST]]]:
@@ -501,19 +501,7 @@ class Analyzer:
         """Functions the parent calls itself (from module level, transitively, by direct calls: a
         target handed to a child is not a call), although a child may run them too."""
         if self._parent_called_funcs is None:
-            calls: dict[int, list[FuncInfo]] = {}  # id(scope), 0 for module level -> what it calls
-            for site in self.index.calls:
-                callee = self.index.callee(site)
-                if callee is not None:
-                    calls.setdefault(id(site.func) if site.func is not None else 0, []).append(callee)
-            found: set[int] = set()
-            todo = list(calls.get(0, []))
-            while todo:
-                callee = todo.pop()
-                if id(callee) not in found:
-                    found.add(id(callee))
-                    todo.extend(calls.get(id(callee), []))
-            self._parent_called_funcs = found
+            self._parent_called_funcs = self.index.called_from([None])
         return self._parent_called_funcs
 
     def _calls_in_parent(self, name: str, qual: Optional[str]) -> bool:
@@ -553,7 +541,8 @@ class Analyzer:
             if made is not None and made.path:  # ``db.engine.dispose()``: another module's engine, by
                 keys.append(_made_at(made))      # where it was made (its sessions say the same)
             for key in keys:
-                resets.setdefault(key, []).append(_Reset(site.func, site.call.lineno, close_false, func.attr))
+                resets.setdefault(key, []).append(
+                    _Reset(site.func, site.call.lineno, close_false, func.attr, site.call))
         self._pid_guarded(resets)
         return resets
 
@@ -883,8 +872,8 @@ class Analyzer:
             origin = self.taint.module.get(name)
             if origin is None or origin.kind not in knowledge.CLOSED_WHEN_COLLECTED:
                 continue
-            closing = next((r for r in resets if r.method == "dispose" and not r.close_false
-                            and r.func is not None and id(r.func) in paths), None)
+            closing = next((r.call for r in resets if r.method == "dispose" and not r.close_false
+                            and r.func is not None and id(r.func) in paths and r.call is not None), None)
             if closing is None:
                 continue
             handles = {name} | {n for n, o in self.taint.module.items() if o.root == name}  # ``Session``
@@ -895,13 +884,11 @@ class Analyzer:
             later = next((n for n in reads if n.lineno > entry.site_line), None)
             if not before or later is None:
                 continue
-            call = next(s.call for s in self.index.calls if s.func is closing.func
-                        and s.call.lineno == closing.line)
             text = (f"{origin.kind} '{name}' ({origin.describe()}, used by the parent before the fork) is "
                     f"disposed in {where} without close=False: the child closes the parent's pooled "
                     f"connections over the shared sockets, and the parent uses '{later.id}' again at line "
                     f"{later.lineno}; call {name}.dispose(close=False) in the child")
-            self._report(call, code, text, origin)
+            self._report(closing, code, text, origin)
 
     def _scan_dropped(self, entry: Entry, code: codes.Code, where: str, paths: Path) -> set[str]:
         """A child that rebinds a global holding the parent's connection (``global engine; engine =
@@ -1014,8 +1001,8 @@ class Analyzer:
         return self._ext_uses[key]
 
     def external_lazy_globals(self, funcs: list[FuncInfo]) -> tuple[set[str], list[Origin]]:
-        """Other modules' lazily set globals that these functions' calls set, and those they read
-        (qualified: ``nav.db._connections``), for a helper of a helper to export them in turn."""
+        """Other modules' lazily set globals (qualified: ``nav.db._connections``) that these functions'
+        calls set, and those they read, for a helper of a helper to export them in turn."""
         sets: set[str] = set()
         reads: list[Origin] = []
         if self.externals is None:
@@ -1025,7 +1012,7 @@ class Analyzer:
                 if isinstance(node, ast.Call):
                     for qual in self._external_targets(node, func):
                         sets |= self.externals.setters(qual)
-                        reads += [replace(o, name=key) for key, o in self.externals.lazy_uses(qual)
+                        reads += [o for key, o in self.externals.lazy_uses(qual)
                                   if all(r.name != key for r in reads)]
         return sets, reads
 

@@ -242,13 +242,20 @@ def _walk(root: str) -> list[tuple[str, list[str]]]:
     return listing
 
 
+_TEXTS: dict[str, str] = {}  # one read per file for each load() (several readers look at the same files)
+
+
 def _text(path: str) -> str:
     """A config file's text ("" if it cannot be read)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return ""
+    text = _TEXTS.get(path)
+    if text is None:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            text = ""
+        _TEXTS[path] = text
+    return text
 
 
 _ENV_FILES = re.compile(r"(?:\.env|\.flaskenv|.*compose.*\.ya?ml.*|Dockerfile.*|Procfile|.*\.sh)$")
@@ -523,6 +530,7 @@ def load(paths: Iterable[str]) -> Settings:
     """Settings for linting ``paths``: the nearest pyproject.toml's table and the server configs."""
     paths = list(paths)
     _LISTINGS.clear()  # the tree may have changed since the last load()
+    _TEXTS.clear()
     clients = knowledge.catalogue()
     safe = set(knowledge.SAFE_CALLS)
     preload, rq_workers = _server_configs(paths)
@@ -536,5 +544,7 @@ def load(paths: Iterable[str]) -> Settings:
     safe.update(_poolless_by_settings(paths))
     for name in safe:
         clients.pop(name, None)
-    return Settings(clients, frozenset(safe), preload, rq_workers, _lazy_by_version(paths),
-                    _celery_pools(paths))
+    settings = Settings(clients, frozenset(safe), preload, rq_workers, _lazy_by_version(paths),
+                        _celery_pools(paths))
+    _TEXTS.clear()  # the texts were only needed while reading the configs
+    return settings

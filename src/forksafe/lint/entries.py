@@ -272,15 +272,8 @@ class EntryFinder:
     def _master_threads(self, at_import: set[str]) -> None:
         """Threads (``Thread(target=f)``, an APScheduler job) that code run at import starts: the
         module level and the functions it, or another module's import, calls, transitively."""
-        run: set[int] = set()
-        todo = [f for name in at_import if (f := self.index.module_funcs.get(name)) is not None]
-        while todo:
-            func = todo.pop()
-            if id(func) in run:
-                continue
-            run.add(id(func))
-            todo.extend(callee for s in self.index.calls if s.func is func
-                        and (callee := self.index.callee(s)) is not None)
+        starts = [f for name in at_import if (f := self.index.module_funcs.get(name)) is not None]
+        run = {id(f) for f in starts} | self.index.called_from(starts)
         scheduler = any(q.split(".")[0] in _SCHEDULERS for q in self.index.imports.values())
         guarded = main_guarded(self.index.tree)  # ``python app.py`` runs these, not the server
         for site in self.index.calls:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from . import knowledge
 from .analysis import Analyzer
 from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, main_guarded
-from .taint import Exports, Origin, call_arguments, web_apps
+from .taint import Exports, Origin, call_arguments, opening_text, web_apps
 
 
 def import_calls(index: ModuleIndex) -> frozenset[str]:
@@ -93,8 +93,7 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                                                    steps=held.steps[:-1] + (
                     f"the one instance of singleton {module.rsplit('.', 1)[-1]}.{cls_name}",))
             if held is not None:
-                opening = f", once {' or '.join(m + '()' for m in held.opened_by)} connects it" \
-                    if held.opened_by else ""
+                opening = f", once {opening_text(held.opened_by)} connects it" if held.opened_by else ""
                 out.factories[cls_name] = replace(held, path=held.path or analyzer.path, fresh=True,
                                                   steps=held.steps[:-1] + (
                     f"held as an attribute by {module.rsplit('.', 1)[-1]}.{cls_name}(){opening}",))
@@ -203,27 +202,26 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
                     break
         if used:
             out.uses[name] = used[:3]
-        if chained:  # ``Queue.__init__`` calling ``nav.db.getConnection()``: its setter and reads too
+        # lazily set globals (qualified: ``nav.db._connections``) this function may set, and those it
+        # reads: this module's, and (pass two) other modules' it reaches through their helpers
+        sets = {f"{module}.{o.name}" for f, _, _ in reach.values() for o in lazy_by_func.get(id(f), [])}
+        reads: list[Origin] = []
+        for reached, _, _ in reach.values() if lazy else ():
+            for node in iter_scope(reached.body):
+                key = f"{module}.{node.id}" if isinstance(node, ast.Name) else ""
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in lazy \
+                        and analyzer.index.resolve(node.id, reached) is None \
+                        and key not in {r.name for r in reads}:
+                    step = f"used in {module.rsplit('.', 1)[-1]}.{reached.name}() at line {node.lineno}"
+                    reads.append(replace(lazy[node.id], name=key, steps=lazy[node.id].steps + (step,)))
+        if chained:  # ``Queue.__init__`` calling ``nav.db.getConnection()``
             through_sets, through_reads = analyzer.external_lazy_globals([f for f, _, _ in reach.values()])
-            if through_sets:
-                out.setters[name] = sorted(set(out.setters.get(name, [])) | through_sets)
-            if through_reads:
-                out.lazy_uses[name] = through_reads[:3]
-        if lazy:
-            sets = sorted({o.name for f, _, _ in reach.values() for o in lazy_by_func.get(id(f), [])})
-            if sets:
-                out.setters[name] = sorted(set(out.setters.get(name, [])) | set(sets))
-            reads: list[Origin] = []
-            for reached, _, _ in reach.values():
-                for node in iter_scope(reached.body):
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in lazy \
-                            and analyzer.index.resolve(node.id, reached) is None \
-                            and node.id not in {r.name for r in reads}:
-                        short = module.rsplit(".", 1)[-1]
-                        step = f"used in {short}.{reached.name}() at line {node.lineno}"
-                        reads.append(replace(lazy[node.id], steps=lazy[node.id].steps + (step,)))
-            if reads:
-                out.lazy_uses[name] = (reads + out.lazy_uses.get(name, []))[:3]
+            sets |= through_sets
+            reads += [r for r in through_reads if r.name not in {o.name for o in reads}]
+        if sets:
+            out.setters[name] = sorted(sets)
+        if reads:
+            out.lazy_uses[name] = reads[:3]
     for stmt in analyzer.index.tree.body:  # ``session_ctx = contextmanager(yield_session)``: the same factory
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and len(stmt.value.args) == 1 \
                 and isinstance(stmt.value.args[0], ast.Name) \

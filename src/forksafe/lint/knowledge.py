@@ -271,10 +271,10 @@ POOLLESS_WHEN: dict[str, tuple[str, str]] = {
 POOLLESS_OPTIONS: dict[str, tuple[str, str, str]] = {
     qual: ("engine_options", "poolclass", "sqlalchemy.pool.NullPool") for qual in FLASK_SQLALCHEMY}
 
-# Base classes of Django management commands (``handle()`` runs before any query of the command's).
 # Django calls that open ``django.db.connection`` in the process that makes them (a query does too)
 DJANGO_OPENS: frozenset[str] = frozenset({"django.db.transaction.atomic", "django.db.connection.cursor",
                                           "django.db.connection.ensure_connection"})
+# Base classes of Django management commands (``handle()`` runs before any query of the command's).
 DJANGO_COMMANDS: frozenset[str] = frozenset({"django.core.management.base.BaseCommand",
                                              "django.core.management.BaseCommand"})
 
@@ -595,13 +595,14 @@ CONVENTIONAL_NAMES: dict[str, str] = {"Process": "multiprocessing.Process", "Poo
 def conventional_names() -> dict[str, str]:
     """What a bare class name means in a snippet without imports: the classes that start children,
     and each catalogue client class whose name only one library uses (``KafkaClient`` is pykafka's)."""
-    last: dict[str, set[str]] = {}
+    first: dict[str, str] = {}  # class name -> the first client of that name
+    libraries: dict[str, set[str]] = {}  # class name -> the libraries that have one
     for qual in CLIENTS:
         name = qual.rsplit(".", 1)[-1]
         if name[:1].isupper() and len(name) > 6:  # ``Client``, ``Redis`` say too little
-            last.setdefault(name, set()).add(qual.split(".")[0])
-    found = {name: next(q for q in CLIENTS if q.rsplit(".", 1)[-1] == name)
-             for name, libraries in last.items() if len(libraries) == 1}
+            first.setdefault(name, qual)
+            libraries.setdefault(name, set()).add(qual.split(".")[0])
+    found = {name: qual for name, qual in first.items() if len(libraries[name]) == 1}
     found.update(CONVENTIONAL_NAMES)
     return found
 

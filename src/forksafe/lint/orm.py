@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 
 from . import codes, knowledge
 from .entries import Entry
-from .scopes import FuncInfo, iter_scope
+from .scopes import FuncInfo, ModuleIndex, iter_scope
 from .taint import Origin
 
 if TYPE_CHECKING:
@@ -48,6 +48,13 @@ def _model_call(node: ast.AST, models: set[str]) -> bool:
 _ORM_KINDS = frozenset({"process", "pool", "executor", "init", "run"})
 
 
+def opens_django(index: ModuleIndex, node: ast.AST) -> bool:
+    """Does this node open Django's connection in the process that runs it: an ORM query
+    (``X.objects``), or a call that connects (``transaction.atomic()``, ``connection.cursor()``)?"""
+    return (isinstance(node, ast.Attribute) and node.attr == "objects") \
+        or (isinstance(node, ast.Call) and index.qualname(node.func) in knowledge.DJANGO_OPENS)
+
+
 def _django_orm(analyzer: Analyzer, entry: Optional[Entry] = None) -> Optional[Origin]:
     """Django's ORM opens ``django.db.connection`` implicitly: a query the parent runs
     (``Model.objects...`` at import or in a function no child runs) leaves it open for the fork;
@@ -57,16 +64,13 @@ def _django_orm(analyzer: Analyzer, entry: Optional[Entry] = None) -> Optional[O
     for func, body in analyzer._parent_bodies():
         forks_at = _forks_at(func, entry)
         for inner in iter_scope(body):
-            opens = isinstance(inner, ast.Call) \
-                and analyzer.index.qualname(inner.func) in knowledge.DJANGO_OPENS
-            if not (isinstance(inner, (ast.Attribute, ast.Call))
-                    and ((isinstance(inner, ast.Attribute) and inner.attr == "objects") or opens)):
+            if not opens_django(analyzer.index, inner):
                 continue
-            if forks_at and inner.lineno > forks_at:
+            if forks_at and getattr(inner, "lineno", 0) > forks_at:
                 continue
             where = f"in {func.name}()" if func is not None else "at module level"
             what = f"Django ORM query ({ast.unparse(inner)}...) {where}"
-            return Origin("objects", inner.lineno, what, kind="Django connection")
+            return Origin("objects", getattr(inner, "lineno", 0), what, kind="Django connection")
     return None
 
 

@@ -570,8 +570,8 @@ class ProjectExports:
         found = self._find(qual)
         if found is None:
             return set()
-        exports, name = found  # a dotted name is another module's global, set through a helper there
-        return {g if "." in g else f"{exports.module}.{g}" for g in exports.setters.get(name, [])}
+        exports, name = found
+        return set(exports.setters.get(name, []))
 
     def lazy_uses(self, qual: str) -> list[tuple[str, Origin]]:
         """(``module.global``, origin) for the lazily set globals a call of ``qual`` reads."""
@@ -579,8 +579,7 @@ class ProjectExports:
         if found is None:
             return []
         exports, name = found
-        return [(o.name if "." in o.name else f"{exports.module}.{o.name}", o)
-                for o in exports.lazy_uses.get(name, [])]
+        return [(o.name, o) for o in exports.lazy_uses.get(name, [])]
 
     def singleton(self, qual: str) -> Optional[Origin]:
         found = self._find(qual)

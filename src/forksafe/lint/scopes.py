@@ -240,6 +240,7 @@ class ModuleIndex:
         self.bindings: list[tuple[ast.AST, ast.AST, Optional[FuncInfo]]] = []
         self.all_classes: list[ast.ClassDef] = []
         self._param_classes: Optional[dict[int, dict[str, ast.ClassDef]]] = None
+        self._call_graph: Optional[dict[int, list[FuncInfo]]] = None
         self._walk(tree.body, None, None)
         self._star_modules()
 
@@ -402,6 +403,26 @@ class ModuleIndex:
             return self.methods.get(id(self.classes[func.value.id]), {}).get(func.attr)
         return None
 
+    def called_from(self, starts: Sequence[Optional[FuncInfo]]) -> set[int]:
+        """Ids of the functions these scopes (None for module level) call, transitively, by direct
+        calls (a target handed to a child is not a call)."""
+        if self._call_graph is None:
+            graph: dict[int, list[FuncInfo]] = {}  # id(scope), 0 for module level -> what it calls
+            for site in self.calls:
+                callee = self.callee(site)
+                if callee is not None:
+                    graph.setdefault(id(site.func) if site.func is not None else 0, []).append(callee)
+            self._call_graph = graph
+        found: set[int] = set()
+        todo = [c for start in starts
+                for c in self._call_graph.get(id(start) if start is not None else 0, [])]
+        while todo:
+            callee = todo.pop()
+            if id(callee) not in found:
+                found.add(id(callee))
+                todo.extend(self._call_graph.get(id(callee), []))
+        return found
+
     def param_classes(self, func: FuncInfo) -> dict[str, ast.ClassDef]:
         """Parameters of ``func`` that every caller here gives an instance of one of this module's
         classes (``main_worker(rd)`` with ``rd = MonitorRun(...)``, ``Process(target=cycle_worker,
@@ -418,7 +439,7 @@ class ModuleIndex:
                 pairs = [(names[i], arg) for i, arg in enumerate(args) if i < len(names)]
                 pairs += [(k.arg, k.value) for k in keywords if k.arg in names]
                 for name, arg in pairs:
-                    cls = self._instance_class(arg, site.func)
+                    cls = self._local_instance_class(arg, site.func)
                     found.setdefault(id(target), {}).setdefault(name, set()).add(id(cls) if cls else 0)
             by_id = {id(c): c for c in self.all_classes}
             self._param_classes = {
@@ -440,7 +461,7 @@ class ModuleIndex:
             return None, [], []
         return self.callee(site, class_methods=False), list(site.call.args), list(site.call.keywords)
 
-    def _instance_class(self, node: ast.expr, scope: Optional[FuncInfo]) -> Optional[ast.ClassDef]:
+    def _local_instance_class(self, node: ast.expr, scope: Optional[FuncInfo]) -> Optional[ast.ClassDef]:
         """The class of this module ``node`` is an instance of, when it says so: ``Cls(...)``,
         ``self`` in a method, or a name bound to ``Cls(...)`` in the same scope."""
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.classes \
@@ -452,7 +473,7 @@ class ModuleIndex:
             made = [v for t, v, where in self.bindings if where is scope and isinstance(t, ast.Name)
                     and t.id == node.id]
             if len(made) == 1:
-                return self._instance_class(made[0], scope) if isinstance(made[0], ast.Call) else None
+                return self._local_instance_class(made[0], scope) if isinstance(made[0], ast.Call) else None
         return None
 
     def later_method_calls(self, made: ast.Call, scope: Optional[FuncInfo], method: str) -> list[int]:

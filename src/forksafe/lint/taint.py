@@ -68,6 +68,7 @@ class Exports:
     getters: dict[str, Origin] = field(default_factory=dict)  # functions returning a global one
     uses: dict[str, list[Origin]] = field(default_factory=dict)  # globals a function reads (transitively)
     # Lazily set globals (``global _s; _s = sessionmaker(...)``): who sets them, who reads them.
+    # (qualified, ``pkg.db._conn``: also other modules' globals the function reaches through their helpers)
     setters: dict[str, list[str]] = field(default_factory=dict)  # function -> lazy globals it may set
     lazy_uses: dict[str, list[Origin]] = field(default_factory=dict)  # function -> lazy globals it reads
     # ``db_connection = DBConnection()`` at import: ``db_connection.start_session`` is that class's
@@ -99,6 +100,22 @@ class Exports:
 
 
 Env = Callable[[str], Optional[Origin]]
+
+
+def _is_self(node: ast.AST) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _self_calls(method: FuncInfo, methods: dict[str, FuncInfo]) -> list[str]:
+    """The methods of its class that ``method`` calls on ``self`` (``self.new_session()``)."""
+    return [node.func.attr for node in iter_scope(method.body) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute) and _is_self(node.func.value)
+            and node.func.attr in methods]
+
+
+def opening_text(methods: tuple[str, ...]) -> str:
+    """``initialize() or connect()``: the methods that open a holder, for a finding's chain."""
+    return " or ".join(f"{m}()" for m in methods)
 
 
 # The body-attribute key for a connection a class inherits from another module's class.
@@ -705,7 +722,7 @@ class Taint:
                 return None
             attr, (methods, held) = next(iter(opened.items()))
             step = (f"held as .{attr} by {cls.name}() made at line {call.lineno}, once "
-                    + " or ".join(f"{m}()" for m in methods) + " connects it")
+                    f"{opening_text(methods)} connects it")
             return replace(held, chainable=True, lazy=True, opened_by=methods, steps=held.steps + (step,))
         attr, held = next(iter(attrs.items()))
         step = f"held as .{attr} by {cls.name}() made at line {call.lineno}"
@@ -924,82 +941,68 @@ class Taint:
         seen: set[int] = set()
         while todo:
             method = todo.pop()
-            if id(method) in seen or isinstance(method.node, ast.Lambda):
+            if id(method) in seen:
                 continue
             seen.add(id(method))
-            local: dict[str, Origin] = {}
-            env = self._chain(local, method)
-            for stmt in iter_statements(list(method.node.body)):
-                for target, value in _bindings(stmt):
-                    made = self.value(value, env)
-                    if isinstance(target, ast.Name) and made is not None:
-                        local[target.id] = made
-                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                            and target.value.id == "self" and made is not None:
-                        held = replace(made, name=f"self.{target.attr}")
-                        attrs[target.attr] = local[f"self.{target.attr}"] = held
-            for node in iter_scope(method.body):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
-                    called = methods.get(node.func.attr)
-                    if called is not None:
-                        todo.append(called)
-        self.method_attrs[id(cls)] = {} if attrs else self._opened_by_methods(cls, methods)
+            for attr, held in self._instance_stores(method, _is_self):
+                attrs[attr] = held
+            todo.extend(methods[name] for name in _self_calls(method, methods))
+        self.method_attrs[id(cls)] = {} if attrs else self._opened_by_methods(methods)
         return attrs
+
+    def _instance_stores(self, method: FuncInfo, on_instance: Callable[[ast.AST], bool]
+                         ) -> Iterator[tuple[str, Origin]]:
+        """The clients ``method`` stores on an instance (``self.X = connect()``; ``on_instance`` says
+        which objects are the instance), in source order, its locals followed (``conn = connect();
+        self.conn = conn``): (attribute, what it holds)."""
+        if isinstance(method.node, ast.Lambda):
+            return
+        local: dict[str, Origin] = {}
+        env = self._chain(local, method)
+        for stmt in iter_statements(list(method.node.body)):
+            for target, value in _bindings(stmt):
+                made = self.value(value, env)
+                if made is None:
+                    continue
+                if isinstance(target, ast.Name):
+                    local[target.id] = made
+                elif isinstance(target, ast.Attribute) and on_instance(target.value):
+                    held = local[ast.unparse(target)] = replace(made, name=f"self.{target.attr}")
+                    yield target.attr, held
 
     def _new_attrs(self, new: FuncInfo, attrs: dict[str, Origin]) -> None:
         """``cls._instance._client = MongoClient(...)`` in a singleton's ``__new__`` (also on a local
         bound to ``super().__new__(cls)``): the instance it returns holds the client."""
-        local: dict[str, Origin] = {}
-        env = self._chain(local, new)
         body = [] if isinstance(new.node, ast.Lambda) else list(new.node.body)
         made_here = {t.id for stmt in iter_statements(body) for t, v in _bindings(stmt)
                      if isinstance(t, ast.Name) and isinstance(v, ast.Call)
                      and isinstance(v.func, ast.Attribute) and v.func.attr == "__new__"}
-        for stmt in iter_statements(body):
-            for target, value in _bindings(stmt):
-                if not isinstance(target, ast.Attribute):
-                    continue
-                owner = target.value
-                on_instance = (isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name)
-                               and owner.value.id == "cls") or (isinstance(owner, ast.Name)
-                                                                and owner.id in made_here)
-                made = self.value(value, env) if on_instance else None
-                if made is not None and not made.model:
-                    held = replace(made, name=f"self.{target.attr}")
-                    attrs.setdefault(target.attr, held)
-                    local[ast.unparse(target)] = held
 
-    def _opened_by_methods(self, cls: ast.ClassDef, methods: dict[str, FuncInfo]
-                           ) -> dict[str, tuple[tuple[str, ...], Origin]]:
+        def on_instance(owner: ast.AST) -> bool:
+            return (isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name)
+                    and owner.value.id == "cls") or (isinstance(owner, ast.Name) and owner.id in made_here)
+
+        for attr, held in self._instance_stores(new, on_instance):
+            if not held.model:
+                attrs.setdefault(attr, held)
+
+    def _opened_by_methods(self, methods: dict[str, FuncInfo]) -> dict[str, tuple[tuple[str, ...], Origin]]:
         """Attributes a method other than ``__init__`` connects (``def initialize(self): self._pool =
         ThreadedConnectionPool(...)``), with the methods that open them: that one and those that call it
         on ``self``. An instance made at import holds the client once the process calls one of them."""
         setters: dict[str, tuple[str, Origin]] = {}
         for name, method in methods.items():
-            if name in ("__init__", "__new__", "run") or isinstance(method.node, ast.Lambda):
+            if name in ("__init__", "__new__", "run"):
                 continue  # ``run()`` of a process or thread class runs in the child or thread
-            local: dict[str, Origin] = {}
-            env = self._chain(local, method)
-            for stmt in iter_statements(list(method.node.body)):
-                for target, value in _bindings(stmt):
-                    made = self.value(value, env)
-                    if made is None or made.model:
-                        continue
-                    if isinstance(target, ast.Name):
-                        local[target.id] = made
-                    elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                            and target.value.id == "self" and target.attr not in setters:
-                        setters[target.attr] = (name, replace(made, name=f"self.{target.attr}"))
+            for attr, held in self._instance_stores(method, _is_self):
+                if not held.model:
+                    setters.setdefault(attr, (name, held))
         if not setters:
             return {}
         callers: dict[str, set[str]] = {}  # method -> the methods that call it on ``self``
         for name, method in methods.items():
-            for node in iter_scope(method.body):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "self" \
-                        and node.func.attr in methods:
-                    callers.setdefault(node.func.attr, set()).add(name)
+            for called in _self_calls(method, methods):
+                callers.setdefault(called, set()).add(name)
         found: dict[str, tuple[tuple[str, ...], Origin]] = {}
         for attr, (setter, made) in setters.items():
             opening, todo = {setter}, [setter]
