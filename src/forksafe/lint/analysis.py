@@ -327,6 +327,12 @@ class Analyzer:
                 if held is not None:
                     origins[cls.name] = replace(held, name=cls.name, steps=held.steps + (
                         f"{cls.name} is a singleton: the child's {cls.name}() is the parent's instance",))
+        for local, qual in self.index.imports.items():  # ``from py2neo import Graph``
+            made = next((o for o in self.taint.module.values() if o.what == f"{qual}()"), None)
+            if qual in knowledge.SHARED_INSTANCES and local not in origins and made is not None:
+                origins[local] = replace(made, name=local, steps=made.steps + (
+                    f"{qual} hands back the instance the process already has: the child's {local}() "
+                    "is the parent's",))
         for cls in self.index.classes.values():
             if self.taint.body_attrs.get(id(cls)) and cls.name not in origins:
                 held = self.taint.value(ast.Name(id=cls.name, ctx=ast.Load()), self.taint.env_for(None))

@@ -145,6 +145,9 @@ CLIENTS: dict[str, str] = {
     "vertica_python.connect": "Vertica connection",
     "pymongo.MongoReplicaSetClient": "MongoDB client", "mongoengine.connect": "MongoDB client",
     "mongoengine.connection.connect": "MongoDB client",
+    # pymongo 2.x: ``Connection`` and ``ReplicaSetConnection`` connect when made, like MongoClient
+    "pymongo.Connection": "MongoDB client", "pymongo.connection.Connection": "MongoDB client",
+    "pymongo.ReplicaSetConnection": "MongoDB client",
     "flask_pymongo.PyMongo": "Flask-PyMongo client",
     "cassandra.cluster.Cluster": "Cassandra cluster", "neo4j.GraphDatabase.driver": "Neo4j driver",
     "happybase.Connection": "HBase connection", "happybase.ConnectionPool": "HBase pool",
@@ -327,12 +330,14 @@ WRAPPING_CALLS: frozenset[str] = frozenset(
     }
 )
 
-# CapWords calls that take a client as an argument without holding on to it (``taint._wrapper``):
-# processes and threads are entry points, not wrappers.
 # Decorators that memoise a function's result: a client it returns is made once per process, and a
 # child forked after the parent's first call gets the parent's.
 CACHING_DECORATORS: frozenset[str] = frozenset({"functools.lru_cache", "functools.cache",
                                                 "cachetools.cached", "cachetools.func.lru_cache"})
+# Library constructors that hand back the process's existing instance for the same settings
+# (py2neo 2020 keeps one ``Graph`` per profile): after the parent made one, a child's call of the
+# constructor is the parent's object, with the parent's pooled connections.
+SHARED_INSTANCES: frozenset[str] = frozenset({"py2neo.Graph", "py2neo.database.Graph"})
 
 # Modules whose ``include("app.urls")`` imports the named URLconf at once (Django).
 URL_INCLUDE_MODULES: frozenset[str] = frozenset({"django.urls", "django.conf.urls"})
@@ -354,6 +359,8 @@ RECORD_CLASS_DECORATORS: frozenset[str] = frozenset({
 RECORD_CLASS_BASES: frozenset[str] = frozenset({"typing.NamedTuple", "pydantic.BaseModel",
                                                 "typing.TypedDict"})
 
+# CapWords calls that take a client as an argument without holding on to it (``taint._wrapper``):
+# processes and threads are entry points, not wrappers.
 NOT_WRAPPERS: frozenset[str] = frozenset(
     {"multiprocessing.Process", "billiard.Process", "threading.Thread", "threading.Timer",
      "multiprocessing.pool.ThreadPool", "concurrent.futures.ThreadPoolExecutor", "weakref.ref",

@@ -278,16 +278,24 @@ class Taint:
         for info in index.funcs.values():
             self._function(info)
         if self._held_from_parameters():  # ``__init__`` parameters other modules' calls bind
-            for info in index.funcs.values():
-                self._function(info)
+            self._rescan(guarded)
         for _ in range(3):  # ``main() -> run(session) -> Process(args=(session,))``: a few levels deep
             if not self._parameters():
                 break
             for info in index.funcs.values():
                 self._function(info)
             if self._held_from_parameters():
-                for info in index.funcs.values():
-                    self._function(info)
+                self._rescan(guarded)
+
+    def _rescan(self, guarded: Callable[[int], bool]) -> None:
+        """Instances now hold what their ``__init__`` was given (``client = Wrapper(connect())``):
+        module globals bound to such instances at import are new, and so are the functions' values."""
+        for name, origin in self._scan(list(self.index.tree.body), self._module_env).items():
+            if name not in self.module:
+                self.module[name] = replace(origin, main_guard=True) \
+                    if guarded(origin.line) and not origin.path else origin
+        for info in self.index.funcs.values():
+            self._function(info)
 
     def _callee(self, site: CallSite) -> Optional[FuncInfo]:
         """``Pipeline(conn)`` binds its ``__init__``'s parameters; ``Cls.m(x)`` is left out (a
