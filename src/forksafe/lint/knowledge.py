@@ -57,6 +57,9 @@ CLIENTS: dict[str, str] = {
     # Framework holders of an engine
     "flask_sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
     "flask.ext.sqlalchemy.SQLAlchemy": "Flask-SQLAlchemy db",
+    # Flask-AppBuilder's subclass (``db = SQLA(app)``; Superset and its forks)
+    "flask_appbuilder.SQLA": "Flask-SQLAlchemy db",
+    "flask_appbuilder.models.sqla.SQLA": "Flask-SQLAlchemy db",
     # MongoDB
     "pymongo.MongoClient": "MongoDB client", "pymongo.mongo_client.MongoClient": "MongoDB client",
     "motor.motor_asyncio.AsyncIOMotorClient": "MongoDB client",
@@ -202,7 +205,8 @@ CLIENTS: dict[str, str] = {
 }
 
 FLASK_SQLALCHEMY: frozenset[str] = frozenset({"flask_sqlalchemy.SQLAlchemy",
-                                              "flask.ext.sqlalchemy.SQLAlchemy"})
+                                              "flask.ext.sqlalchemy.SQLAlchemy", "flask_appbuilder.SQLA",
+                                              "flask_appbuilder.models.sqla.SQLA"})
 
 # Clients a pinned version makes lazy: (pattern over a requirements / setup file, the clients).
 # Flask-SQLAlchemy 2.x creates its engine on the first ``db.engine`` / query, in that process.

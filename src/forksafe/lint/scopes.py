@@ -249,27 +249,35 @@ class ModuleIndex:
         a client library's name that nothing here binds came in through the star import. A snippet
         with no module-level import at all (cut from an issue thread: ``mp.Process(...)`` with the
         imports left out) means the usual modules by their usual names, too, and a class called by its
-        bare name the usual class of that name (``Process(...)``, a client class only one library has)."""
+        bare name the usual class of that name (``Process(...)``, a client class only one library has).
+        Any module that uses ``multiprocessing.Process`` or ``os.fork`` without binding the name (an
+        answer's code that left out one import) means those modules as well."""
         starred = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)
                       for s in iter_statements(self.tree.body))
         snippet = not starred and not any(isinstance(s, (ast.Import, ast.ImportFrom))
                                           for s in iter_statements(self.tree.body))
-        if not starred and not snippet:
-            return
-        known = {m: m for m in knowledge.CLIENT_MODULES}
-        if snippet:
-            known.update(knowledge.CONVENTIONAL_IMPORTS)
-        bound = {n.id for n in ast.walk(self.tree)
-                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        known = dict(knowledge.CONVENTIONAL_IMPORTS)
+        if starred or snippet:
+            known.update({m: m for m in knowledge.CLIENT_MODULES})
         names = knowledge.conventional_names() if snippet else {}
+        bound: set[str] = set()
+        modules: list[str] = []  # ``multiprocessing`` of ``multiprocessing.Process``, unimported
+        bare: list[str] = []  # ``Process(target=f)``, ``class T(Process)``
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id in known and node.value.id not in bound \
-                    and node.value.id not in self.imports:
-                self.imports[node.value.id] = known[node.value.id]
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names \
-                    and node.id not in bound:  # ``Process(target=f)``, ``class T(Process)``
-                self.imports.setdefault(node.id, names[node.id])
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Store):
+                    bound.add(node.id)
+                elif node.id in names:
+                    bare.append(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in known and node.value.id not in self.imports:
+                modules.append(node.value.id)
+        for name in modules:
+            if name not in bound:
+                self.imports[name] = known[name]
+        for name in bare:
+            if name not in bound:
+                self.imports.setdefault(name, names[name])
 
     # -- building ---------------------------------------------------------------------------------
     def _walk(self, body: Sequence[ast.AST], func: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:
