@@ -16,7 +16,7 @@ from typing import Mapping, Optional, Protocol, Sequence
 from . import codes, knowledge
 from .children import fork_regions, passed_items
 from .config import Settings
-from .entries import KIND_LABEL, Entries, Entry, EntryFinder, Passed, runs_rq_worker
+from .entries import KIND_LABEL, Entries, Entry, EntryFinder, ForkingParameter, Passed, runs_rq_worker
 from .findings import Finding
 from .forkstate import scan_grpc, scan_threads
 from .orm import opens_django, scan_orm, scan_rq_worker_parent
@@ -86,6 +86,12 @@ class Externals(Protocol):
 
     def daemonizers(self) -> frozenset[str]:
         """Qualified names of the project's functions that fork and end the parent."""
+
+    def forking(self) -> Mapping[str, Sequence[ForkingParameter]]:
+        """The project's functions that start one of their parameters in a child, by qualified name."""
+
+    def calls_forking(self, imports: frozenset[str]) -> bool:
+        """Does a module importing ``imports`` import one of them?"""
 
     def guarded(self) -> frozenset[tuple[str, int]]:
         """(path, line) of other modules' clients guarded by SQLAlchemy's pid-checking listener."""
@@ -190,7 +196,8 @@ class Analyzer:
         self.preloaded = preload is not None  # a server's master imports it, then forks its workers
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import, imported_pools or {},
                                           externals.daemonizers() if externals is not None
-                                          else frozenset()).run()
+                                          else frozenset(),
+                                          externals.forking() if externals is not None else {}).run()
         self.results: dict[tuple[int, int, str], Finding] = {}
         self.empty = not (self.found.entries or self.found.process_classes or self.found.fork_calls
                           or self.found.passed or self.found.bound or self.found.master_threads)

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 from . import codes, knowledge
 from .analysis import Analyzer, Externals
 from .config import Settings, load
-from .entries import daemonizing_functions, embeds_server, runs_rq_worker
+from .entries import daemonizing_functions, embeds_server, forking_parameters, runs_rq_worker
 from .exporting import function_calls, import_calls, module_exports, resets_at_import
 from .files import iter_python_files
 from .findings import Finding, suppress
@@ -248,7 +248,11 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     preload = preload or settings.preloaded(path, module)
     pools = _imported_pools(tree, data, path, module, package, settings) \
         if project or externals is not None else {}
-    children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None or bool(pools)
+    # ... or (pass two) it calls another module's function that forks what it is given (``parallel(ids,
+    # worker)``)
+    children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None or bool(pools) \
+        or (externals is not None and externals.calls_forking(
+            frozenset(import_aliases(tree, module, package).values())))
     # an object the program connects itself counts in the module that starts children with it
     makes = (bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))) \
         or (children and bool(_CONNECTS.search(data)))
@@ -273,6 +277,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
                       and b"worker_process_init" in data and b"dispose" in data else frozenset(),
                       daemonizers=daemonizing_functions(tree, aliases, module) if project
                       and b"fork(" in data else frozenset(),
+                      forking=forking_parameters(tree, aliases, module) if starts else frozenset(),
                       embedded=embedded, reconnects_documents=project and b"worker_process_init" in data
                       and b"mongoengine" in data and reconnects_documents_in_child(tree, aliases))
     if externals is None and not makes and not serving:
@@ -569,7 +574,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     connecting = sorted((not r.celery_app, q, r.path, line)
                         for r in results for q, line in r.connects_at_import)
     if not exported and not served and not rq_loaded and not orm and not connectors \
-            and not any(r.remote for r in results):
+            and not any(r.remote or r.forking for r in results):
         return
     aliases = {name: r.aliases for name, r in modules.items() if r.aliases}
     externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases, orm, connectors,
@@ -583,6 +588,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
         if (found := (q, "") if q in canonical else split_qualname(q, canonical)) is not None), canonical)
     externals.set_disposed_in_workers(q for r in results for q in r.disposes_in_workers)
     externals.set_daemonizers(frozenset(q for r in results for q in r.daemonizers))
+    externals.set_forking(p for r in results for p in r.forking)
     externals.set_documents_connected(next(
         (Origin("", line, "mongoengine.connect() at import" if q in knowledge.DOCUMENT_ORM_CONNECTS
                 else f"mongoengine.connect() by {q.rsplit('.', 1)[-1]}() at import", path=path,
@@ -598,7 +604,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
             starts = result.has_entries or result.children
             loaded = result.module in rq_loaded and not result.rq_worker  # a worker module knew already
             if round_ == 0 and not wanted and preload is None and not (loaded and result.children) \
-                    and not (result.rq_worker and orm) \
+                    and not (result.rq_worker and orm) and not externals.calls_forking(result.imports) \
                     and not (starts and (externals.touches(result.imports)
                                          or externals.receives(result.module)
                                          or externals.documents_connected() is not None)):

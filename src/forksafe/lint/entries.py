@@ -169,6 +169,44 @@ def daemonizing_functions(tree: ast.Module, aliases: dict[str, str], module: str
     return frozenset(found)
 
 
+# A module-level function that starts one of its parameters in a child: (qualified name of the
+# function, the parameter's position, its name, the entry kind: "process", "pool" or "executor").
+ForkingParameter = tuple[str, int, str, str]
+
+
+def forking_parameters(tree: ast.Module, aliases: dict[str, str], module: str) -> frozenset[ForkingParameter]:
+    """``def parallel(items, handler): with Pool(initializer=django.setup) as pool:
+    pool.starmap(handler, ...)``: another module's ``parallel(ids, worker)`` runs ``worker`` in the
+    pool's forked children, as if it had made the pool itself. Not when the function asks for spawn
+    or forkserver (any such string in it). ``aliases`` are the module's imports."""
+    found: set[ForkingParameter] = set()
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        params = [a.arg for a in stmt.args.posonlyargs + stmt.args.args]
+        calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+        not_forked = knowledge.NON_FORK_METHODS | {"forkserver"}
+        if not params or any(isinstance(n, ast.Constant) and n.value in not_forked for n in ast.walk(stmt)):
+            continue
+        made = {_dotted(c.func, aliases) for c in calls}
+        pools = bool(made & knowledge.POOL_CLASSES)
+        executors = bool(made & knowledge.EXECUTOR_CLASSES)
+        for call in calls:
+            target: Optional[ast.AST] = None
+            kind = ""
+            if _dotted(call.func, aliases) in knowledge.PROCESS_CLASSES:
+                target, kind = kwarg(call, "target", 1), "process"
+            elif isinstance(call.func, ast.Attribute) and call.args:
+                if pools and call.func.attr in knowledge.POOL_METHODS:
+                    target, kind = call.args[0], "pool"
+                elif executors and call.func.attr in knowledge.EXECUTOR_METHODS:
+                    target, kind = call.args[0], "executor"
+            if isinstance(target, ast.Name) and target.id in params:
+                found.add((f"{module}.{stmt.name}" if module else stmt.name, params.index(target.id),
+                           target.id, kind))
+    return frozenset(found)
+
+
 def runs_rq_worker(tree: ast.Module, aliases: dict[str, str]) -> bool:
     """Does this module make or define an RQ worker that forks (``Worker([q]).work()``, ``class
     MyWorker(Worker)``)? Then the worker process has loaded it, and what it imports, before forking.
@@ -186,9 +224,11 @@ class EntryFinder:
     def __init__(self, index: ModuleIndex, preload: Optional[str] = None,
                  extra: Sequence[tuple[str, str, str]] = (), at_import: frozenset[str] = frozenset(),
                  imported_pools: Mapping[str, tuple[str, int]] = MappingProxyType({}),
-                 daemonizers: frozenset[str] = frozenset()) -> None:
+                 daemonizers: frozenset[str] = frozenset(),
+                 forking: Mapping[str, Sequence[ForkingParameter]] = MappingProxyType({})) -> None:
         self.index = index
         self.daemonizers = daemonizers  # other modules' functions that fork and end the parent
+        self.forking = forking  # other modules' functions that start a parameter in a child, by name
         self.imported_pools = imported_pools  # pools other modules made: name -> (constructor, line)
         self.preload = preload  # "gunicorn --preload (Procfile)": this is a preloaded app module
         self.extra = extra  # (function name, kind, via) found by other modules (enqueued here)
@@ -642,6 +682,9 @@ class EntryFinder:
                 or self._daemonizer(site):
             self.found.fork_calls.append((call, site.func))
             return
+        if qual is not None and qual in self.forking:
+            self._forked_parameters(call, site, qual)
+            return
         if qual in knowledge.TORNADO_FORKS or self._tornado_start(call, site):
             self._tornado_fork(call, site)
             return
@@ -718,6 +761,16 @@ class EntryFinder:
                        f"{receiver.id}.{method} at line {line}", pickled=True)
         elif connected_signal(func) in knowledge.CELERY_CHILD_SIGNALS and call.args:
             self._target(call.args[0], site, "init", f"worker_process_init.connect at line {line}")
+
+    def _forked_parameters(self, call: ast.Call, site: CallSite, qual: str) -> None:
+        """``parallel_command_executor(ids, worker)`` of another module that starts ``worker`` in a
+        child: the function given is an entry, forked at this call."""
+        for _, position, param, kind in self.forking[qual]:
+            before = len(self.found.entries)
+            self._target(kwarg(call, param, position), site, kind,
+                         f"{qual.rsplit('.', 1)[-1]}() at line {call.lineno}, which forks it")
+            for entry in self.found.entries[before:]:
+                entry.site_line = call.lineno
 
     def _workers(self, call: ast.Call, keyword: str, serial: int) -> bool:
         """Does ``keyword=`` ask for forked workers (absent: the engine's default, ``serial``)?"""

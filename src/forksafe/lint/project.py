@@ -14,8 +14,9 @@ import ast
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Mapping, Optional
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
+from .entries import ForkingParameter
 from .findings import Finding
 from .scopes import iter_imports, relative_base
 from .taint import Exports, Origin
@@ -47,6 +48,7 @@ class FileResult:
     reconnects_documents: bool = False  # a worker_process_init handler connects mongoengine again
     disposes_in_workers: frozenset[str] = frozenset()  # holders a worker_process_init handler disposes
     daemonizers: frozenset[str] = frozenset()  # its functions that fork and end the parent (qualified)
+    forking: frozenset[ForkingParameter] = frozenset()  # its functions that start a parameter in a child
     top_imports: frozenset[str] = frozenset()  # what it imports at its top level (not inside functions)
     embedded: bool = False  # runs gunicorn itself (a BaseApplication subclass): loaded in the master
     django: bool = False  # imports Django
@@ -357,6 +359,7 @@ class ProjectExports:
         self._documents_connected: Optional[Origin] = None
         self._disposed: frozenset[tuple[str, int]] = frozenset()
         self._daemonizers: frozenset[str] = frozenset()
+        self._forking: dict[str, tuple[ForkingParameter, ...]] = {}
         self._loaded: frozenset[str] = frozenset()
         self._canonical: dict[str, str] = {}
 
@@ -391,6 +394,18 @@ class ProjectExports:
 
     def daemonizers(self) -> frozenset[str]:
         return self._daemonizers
+
+    def set_forking(self, params: Iterable[ForkingParameter]) -> None:
+        """The project's functions that start one of their parameters in a child."""
+        for param in sorted(params):
+            self._forking[param[0]] = self._forking.get(param[0], ()) + (param,)
+
+    def forking(self) -> Mapping[str, Sequence[ForkingParameter]]:
+        return self._forking
+
+    def calls_forking(self, imports: frozenset[str]) -> bool:
+        """Does a module importing ``imports`` import a function that forks what it is given?"""
+        return any(q in self._forking for q in imports)
 
     def set_documents_connected(self, made: Optional[Origin]) -> None:
         """Where some module of the project connects mongoengine's default client at import."""
