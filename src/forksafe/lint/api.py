@@ -554,8 +554,9 @@ def _remote_extras(results: list[FileResult],
     for result in results:
         for qual, kind, via in result.remote:
             found = split_qualname(qual, modules)
-            if found is not None and found[0] != result.module:
-                extra.setdefault(found[0], []).append((found[1], kind, f"{via} in {result.module}"))
+            target = modules[found[0]].module if found is not None else ""  # by its own name
+            if found is not None and target != result.module:  # (``src.scraper`` is ``scraper``)
+                extra.setdefault(target, []).append((found[1], kind, f"{via} in {result.module}"))
     return extra
 
 

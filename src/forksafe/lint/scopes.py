@@ -241,6 +241,7 @@ class ModuleIndex:
         self.all_classes: list[ast.ClassDef] = []
         self._param_classes: Optional[dict[int, dict[str, ast.ClassDef]]] = None
         self._call_graph: Optional[dict[int, list[FuncInfo]]] = None
+        self._bound: Optional[frozenset[str]] = None  # names the module binds anywhere (``_left_out``)
         self._walk(tree.body, None, None)
         self._star_modules()
 
@@ -250,15 +251,16 @@ class ModuleIndex:
         with no module-level import at all (cut from an issue thread: ``mp.Process(...)`` with the
         imports left out) means the usual modules by their usual names, too, and a class called by its
         bare name the usual class of that name (``Process(...)``, a client class only one library has).
-        Any module that uses ``multiprocessing.Process`` or ``os.fork`` without binding the name (an
-        answer's code that left out one import) means those modules as well."""
+        (Any other module's unbound ``multiprocessing`` or ``os``: ``qualname``.)"""
         starred = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)
                       for s in iter_statements(self.tree.body))
         snippet = not starred and not any(isinstance(s, (ast.Import, ast.ImportFrom))
                                           for s in iter_statements(self.tree.body))
-        known = dict(knowledge.CONVENTIONAL_IMPORTS)
-        if starred or snippet:
-            known.update({m: m for m in knowledge.CLIENT_MODULES})
+        if not starred and not snippet:
+            return
+        known = {m: m for m in knowledge.CLIENT_MODULES}
+        if snippet:
+            known.update(knowledge.CONVENTIONAL_IMPORTS)
         names = knowledge.conventional_names() if snippet else {}
         bound: set[str] = set()
         modules: list[str] = []  # ``multiprocessing`` of ``multiprocessing.Process``, unimported
@@ -370,11 +372,23 @@ class ModuleIndex:
     def qualname(self, node: ast.AST) -> Optional[str]:
         """``pg.connect`` -> ``psycopg2.connect`` when ``import psycopg2 as pg``; None if unknown."""
         if isinstance(node, ast.Name):
-            return self.imports.get(node.id)
+            found = self.imports.get(node.id)
+            if found is None and node.id in knowledge.CONVENTIONAL_IMPORTS and self._left_out(node.id):
+                found = knowledge.CONVENTIONAL_IMPORTS[node.id]  # the standard module
+            return found
         if isinstance(node, ast.Attribute):
             base = self.qualname(node.value)
             return f"{base}.{node.attr}" if base else None
         return None
+
+    def _left_out(self, name: str) -> bool:
+        """Is ``name`` bound nowhere in the module (``multiprocessing.Process(...)`` in code whose
+        ``import multiprocessing`` an answer left out)? Walked once, and only when asked."""
+        if self._bound is None:
+            self._bound = frozenset(
+                n.id if isinstance(n, ast.Name) else n.arg for n in ast.walk(self.tree)
+                if (isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)) or isinstance(n, ast.arg))
+        return name not in self._bound
 
     def resolve(self, name: str, func: Optional[FuncInfo]) -> Optional[FuncInfo]:
         """The function whose local ``name`` is, or None for a module global (or builtin)."""
