@@ -335,8 +335,9 @@ class Analyzer:
                     origins[cls.name] = replace(held, name=cls.name, steps=held.steps + (
                         f"{cls.name} is a singleton: the child's {cls.name}() is the parent's instance",))
         for local, qual in self.index.imports.items():  # ``from py2neo import Graph``
-            made = next((o for o in self.taint.module.values() if o.what == f"{qual}()"), None)
-            if qual in knowledge.SHARED_INSTANCES and local not in origins and made is not None:
+            made = next((o for o in self.taint.module.values() if o.what == f"{qual}()"), None) \
+                if qual in knowledge.SHARED_INSTANCES and local not in origins else None
+            if made is not None:
                 origins[local] = replace(made, name=local, steps=made.steps + (
                     f"{qual} hands back the instance the process already has: the child's {local}() "
                     "is the parent's",))

@@ -262,24 +262,14 @@ class ModuleIndex:
         if snippet:
             known.update(knowledge.CONVENTIONAL_IMPORTS)
         names = knowledge.conventional_names() if snippet else {}
-        bound: set[str] = set()
-        modules: list[str] = []  # ``multiprocessing`` of ``multiprocessing.Process``, unimported
-        bare: list[str] = []  # ``Process(target=f)``, ``class T(Process)``
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Store):
-                    bound.add(node.id)
-                elif node.id in names:
-                    bare.append(node.id)
-            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id in known and node.value.id not in self.imports:
-                modules.append(node.value.id)
-        for name in modules:
-            if name not in bound:
-                self.imports[name] = known[name]
-        for name in bare:
-            if name not in bound:
-                self.imports.setdefault(name, names[name])
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in known and node.value.id not in self.imports \
+                    and self._left_out(node.value.id):
+                self.imports[node.value.id] = known[node.value.id]
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names \
+                    and self._left_out(node.id):  # ``Process(target=f)``, ``class T(Process)``
+                self.imports.setdefault(node.id, names[node.id])
 
     # -- building ---------------------------------------------------------------------------------
     def _walk(self, body: Sequence[ast.AST], func: Optional[FuncInfo], cls: Optional[ast.ClassDef]) -> None:

@@ -227,6 +227,11 @@ def parameter_for(func: FuncInfo, where: object, skip_self: bool = False) -> Opt
     return where if isinstance(where, str) and where in keywords else None
 
 
+
+def _guarded(origin: Origin, guarded: Callable[[int], bool]) -> Origin:
+    """A module global made under ``if __name__ == "__main__":`` is only made when run as a script."""
+    return replace(origin, main_guard=True) if guarded(origin.line) and not origin.path else origin
+
 class Taint:
     def __init__(self, index: ModuleIndex, clients: dict[str, str], safe: frozenset[str],
                  externals: Optional[Callable[[str], Optional[Origin]]] = None,
@@ -269,8 +274,7 @@ class Taint:
             self.class_attrs[id(cls)] = self._class_attrs(cls)
         guarded = main_guarded(index.tree)
         for name, origin in list(self.module.items()):
-            if guarded(origin.line) and not origin.path:
-                self.module[name] = replace(origin, main_guard=True)
+            self.module[name] = _guarded(origin, guarded)
         if passed_in is not None:
             self._passed_in(passed_in)
         for target, value, scope in index.bindings:  # class attributes a function sets
@@ -292,8 +296,7 @@ class Taint:
         module globals bound to such instances at import are new, and so are the functions' values."""
         for name, origin in self._scan(list(self.index.tree.body), self._module_env).items():
             if name not in self.module:
-                self.module[name] = replace(origin, main_guard=True) \
-                    if guarded(origin.line) and not origin.path else origin
+                self.module[name] = _guarded(origin, guarded)
         for info in self.index.funcs.values():
             self._function(info)
 
@@ -400,14 +403,21 @@ class Taint:
         return self.module.get(name)
 
     def env_for(self, func: Optional[FuncInfo]) -> Env:
-        held = self.class_attrs.get(id(func.cls), {}) if func is not None and func.cls is not None \
-            and func.node is not None and not isinstance(func.node, ast.Lambda) \
-            and func.node.args.args and func.node.args.args[0].arg == "self" \
-            and func.name != "__init__" else {}
+        method = func is not None and func.cls is not None and func.node is not None \
+            and not isinstance(func.node, ast.Lambda) and bool(func.node.args.args) \
+            and func.node.args.args[0].arg == "self" and func.name != "__init__"
+        held = self.class_attrs.get(id(func.cls), {}) if method and func is not None else {}
+        opened = self.method_attrs.get(id(func.cls), {}) if method and func is not None else {}
 
         def env(name: str) -> Optional[Origin]:
             if name.startswith("self."):  # an attribute the instance holds from birth (``__init__``)
-                return held.get(name[5:])
+                found = held.get(name[5:])
+                setters, made = opened.get(name[5:], ((), None))
+                if found is None and made is not None and func is not None and func.name not in setters:
+                    # set by another method (``create_pool()``), which must have run for this one to use it
+                    found = replace(made, steps=made.steps + (
+                        f"set by {setters[0]}(), which has run when {func.name}() uses it",))
+                return found
             if name.startswith("cls.") and func is not None and func.cls is not None:
                 return self.class_stores.get((func.cls.name, name[4:]))  # ``cls._instance``
             owner = self.index.resolve(name, func)
