@@ -251,7 +251,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
     # ... or (pass two) it calls another module's function that forks what it is given (``parallel(ids,
     # worker)``)
     children = bool(_CHILDREN.search(data)) or bool(extra) or preload is not None or bool(pools) \
-        or (externals is not None and externals.calls_forking(
+        or (externals is not None and bool(externals.forking()) and externals.calls_forking(
             frozenset(import_aliases(tree, module, package).values())))
     # an object the program connects itself counts in the module that starts children with it
     makes = (bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))) \

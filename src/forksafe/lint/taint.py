@@ -227,10 +227,10 @@ def parameter_for(func: FuncInfo, where: object, skip_self: bool = False) -> Opt
     return where if isinstance(where, str) and where in keywords else None
 
 
-
 def _guarded(origin: Origin, guarded: Callable[[int], bool]) -> Origin:
     """A module global made under ``if __name__ == "__main__":`` is only made when run as a script."""
     return replace(origin, main_guard=True) if guarded(origin.line) and not origin.path else origin
+
 
 class Taint:
     def __init__(self, index: ModuleIndex, clients: dict[str, str], safe: frozenset[str],
@@ -403,21 +403,20 @@ class Taint:
         return self.module.get(name)
 
     def env_for(self, func: Optional[FuncInfo]) -> Env:
-        method = func is not None and func.cls is not None and func.node is not None \
-            and not isinstance(func.node, ast.Lambda) and bool(func.node.args.args) \
-            and func.node.args.args[0].arg == "self" and func.name != "__init__"
-        held = self.class_attrs.get(id(func.cls), {}) if method and func is not None else {}
-        opened = self.method_attrs.get(id(func.cls), {}) if method and func is not None else {}
+        held: dict[str, Origin] = {}  # what ``self.X`` holds in a method (not ``__init__``)
+        if func is not None and func.cls is not None and func.node is not None \
+                and not isinstance(func.node, ast.Lambda) and func.node.args.args \
+                and func.node.args.args[0].arg == "self" and func.name != "__init__":
+            held = self.class_attrs.get(id(func.cls), {})  # held from birth (``__init__``)
+            opened = self.method_attrs.get(id(func.cls))
+            if opened:  # set by another method (``create_pool()``), which must have run before this one
+                held = {**{attr: replace(made, steps=made.steps + (
+                            f"set by {setters[0]}(), which has run when {func.name}() uses it",))
+                           for attr, (setters, made) in opened.items() if func.name not in setters}, **held}
 
         def env(name: str) -> Optional[Origin]:
-            if name.startswith("self."):  # an attribute the instance holds from birth (``__init__``)
-                found = held.get(name[5:])
-                setters, made = opened.get(name[5:], ((), None))
-                if found is None and made is not None and func is not None and func.name not in setters:
-                    # set by another method (``create_pool()``), which must have run for this one to use it
-                    found = replace(made, steps=made.steps + (
-                        f"set by {setters[0]}(), which has run when {func.name}() uses it",))
-                return found
+            if name.startswith("self."):
+                return held.get(name[5:])
             if name.startswith("cls.") and func is not None and func.cls is not None:
                 return self.class_stores.get((func.cls.name, name[4:]))  # ``cls._instance``
             owner = self.index.resolve(name, func)
