@@ -132,10 +132,10 @@ def _step_fork(w: World) -> None:
     assert outcome.ok, f"{outcome.summary()}\nschedule: {w.log[-8:]}"
     done = outcome.children[0].report["done"]
     per_conn: dict[int, set[Any]] = {}
-    for i, table, token, session in done:
-        per_conn.setdefault(i, set()).add(session)
+    for i, table, token, session in done:  # ids are per server: a MariaDB id may equal a PostgreSQL pid
+        per_conn.setdefault(i, set()).add((chosen[i].spec.server, session))
         w.acked.setdefault(table, set()).add(token)
-    parents = {t.session for t in w.live if t.session is not None}
+    parents = {(t.spec.server, t.session) for t in w.live if t.session is not None}
     for sessions in per_conn.values():
         assert len(sessions) == 1, f"one connection, several sessions in one child: {sessions}"
         assert not sessions & parents, f"a child used a session of the parent: {sessions}"
