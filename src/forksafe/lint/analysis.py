@@ -10,6 +10,7 @@ it. Calls into other modules of the project use what those modules export (``Exp
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import replace
 from typing import Mapping, Optional, Protocol, Sequence
 
@@ -111,6 +112,10 @@ class Externals(Protocol):
     def passed_in(self, qual: str) -> list[tuple[object, Origin]]:
         """(position or keyword, client) that other modules pass to function ``qual`` when they call it."""
 
+    def served_after_fork(self, module: str) -> Optional[tuple[str, frozenset[str]]]:
+        """(how we know, the paths of the modules its master loaded) if gunicorn's workers import
+        ``module`` after forking from a master that loaded other project modules first."""
+
 
 # A path from an entry to a function it reaches: (function, caller, line of the call in the caller).
 Path = dict[int, tuple[FuncInfo, Optional[FuncInfo], int]]
@@ -193,6 +198,10 @@ class Analyzer:
         self.rq_loaded = rq_loaded or (any(q.split(".")[0] == "rq" for q in self.index.imports.values())
                                        and runs_rq_worker(tree, self.index.imports))
         preload = preload or self.settings.preloaded(path, module)
+        # gunicorn's workers import it after the fork: only what the master loaded before is inherited
+        after_fork = externals.served_after_fork(module) if externals is not None else None
+        self.inherited_from: Optional[frozenset[str]] = after_fork[1] \
+            if after_fork is not None and preload == after_fork[0] else None
         self.preloaded = preload is not None  # a server's master imports it, then forks its workers
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import, imported_pools or {},
                                           externals.daemonizers() if externals is not None
@@ -484,6 +493,7 @@ class Analyzer:
         functions module-level code calls): what other modules' ``_parent_used`` asks."""
         start = [f for s in self.index.calls if s.func is None and isinstance(s.call.func, ast.Name)
                  and (f := self.index.module_funcs.get(s.call.func.id)) is not None]
+        start += self.index.master_hooks()
         used = self._calls_through_clients(None, list(self.index.tree.body))
         for func, _, _ in self.reach(start).values():
             used += [u for u in self.calls_through(func) if u not in used]
@@ -644,6 +654,9 @@ class Analyzer:
     def _report(self, node: ast.AST, code: codes.Code, text: str, origin: Origin) -> None:
         if origin.lazy and not self._parent_used(origin, code is codes.CONN_IN_TASK or self.preloaded):
             return  # ``MongoClient(connect=False)`` nobody used before the fork: each child connects
+        inherited = self.inherited_from
+        if inherited is not None and os.path.abspath(origin.path or self.path) not in inherited:
+            return  # made by the worker's own import of the app, after the fork
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
         key = (line, col, code.code)
         if key not in self.results:

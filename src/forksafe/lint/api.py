@@ -352,8 +352,10 @@ def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> fr
 def _with_import_calls(result: FileResult, tree: ast.Module, package: bool, settings: Settings,
                        project: bool) -> FileResult:
     """A project with clients that open only on first use (``Settings.lazy_clients``) needs to know
-    what every module's import runs, to tell whether the parent used one."""
-    if project and settings.lazy_clients:
+    what every module's import runs, to tell whether the parent used one; so does gunicorn's config
+    module, whatever the project: its master hooks run project code before the workers fork."""
+    server_config = knowledge.gunicorn_config(os.path.basename(result.path))
+    if project and (settings.lazy_clients or server_config):
         index = ModuleIndex(tree, result.module, package)
         result.import_calls, result.function_calls = import_calls(index), function_calls(index)
     return result
@@ -522,6 +524,15 @@ def _loaded_with(starts: list[tuple[str, str]], modules: dict[str, FileResult]) 
     return closure
 
 
+def _served_after_fork(results: list[FileResult], settings: Settings, modules: dict[str, FileResult],
+                       served: dict[str, str]) -> dict[str, str]:
+    """The modules gunicorn's workers load when they import the app after the fork (not those the
+    master loaded already), each with how we know."""
+    starts = [(r.module, via) for r in results
+              if (via := settings.served_by_forked_workers(r.path, r.module)) is not None]
+    return {m: via for m, via in _loaded_with(starts, modules).items() if m not in served} if starts else {}
+
+
 def _run_at_import(results: list[FileResult], modules: dict[str, FileResult]) -> frozenset[str]:
     """Qualified names of the functions a preloaded app's import runs in the master: what modules
     call at import, and what those functions call in turn (within the project)."""
@@ -590,6 +601,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     externals.set_disposed_in_workers(q for r in results for q in r.disposes_in_workers)
     externals.set_daemonizers(frozenset(q for r in results for q in r.daemonizers))
     externals.set_forking(p for r in results for p in r.forking)
+    after_fork = _served_after_fork(results, settings, modules, served)
+    externals.set_served_after_fork(after_fork, frozenset(os.path.abspath(modules[m].path) for m in served))
     externals.set_documents_connected(next(
         (Origin("", line, "mongoengine.connect() at import" if q in knowledge.DOCUMENT_ORM_CONNECTS
                 else f"mongoengine.connect() by {q.rsplit('.', 1)[-1]}() at import", path=path,
@@ -601,7 +614,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     for round_ in range(2):  # a second round for the entries the first round found in other modules
         for i, result in enumerate(results):
             wanted = extra.get(result.module, [])
-            preload = served.get(result.module)
+            preload = served.get(result.module) or after_fork.get(result.module)
             starts = result.has_entries or result.children
             loaded = result.module in rq_loaded and not result.rq_worker  # a worker module knew already
             if round_ == 0 and not wanted and preload is None and not (loaded and result.children) \

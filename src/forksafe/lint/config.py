@@ -10,8 +10,9 @@ User entries live in ``pyproject.toml``::
     preload = ["myapp.wsgi"]                               # app modules loaded before the fork
 
 Server configuration is read where it is found under the linted paths: ``gunicorn.conf.py`` /
-``gunicorn_config.py`` (``preload_app = True``; a ``post_fork`` hook that disposes or closes counts as
-the fix), ``Procfile`` command lines (``gunicorn --preload app:app``), uWSGI ``*.ini`` files (a
+``gunicorn_config.py`` / ``gunicorn*.py`` (``preload_app = True``; a ``post_fork`` hook that disposes
+or closes counts as the fix; the modules its imports and master hooks load are in the master before
+the fork), ``Procfile`` command lines (``gunicorn --preload app:app``), uWSGI ``*.ini`` files (a
 ``module``/``wsgi-file`` without ``lazy-apps``/``lazy``).
 """
 
@@ -29,7 +30,7 @@ from . import knowledge
 
 # what a preloaded app's ``via`` ends with when the server's ``post_fork`` hook resets the workers'
 # connections: its request handlers are each worker's own, only threads of the master are not
-WORKERS_RESET = ", whose post_fork hook resets the workers' connections"
+WORKERS_RESET = ", whose hooks reset the connections the workers inherit"
 
 
 class ConfigError(ValueError):
@@ -45,6 +46,10 @@ class Settings:
     # the same for modules an RQ worker process loads before it forks its work horses (the Flask app
     # of ``flask rq worker``, the module of ``rq worker --worker-class mod.Worker``)
     rq_workers: dict[tuple[str, str], str] = field(default_factory=dict)
+    # the same for app modules gunicorn's workers import after the fork (no ``--preload``) from a master
+    # whose config's imports and hooks loaded project modules first: what the workers inherit is only
+    # what those modules made
+    served_after_fork: dict[tuple[str, str], str] = field(default_factory=dict)
     # clients that open nothing until first used in this project, by its pinned versions (Flask-SQLAlchemy
     # 2.x makes its engine on first use, in whichever process that is): a bug only once the parent used one
     lazy_clients: frozenset[str] = frozenset()
@@ -66,6 +71,11 @@ class Settings:
     def preloaded(self, path: str, module: str) -> Optional[str]:
         """How we know the module at ``path`` is loaded before the server forks, if it is."""
         return _configured(self.preload, path, module)
+
+    def served_by_forked_workers(self, path: str, module: str) -> Optional[str]:
+        """How we know gunicorn's workers import the module at ``path`` after forking from a master that
+        loaded other project modules, if they do."""
+        return _configured(self.served_after_fork, path, module)
 
     def rq_worker(self, path: str, module: str) -> Optional[str]:
         """How we know an RQ worker process loads the module at ``path`` before it forks, if it does."""
@@ -138,22 +148,53 @@ def _app_module(spec: str) -> Optional[str]:
     return match.group(1) if match else None
 
 
-def _gunicorn_conf(path: str) -> tuple[bool, bool]:
-    """(preload_app set, a post_fork-style hook resets connections) from a gunicorn config file."""
+@dataclass(frozen=True)
+class _GunicornConf:
+    """What a gunicorn config file tells: ``preload_app``, whether a hook resets the connections the
+    workers inherit (``engine.dispose()`` in ``post_fork``, or at the end of an ``on_starting`` that
+    migrated), and the modules gunicorn's master loads by running it (its top-level imports and those
+    of its master hooks), each with how."""
+
+    preload: bool = False
+    reset: bool = False
+    loads: dict[str, str] = field(default_factory=dict)
+    name: str = "gunicorn.conf.py"
+
+
+def _gunicorn_conf(path: str) -> _GunicornConf:
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read())
     except (OSError, SyntaxError, ValueError):
-        return False, False
+        return _GunicornConf()
+    name = os.path.basename(path)
     preload = reset = False
+    loads: dict[str, str] = {}
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "preload_app"
                                                 for t in stmt.targets):
             preload = isinstance(stmt.value, ast.Constant) and bool(stmt.value.value)
-        if isinstance(stmt, ast.FunctionDef) and stmt.name in knowledge.PRELOAD_SERVER_HOOKS:
+        hook = isinstance(stmt, ast.FunctionDef) and stmt.name in knowledge.GUNICORN_MASTER_HOOKS
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in knowledge.PRELOAD_SERVER_HOOKS | \
+                knowledge.GUNICORN_MASTER_HOOKS:
             reset = reset or any(isinstance(n, ast.Attribute) and n.attr in knowledge.RESET_BEFORE_FORK
                                  for n in ast.walk(stmt))
-    return preload, reset
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or hook:
+            how = f"{name}'s {stmt.name} hook" if isinstance(stmt, ast.FunctionDef) else name
+            for node in ast.walk(stmt):
+                for module in _imported_modules(node):
+                    loads.setdefault(module, f"loaded in gunicorn's master ({how} imports it)")
+    return _GunicornConf(preload, reset, loads, name)
+
+
+def _imported_modules(node: ast.AST) -> list[str]:
+    """The modules an import statement may load (``from app import db``: ``app``, and ``app.db`` if
+    that is a module)."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        return [node.module] + [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+    return []
 
 
 _UWSGI_APP_FLAGS = ("--module", "-w", "--wsgi", "--wsgi-file", "--file", "--mount", "--pypy-wsgi",
@@ -168,12 +209,15 @@ def _server_words(line: str) -> list[str]:
     return re.sub(r'[\[\]",]', " ", line).split()
 
 
-def _gunicorn_app(words: list[str], conf_preload: bool) -> Optional[str]:
+def _gunicorn_app(words: list[str]) -> tuple[Optional[str], bool]:
+    """(the app module of a gunicorn command line, whether ``--preload`` is on it)."""
     start = next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1
-    if not (conf_preload or "--preload" in words[start:]):
-        return None
+    return _gunicorn_app_module(words[start:]), "--preload" in words[start:]
+
+
+def _gunicorn_app_module(words: list[str]) -> Optional[str]:
     skip_next = False
-    for word in words[start:]:
+    for word in words:
         if skip_next:
             skip_next = False
             continue
@@ -305,15 +349,24 @@ def _expanded(text: str) -> str:
     return _REFERENCE.sub(value, _REFERENCE.sub(value, text))  # twice: values that name others
 
 
-def _command_lines(path: str, conf_preload: bool, root: str) -> tuple[dict[tuple[str, str], str],
-                                                                      dict[tuple[str, str], str]]:
+@dataclass
+class _Servers:
+    """What server command lines and configs say: (config directory, module) -> how we know."""
+
+    preload: dict[tuple[str, str], str] = field(default_factory=dict)  # loaded in a master that forks
+    rq_workers: dict[tuple[str, str], str] = field(default_factory=dict)  # loaded by RQ workers
+    served_after_fork: dict[tuple[str, str], str] = field(default_factory=dict)  # see Settings
+
+
+def _command_lines(path: str, conf: _GunicornConf, root: str) -> _Servers:
     """Server command lines in a Procfile, a supervisor ``.conf``, a Dockerfile, a compose file or a
     shell script: ``gunicorn --preload app:app`` and ``uwsgi --module wsgi`` (without
     ``--lazy-apps``) load the app module in the master, which then forks the workers; RQ worker
-    commands load their worker class or Flask app before forking work horses. Returns (preloaded
-    apps, modules RQ workers load)."""
-    found: dict[tuple[str, str], str] = {}
-    workers: dict[tuple[str, str], str] = {}
+    commands load their worker class or Flask app before forking work horses; ``gunicorn app:app``
+    without preload, from a master whose config ``conf`` loads modules, serves an app the workers
+    import after the fork."""
+    servers = _Servers()
+    found, workers = servers.preload, servers.rq_workers
     text = _text(path)
     lines = _expanded(text).splitlines(keepends=True)
     if "FLASK_APP" not in text and "flask" in text:
@@ -336,14 +389,18 @@ def _command_lines(path: str, conf_preload: bool, root: str) -> tuple[dict[tuple
         where = f"{os.path.basename(path)} line {number}"
         here = os.path.dirname(os.path.abspath(path))
         if "gunicorn" in names:
-            module = _gunicorn_app(words, conf_preload)
-            if module:
+            module, preload = _gunicorn_app(words)
+            if module and (preload or conf.preload):
                 found[(_app_root(here, module, root), module)] = f"gunicorn --preload ({where})"
+            elif module and conf.loads:
+                servers.served_after_fork[(_app_root(here, module, root), module)] = \
+                    f"served by gunicorn's workers ({where}), forked from a master where {conf.name}'s " \
+                    f"imports loaded the client's module first"
         elif "uwsgi" in names or "pyuwsgi" in names:
             module = _uwsgi_app(words)
             if module:
                 found[(_app_root(here, module, root), module)] = f"uWSGI without lazy-apps ({where})"
-    return found, workers
+    return servers
 
 
 def _uwsgi(path: str, top: str) -> dict[tuple[str, str], str]:
@@ -421,23 +478,27 @@ _COMMAND_FILES = re.compile(r"(?:Dockerfile.*|.*\.dockerfile|docker-compose.*\.y
                             r"|.*\.sh|.*\.service|Makefile|.*\.mk)$")  # ... and systemd units (ExecStart=)
 
 
-def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
-    """(preloaded app modules, modules RQ worker processes load) from the configs under ``roots``."""
-    found: dict[tuple[str, str], str] = {}
-    workers: dict[tuple[str, str], str] = {}
+def _server_configs(roots: Iterable[str]) -> _Servers:
+    """What the server configs and command lines under ``roots`` say."""
+    found = _Servers()
     for root in roots:
         for here, files in _walk(root):
-            conf_preload = conf_reset = False
-            for name in ("gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py"):
-                if name in files:
-                    p, r = _gunicorn_conf(os.path.join(here, name))
-                    conf_preload, conf_reset = conf_preload or p, conf_reset or r
+            confs = [_gunicorn_conf(os.path.join(here, name)) for name in sorted(files)
+                     if knowledge.gunicorn_config(name)]
+            conf = _GunicornConf(any(c.preload for c in confs), any(c.reset for c in confs),
+                                 {m: how for c in confs for m, how in c.loads.items()},
+                                 " and ".join(c.name for c in confs))
+            # a hook that resets the workers' connections is the fix for them; the master still loads
+            # the app, and a thread it starts there keeps running across the forks
+            reset = WORKERS_RESET if conf.reset else ""
+            found.preload.update(((os.path.abspath(here), module), f"{how}{reset}")
+                                 for module, how in conf.loads.items())
             for name in files:
                 if name.endswith(".ini"):
-                    found.update(_uwsgi(os.path.join(here, name), os.path.abspath(root)))
+                    found.preload.update(_uwsgi(os.path.join(here, name), os.path.abspath(root)))
                     continue
                 if name.endswith((".yml", ".yaml")) and "uwsgi" in name.lower():
-                    found.update(_uwsgi_yaml(os.path.join(here, name), os.path.abspath(root)))
+                    found.preload.update(_uwsgi_yaml(os.path.join(here, name), os.path.abspath(root)))
                 if name == "Procfile":  # the app module sits beside the Procfile
                     top = os.path.abspath(here)
                 elif _COMMAND_FILES.match(name):  # started from elsewhere
@@ -445,13 +506,13 @@ def _server_configs(roots: Iterable[str]) -> tuple[dict[tuple[str, str], str], d
                 else:
                     continue
                 if name.startswith("Dockerfile"):
-                    found.update(_uwsgi_image(os.path.join(here, name)))
-                servers, rq = _command_lines(os.path.join(here, name), conf_preload, top)
-                workers.update(rq)
-                # a post_fork hook that resets the workers' connections is the fix for them; the master
-                # still loads the app, and a thread it starts there keeps running across the forks
-                found.update({k: f"{v}{WORKERS_RESET}" if conf_reset else v for k, v in servers.items()})
-    return found, workers
+                    found.preload.update(_uwsgi_image(os.path.join(here, name)))
+                servers = _command_lines(os.path.join(here, name), conf, top)
+                found.rq_workers.update(servers.rq_workers)
+                found.preload.update((k, f"{v}{reset}") for k, v in servers.preload.items())
+                if not conf.reset:
+                    found.served_after_fork.update(servers.served_after_fork)
+    return found
 
 
 _CELERY_POOL_FLAG = re.compile(r"(?:^|\s)(?:-P|--pool)(?:=|\s+)[\"']?(\w+)")
@@ -533,7 +594,8 @@ def load(paths: Iterable[str]) -> Settings:
     _TEXTS.clear()
     clients = knowledge.catalogue()
     safe = set(knowledge.SAFE_CALLS)
-    preload, rq_workers = _server_configs(paths)
+    servers = _server_configs(paths)
+    preload = servers.preload
     pyproject = _pyproject(paths[0]) if paths else None
     if pyproject is not None:
         table = _user_table(pyproject)
@@ -544,7 +606,7 @@ def load(paths: Iterable[str]) -> Settings:
     safe.update(_poolless_by_settings(paths))
     for name in safe:
         clients.pop(name, None)
-    settings = Settings(clients, frozenset(safe), preload, rq_workers, _lazy_by_version(paths),
-                        _celery_pools(paths))
+    settings = Settings(clients, frozenset(safe), preload, servers.rq_workers, servers.served_after_fork,
+                        _lazy_by_version(paths), _celery_pools(paths))
     _TEXTS.clear()  # the texts were only needed while reading the configs
     return settings

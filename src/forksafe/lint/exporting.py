@@ -25,7 +25,7 @@ def import_calls(index: ModuleIndex) -> frozenset[str]:
     names: set[str] = set()
     guarded = main_guarded(index.tree)
     for site in index.calls:
-        if site.func is not None or guarded(site.call.lineno):
+        if not index.run_at_import(site) or guarded(site.call.lineno):
             continue
         qual = index.qualname(site.call.func)
         if qual is None and isinstance(site.call.func, ast.Name) and index.module:

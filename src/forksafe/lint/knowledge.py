@@ -529,6 +529,21 @@ RQ_BEFORE_FORK_METHODS: frozenset[str] = frozenset({"execute_job", "fork_work_ho
 # Web servers that load the app in a master and fork workers from it (gunicorn --preload, uWSGI
 # without lazy-apps): every request handler of the app module runs in a forked worker.
 PRELOAD_SERVER_HOOKS: frozenset[str] = frozenset({"post_fork", "post_worker_init"})
+# gunicorn's config files (read from the working directory, or given with ``-c``): ``gunicorn.conf.py``,
+# ``gunicorn_config.py``, ``gunicorn.py``, ``gunicorn_prod.py``, ... And the hooks of one that gunicorn
+# calls in its master: what their imports load is in ``sys.modules`` before any worker forks, so a
+# worker that imports the app finds those modules, and their clients, already made, with or without
+# ``--preload`` (an ``on_starting`` hook that runs ``create_all`` leaves the engine's pool holding the
+# master's connection).
+GUNICORN_CONFIG_PREFIX = "gunicorn"
+
+
+def gunicorn_config(file_name: str) -> bool:
+    """Is a file of this name (``gunicorn.conf.py``) a gunicorn config, by the names projects give them?"""
+    return file_name.startswith(GUNICORN_CONFIG_PREFIX) and file_name.endswith(".py")
+
+
+GUNICORN_MASTER_HOOKS: frozenset[str] = frozenset({"on_starting", "when_ready", "on_reload", "pre_fork"})
 # gunicorn embedded in the program (``class App(BaseApplication)`` whose ``load()`` returns an app the
 # program made): the master holds that app, and everything its module imported, before forking.
 EMBEDDED_SERVERS: frozenset[str] = frozenset(

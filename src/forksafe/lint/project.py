@@ -72,9 +72,13 @@ def _renamed(part: str) -> str:
 
 def module_name(path: str) -> tuple[str, bool]:
     """(dotted module name, is a package ``__init__``) as Python would import the file: packages
-    upward while ``__init__.py`` exists; a loose script is its own top-level module."""
+    upward while ``__init__.py`` exists; a loose script is its own top-level module, and one whose
+    name is not a module name (``gunicorn.conf.py``, which gunicorn loads by its path) is named with
+    its dots as underscores, not as a module of a package ``gunicorn``."""
     directory, base = os.path.split(os.path.abspath(path))
     stem = base[:-3] if base.endswith(".py") else base
+    if "." in stem:
+        return stem.replace(".", "_"), False
     package = stem == "__init__"
     parts = [] if package else [_renamed(stem)]
     while _is_package(directory) and os.path.basename(directory).isidentifier():
@@ -362,6 +366,17 @@ class ProjectExports:
         self._forking: dict[str, tuple[ForkingParameter, ...]] = {}
         self._loaded: frozenset[str] = frozenset()
         self._canonical: dict[str, str] = {}
+        self._after_fork: dict[str, str] = {}
+        self._master_loaded: frozenset[str] = frozenset()
+
+    def set_served_after_fork(self, served: dict[str, str], master_loaded: frozenset[str]) -> None:
+        """The modules gunicorn's workers import after the fork (with how we know), and the paths of
+        the modules their master loaded first."""
+        self._after_fork, self._master_loaded = served, master_loaded
+
+    def served_after_fork(self, module: str) -> Optional[tuple[str, frozenset[str]]]:
+        how = self._after_fork.get(module)
+        return (how, self._master_loaded) if how is not None else None
 
     def orm_helper(self, qual: str) -> bool:
         found = self._callee(qual)  # also through re-exports

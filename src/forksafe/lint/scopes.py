@@ -415,6 +415,23 @@ class ModuleIndex:
             return self.methods.get(id(self.classes[func.value.id]), {}).get(func.attr)
         return None
 
+    def master_hooks(self) -> list[FuncInfo]:
+        """A gunicorn config module's hooks that gunicorn runs in its master before the workers fork
+        (``on_starting``, ``when_ready``): to the workers, what they run is what the module's import
+        runs (``create_db_and_tables()`` there migrates through the engine the workers inherit)."""
+        if not knowledge.gunicorn_config(f"{self.module.rsplit('.', 1)[-1]}.py"):  # (``gunicorn_conf``)
+            return []
+        return [f for name, f in self.module_funcs.items() if name in knowledge.GUNICORN_MASTER_HOOKS]
+
+    def run_at_import(self, site: CallSite) -> bool:
+        """Does this call run when the module is loaded: at module level or in a master hook?"""
+        if site.func is None:
+            return True
+        owner = site.func
+        while owner.parent is not None:
+            owner = owner.parent
+        return any(owner is hook for hook in self.master_hooks())
+
     def called_from(self, starts: Sequence[Optional[FuncInfo]]) -> set[int]:
         """Ids of the functions these scopes (None for module level) call, transitively, by direct
         calls (a target handed to a child is not a call)."""

@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 
 def purge_sessions():
-    with engine.begin() as conn:  # expect: FS106 "scheduler.add_job() at line 14" "whose post_fork hook"
+    with engine.begin() as conn:  # expect: FS106 "scheduler.add_job() at line 14" "whose hooks reset"
         conn.execute(text("delete from sessions where expires < now()"))
 
 
