@@ -79,6 +79,9 @@ class Externals(Protocol):
     def used_at_import(self) -> frozenset[tuple[str, int]]:
         """(path, line) of clients some module's import calls through (the parent used them)."""
 
+    def set_at_import_globals(self) -> frozenset[str]:
+        """Lazily set globals of the project that some module's import sets (``initialize()``)."""
+
     def guard_position(self, qual: str) -> Optional[int]:
         """The engine parameter's position if ``qual`` guards the engine it is given (pid listener)."""
 
@@ -1072,9 +1075,14 @@ class Analyzer:
             if shared is not None and self._parent_calls("", qual):
                 found.append(shared)
             parent_sets = self._parent_lazy_sets()
+            # a Celery worker or a preloading server imports the whole app before it forks
+            engine_imports = entry.kind in ("celery", "server")
             for lazy_key, origin in self.externals.lazy_uses(qual):
                 if lazy_key in parent_sets:
                     found.append(replace(origin, steps=origin.steps + ("set by the parent before the fork",)))
+                elif engine_imports and lazy_key in self.externals.set_at_import_globals():
+                    found.append(replace(origin, steps=origin.steps + (
+                        "set by a module's import, which the worker's parent runs before the fork",)))
             for origin in found:
                 if self._is_reset(origin.name, origin, entry) or (
                         entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS):

@@ -31,6 +31,7 @@ from .project import (
 )
 from .scopes import (
     ModuleIndex,
+    class_bases,
     disposed_in_workers,
     document_connectors,
     import_aliases,
@@ -278,15 +279,16 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
                       daemonizers=daemonizing_functions(tree, aliases, module) if project
                       and b"fork(" in data else frozenset(),
                       forking=forking_parameters(tree, aliases, module) if starts else frozenset(),
+                      class_bases=class_bases(tree, aliases, module) if project and b"class " in data else {},
                       embedded=embedded, reconnects_documents=project and b"worker_process_init" in data
                       and b"mongoengine" in data and reconnects_documents_in_child(tree, aliases))
     if externals is None and not makes and not serving:
         # Nothing here makes a connection: only pass two (with what other modules export) can find
         # anything, and only if this module starts children or serves helpers to modules that do.
-        return _with_import_calls(base, tree, package, settings, project)
+        return _with_import_calls(base, tree, data, package, settings, project)
     if not children and not (project and makes) and not serving and not want_exports:
         quiet = replace(base, children=False, starts=False)
-        return _with_import_calls(quiet, tree, package, settings, project)
+        return _with_import_calls(quiet, tree, data, package, settings, project)
     index_scopes(tree)
     analyzer = Analyzer(tree, path, settings, module, package, externals, extra,
                         want_exports=(project and makes) or want_exports, preload=preload,
@@ -301,8 +303,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
             result.exports = exports if exports else None
         result.imports = imports | frozenset(analyzer.index.imports.values())
         result.resets_at_import = resets_at_import(analyzer)
-        if serving or settings.lazy_clients:  # what runs at import runs in the master, not in the workers
-            result.import_calls = import_calls(analyzer.index)
+        if serving or settings.lazy_clients or _LINE_CALL.search(data):  # what runs at import runs in
+            result.import_calls = import_calls(analyzer.index)  # the parent (a master), not in the workers
             result.function_calls = function_calls(analyzer.index)
     return result
 
@@ -349,13 +351,15 @@ def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> fr
     return frozenset(found)
 
 
-def _with_import_calls(result: FileResult, tree: ast.Module, package: bool, settings: Settings,
-                       project: bool) -> FileResult:
+def _with_import_calls(result: FileResult, tree: ast.Module, data: bytes, package: bool,
+                       settings: Settings, project: bool) -> FileResult:
     """A project with clients that open only on first use (``Settings.lazy_clients``) needs to know
     what every module's import runs, to tell whether the parent used one; so does gunicorn's config
-    module, whatever the project: its master hooks run project code before the workers fork."""
+    module, whatever the project: its master hooks run project code before the workers fork; and so
+    does a module with a call at its top level (``connection.initialize()``), which may set another
+    module's global client at import."""
     server_config = knowledge.gunicorn_config(os.path.basename(result.path))
-    if project and (settings.lazy_clients or server_config):
+    if project and (settings.lazy_clients or server_config or _LINE_CALL.search(data)):
         index = ModuleIndex(tree, result.module, package)
         result.import_calls, result.function_calls = import_calls(index), function_calls(index)
     return result
@@ -590,7 +594,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
         return
     aliases = {name: r.aliases for name, r in modules.items() if r.aliases}
     externals = ProjectExports({k: v for k, v in exported.items() if v is not None}, aliases, orm, connectors,
-                               django=any(r.django for r in results), modules=modules)
+                               django=any(r.django for r in results), modules=modules,
+                               class_bases={n: r.class_bases for n, r in modules.items() if r.class_bases})
     _refresh_exports(results, modules, settings, externals)
     at_import = _run_at_import(results, modules)
     externals.set_at_import(at_import)

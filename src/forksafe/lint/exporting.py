@@ -173,7 +173,9 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
             out.getters[name] = made  # returns another module's import-time connection
         elif made is not None:
             made = replace(made, path=made.path or analyzer.path)
-            known = out.globals.get(made.name) if made.name else None
+            # (a local of the global's name is not it: ``client = MongoClient()`` in ``get_client()``,
+            # whose module also binds ``client = get_client()``, gives a new client per call)
+            known = out.globals.get(made.name) if made.name and made.name not in func.locals else None
             if known is None and made.root:  # ``return SessionLocal()``: a session of the global engine
                 known = out.globals.get(made.root)
             if known is not None and known.line == made.line:  # the global, not a local of its name

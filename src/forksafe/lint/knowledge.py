@@ -202,6 +202,13 @@ CLIENTS: dict[str, str] = {
     "playhouse.pool.PooledMySQLDatabase": "peewee database",
     "playhouse.pool.PooledPostgresqlDatabase": "peewee database",
     "playhouse.db_url.connect": "peewee database",
+    # ... and playhouse's (the extension modules and their pooled forms)
+    **dict.fromkeys([f"playhouse.{name}" for name in (
+        "pool.PooledSqliteDatabase", "pool.PooledSqliteExtDatabase", "pool.PooledCSqliteExtDatabase",
+        "pool.PooledPostgresqlExtDatabase", "sqlite_ext.SqliteExtDatabase", "sqlite_ext.CSqliteExtDatabase",
+        "postgres_ext.PostgresqlExtDatabase", "mysql_ext.MySQLConnectorDatabase",
+        "mysql_ext.MariaDBConnectorDatabase", "cockroachdb.CockroachDatabase",
+        "cockroachdb.PooledCockroachDatabase", "apsw_ext.APSWDatabase")], "peewee database"),
 }
 
 FLASK_SQLALCHEMY: frozenset[str] = frozenset({"flask_sqlalchemy.SQLAlchemy",
@@ -516,6 +523,10 @@ RQ_JOB_HOLDER_NAME = "rq"
 # custom worker class (``rq worker -w app.MyWorker``) in it or importing it. (SimpleWorker runs jobs
 # in its own process: nothing is forked.)
 RQ_WORKERS: frozenset[str] = frozenset({"rq.Worker", "rq.worker.Worker"})
+# ... and what hands one back (django-rq's default worker class forks too, unless ``worker_class=`` says
+# otherwise: ``SimpleWorker`` runs each job in the process itself)
+RQ_WORKER_FACTORIES: frozenset[str] = frozenset({"django_rq.get_worker", "django_rq.workers.get_worker"})
+RQ_NON_FORKING_WORKERS: frozenset[str] = frozenset({"rq.SimpleWorker", "rq.worker.SimpleWorker"})
 # Methods of an RQ worker that run in the work horse (the forked child); every other method of a custom
 # worker class runs in the worker process, so what it opens is inherited by the horses forked after.
 RQ_HORSE_METHODS: frozenset[str] = frozenset({

@@ -267,13 +267,60 @@ def _orm_query(analyzer: Analyzer, func: FuncInfo) -> Optional[tuple[ast.AST, st
     return None
 
 
+def _forking_rq_worker(analyzer: Analyzer, node: ast.AST, scope: Optional[FuncInfo]) -> bool:
+    """Is ``node`` an RQ worker that forks a work horse per job: ``rq.Worker(...)``,
+    ``django_rq.get_worker()`` (not given ``worker_class=SimpleWorker``), or a name bound to one?"""
+    if isinstance(node, ast.Name):
+        return any(_forking_rq_worker(analyzer, value, where)
+                   for target, value, where in analyzer.index.bindings
+                   if where is scope and isinstance(target, ast.Name) and target.id == node.id
+                   and isinstance(value, ast.Call))
+    if not isinstance(node, ast.Call):
+        return False
+    qual = analyzer.index.qualname(node.func) or ""
+    given = next((k.value for k in node.keywords if k.arg == "worker_class"), None)
+    return qual in knowledge.RQ_WORKERS or (qual in knowledge.RQ_WORKER_FACTORIES and (
+        given is None or analyzer.index.qualname(given) not in knowledge.RQ_NON_FORKING_WORKERS))
+
+
+def _scan_work_after_query(analyzer: Analyzer) -> None:
+    """A function of a Django project that queries the ORM and then runs an RQ worker in its own
+    process (``django_rq.get_worker().work(burst=True)`` in a test): the worker forks a work horse per
+    job, each inheriting the connection the query opened, and the jobs query over it."""
+    for site in analyzer.index.calls:
+        call, func = site.call, site.func
+        if func is None or not (isinstance(call.func, ast.Attribute) and call.func.attr == "work") \
+                or not _forking_rq_worker(analyzer, call.func.value, func):
+            continue
+        found = _orm_query(analyzer, func)
+        if found is None or getattr(found[0], "lineno", call.lineno) >= call.lineno or any(
+                r.func is func and r.method in knowledge.RESET_BEFORE_FORK and r.line < call.lineno
+                for r in analyzer.resets.get("django", ())):
+            continue
+        node, used = found
+        _report_horse_query(analyzer, node, used, call.lineno, (
+            f"Django connection (opened by {used} in {func.name}()) is inherited by every work horse "
+            f"the RQ worker started at line {call.lineno} ({ast.unparse(call.func)}()) forks, and its "
+            "jobs query over it; close it first: django.db.connections.close_all() before work(), or "
+            "run the jobs with worker_class=SimpleWorker"))
+
+
+def _report_horse_query(analyzer: Analyzer, node: ast.AST, used: str, line: int, text: str) -> None:
+    """Report a Django ORM query of the process an RQ worker runs in (its horses inherit it)."""
+    origin = Origin("objects", getattr(node, "lineno", line), f"Django ORM query ({used})",
+                    kind="Django connection")
+    analyzer._report(node, codes.CONN_IN_TASK, text, origin)
+
+
 def scan_rq_worker_parent(analyzer: Analyzer) -> None:
     """A custom RQ worker (``class W(rq.Worker)``) of a Django project whose own methods query the
     ORM (``run_maintenance_tasks`` syncing job state): they run in the worker process, so every work
     horse forked afterwards inherits that open connection and its jobs query over it. Quiet when the
-    class closes the connections in ``execute_job`` / ``fork_work_horse``, before each fork."""
+    class closes the connections in ``execute_job`` / ``fork_work_horse``, before each fork. The same
+    for a function that queries and then runs a worker itself."""
     if not any(q.startswith("django") for q in analyzer.index.imports.values()):
         return
+    _scan_work_after_query(analyzer)
     for cls in analyzer.index.all_classes:
         if not _extends_rq_worker(analyzer, cls):
             continue
@@ -290,12 +337,9 @@ def scan_rq_worker_parent(analyzer: Analyzer) -> None:
             if found is None:
                 continue
             node, used = found
-            line = getattr(node, "lineno", method.node.lineno)
-            origin = Origin("objects", line, f"Django ORM query ({used}) in {cls.name}.{name}()",
-                            kind="Django connection")
-            text = (f"Django connection (opened by {used} in {cls.name}.{name}(), which runs in the RQ "
-                    f"worker process) is inherited by every work horse {cls.name} forks afterwards, and "
-                    "its jobs query over it; close it before each fork: django.db.connections.close_all() "
-                    "in execute_job(), before super().execute_job()")
-            analyzer._report(node, codes.CONN_IN_TASK, text, origin)
+            _report_horse_query(analyzer, node, f"{used}) in {cls.name}.{name}(", method.node.lineno, (
+                f"Django connection (opened by {used} in {cls.name}.{name}(), which runs in the RQ "
+                f"worker process) is inherited by every work horse {cls.name} forks afterwards, and "
+                "its jobs query over it; close it before each fork: django.db.connections.close_all() "
+                "in execute_job(), before super().execute_job()"))
             break

@@ -52,6 +52,7 @@ class FileResult:
     top_imports: frozenset[str] = frozenset()  # what it imports at its top level (not inside functions)
     embedded: bool = False  # runs gunicorn itself (a BaseApplication subclass): loaded in the master
     django: bool = False  # imports Django
+    class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> qualified bases
 
 
 _PACKAGE_DIRS: dict[str, bool] = {}
@@ -344,15 +345,17 @@ class ProjectExports:
                  aliases: Optional[dict[str, dict[str, str]]] = None,
                  orm_helpers: Optional[dict[str, frozenset[str]]] = None,
                  orm_connectors: Optional[dict[str, frozenset[str]]] = None, django: bool = False,
-                 modules: Iterable[str] = ()) -> None:
+                 modules: Iterable[str] = (),
+                 class_bases: Optional[dict[str, dict[str, tuple[str, ...]]]] = None) -> None:
         self.by_module = exports
         self.known = frozenset(modules)  # every module of the project (callees of ``passes``)
         self.aliases = aliases or {}
         self.orm_helpers = orm_helpers or {}  # module -> its functions that query Django's ORM
         self.orm_connectors = orm_connectors or {}  # module -> its functions that connect mongoengine
         self.django = django
-        self._modules: dict[str, object] = {**self.aliases, **self.by_module, **self.orm_helpers,
-                                            **self.orm_connectors}
+        self.class_bases = class_bases or {}  # module -> class -> qualified bases
+        self._modules: dict[str, object] = {**self.class_bases, **self.aliases, **self.by_module,
+                                            **self.orm_helpers, **self.orm_connectors}
         self._project: dict[str, object] = {**dict.fromkeys(self.known), **self._modules}
         self._passed: Optional[dict[tuple[str, str], list[tuple[object, Origin]]]] = None
         self._receivers: Optional[frozenset[str]] = None
@@ -360,6 +363,7 @@ class ProjectExports:
         self._found: dict[str, Optional[tuple[Exports, str]]] = {}
         self._used: Optional[frozenset[tuple[str, int]]] = None
         self._at_import: frozenset[str] = frozenset()  # functions some module's import runs
+        self._set_at_import: Optional[frozenset[str]] = None
         self._documents_connected: Optional[Origin] = None
         self._disposed: frozenset[tuple[str, int]] = frozenset()
         self._daemonizers: frozenset[str] = frozenset()
@@ -435,6 +439,14 @@ class ProjectExports:
         """The functions some module's import runs (known once every module's exports are)."""
         self._at_import = functions
         self._used = None
+        self._set_at_import = None
+
+    def set_at_import_globals(self) -> frozenset[str]:
+        """Lazily set globals (``pulp.server.db.connection._CONNECTION``) that some module's import
+        sets, by calling their setter at its top level (``connection.initialize()``)."""
+        if self._set_at_import is None:
+            self._set_at_import = frozenset(g for q in self._at_import for g in self.setters(q))
+        return self._set_at_import
 
     def used_at_import(self) -> frozenset[tuple[str, int]]:
         """(path, line) of the clients some module's import calls through: the parent has used them."""
@@ -560,6 +572,10 @@ class ProjectExports:
         if target is not None and target != qual:
             rest = name[len(head):]
             return self._find(target + rest, depth + 1)
+        for base in self.class_bases.get(module, {}).get(head, ()):  # ``TaskStatus.get_collection``:
+            inherited = self._find(base + name[len(head):], depth + 1)  # a method of its base class
+            if inherited is not None:
+                return inherited
         # ``from .bio import *`` (in a package, or in a module that exports other names itself): the
         # name may come from there
         if exports is None or any(key.startswith("*") for key in table):

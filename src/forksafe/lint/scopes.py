@@ -156,6 +156,31 @@ def import_aliases(tree: ast.Module, module: str = "", package: bool = False) ->
     return aliases
 
 
+def class_bases(tree: ast.Module, aliases: dict[str, str], module: str) -> dict[str, tuple[str, ...]]:
+    """The qualified bases of the module's top-level classes (``TaskStatus`` ->
+    ``pulp.server.db.model.base.Model``): a classmethod another module calls on the class may be
+    its base's, in a third module. Cheap enough for every file of a project."""
+    found: dict[str, tuple[str, ...]] = {}
+    local = {s.name for s in tree.body if isinstance(s, ast.ClassDef)}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            bases = []
+            for base in stmt.bases:
+                parts: list[str] = []
+                node: ast.AST = base
+                while isinstance(node, ast.Attribute):
+                    parts.insert(0, node.attr)
+                    node = node.value
+                if isinstance(node, ast.Name):
+                    own = f"{module}.{node.id}" if node.id in local and module else ""
+                    head = aliases.get(node.id) or own
+                    if head:
+                        bases.append(".".join([head, *parts]))
+            if bases:
+                found[stmt.name] = tuple(bases)
+    return found
+
+
 def iter_imports(body: list[ast.stmt], in_function: bool = False
                  ) -> Iterator[tuple[Union[ast.Import, ast.ImportFrom], bool]]:
     """Every import statement, with whether it is inside a function. Walks statements only (imports

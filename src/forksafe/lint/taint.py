@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Sequence, Union
 
 from . import knowledge
 from .scopes import (
@@ -96,7 +96,7 @@ class Exports:
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters
-                    or self.passes or self.guards or self.used_at_import or self.app_attrs)
+                    or self.lazy_uses or self.passes or self.guards or self.used_at_import or self.app_attrs)
 
 
 Env = Callable[[str], Optional[Origin]]
@@ -227,9 +227,12 @@ def parameter_for(func: FuncInfo, where: object, skip_self: bool = False) -> Opt
     return where if isinstance(where, str) and where in keywords else None
 
 
-def _guarded(origin: Origin, guarded: Callable[[int], bool]) -> Origin:
-    """A module global made under ``if __name__ == "__main__":`` is only made when run as a script."""
-    return replace(origin, main_guard=True) if guarded(origin.line) and not origin.path else origin
+def _guarded(origin: Origin, guarded: Callable[[int], bool], bound: Sequence[int] = ()) -> Origin:
+    """A module global made under ``if __name__ == "__main__":`` is only made when run as a script:
+    where the client is made, or, for one a local factory made (``client = get_client()``), every line
+    that binds the name."""
+    under_main = guarded(origin.line) or (bool(bound) and all(guarded(line) for line in bound))
+    return replace(origin, main_guard=True) if under_main and not origin.path else origin
 
 
 class Taint:
@@ -273,8 +276,12 @@ class Taint:
         for cls in index.all_classes:  # again, now that module globals are known (``database = db``)
             self.class_attrs[id(cls)] = self._class_attrs(cls)
         guarded = main_guarded(index.tree)
+        self._bound_at: dict[str, list[int]] = {}  # module global -> the lines binding it
+        for target, _, scope in index.bindings:
+            if scope is None and isinstance(target, ast.Name):
+                self._bound_at.setdefault(target.id, []).append(target.lineno)
         for name, origin in list(self.module.items()):
-            self.module[name] = _guarded(origin, guarded)
+            self.module[name] = _guarded(origin, guarded, self._bound_at.get(name, ()))
         if passed_in is not None:
             self._passed_in(passed_in)
         for target, value, scope in index.bindings:  # class attributes a function sets
@@ -296,7 +303,7 @@ class Taint:
         module globals bound to such instances at import are new, and so are the functions' values."""
         for name, origin in self._scan(list(self.index.tree.body), self._module_env).items():
             if name not in self.module:
-                self.module[name] = _guarded(origin, guarded)
+                self.module[name] = _guarded(origin, guarded, self._bound_at.get(name, ()))
         for info in self.index.funcs.values():
             self._function(info)
 
