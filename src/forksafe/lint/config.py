@@ -209,6 +209,52 @@ def _server_words(line: str) -> list[str]:
     return re.sub(r'[\[\]",]', " ", line).split()
 
 
+def _named_gunicorn_conf(words: list[str], here: str, top: str) -> Optional[tuple[str, _GunicornConf]]:
+    """The config a gunicorn command line names (``-c deploy/prod.py``, ``--config=conf/web.py``,
+    ``-c python:settings.gunicorn``), whatever its file is called, with the directory its imports
+    are found from (the command's, where gunicorn puts its working directory on ``sys.path``)."""
+    start = next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1
+    rest = words[start:]
+    value = ""
+    for i, word in enumerate(rest):
+        flag, eq, given = word.partition("=")
+        if flag in ("-c", "--config"):
+            value = given if eq else (rest[i + 1] if i + 1 < len(rest) else "")
+        elif word.startswith("-c") and len(word) > 2 and not word.startswith("--"):
+            value = word[2:]
+    if not value:
+        return None
+    path: Optional[str]
+    if value.startswith("python:"):  # a module on the path: its file under the command's directory
+        module = value[len("python:"):]
+        path = os.path.join(_app_root(here, module, top), module.replace(".", os.sep) + ".py")
+    else:
+        path = _config_file(value, here, top)
+    if not path or not os.path.isfile(path):
+        return None
+    return here, _gunicorn_conf(path)
+
+
+def _config_file(value: str, here: str, top: str) -> Optional[str]:
+    """A file a command line names, as the tree holds it: relative to the command's directory or the
+    tree's top, else (``/app/deploy/gunicorn_conf.py`` in a Dockerfile) the one file of the tree whose
+    path ends the same way."""
+    for base in (here, top):
+        candidate = os.path.normpath(os.path.join(base, value))
+        if not os.path.isabs(value) and os.path.isfile(candidate):
+            return candidate
+    parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
+    for length in range(len(parts), 0, -1):
+        tail = os.path.join(*parts[-length:])
+        holders = [os.path.join(d, parts[-1]) for d, files in _walk(top) if parts[-1] in files
+                   and os.path.join(d, parts[-1]).endswith(os.sep + tail)]
+        if len(holders) == 1:
+            return holders[0]
+        if holders:
+            return None
+    return None
+
+
 def _gunicorn_app(words: list[str]) -> tuple[Optional[str], bool]:
     """(the app module of a gunicorn command line, whether ``--preload`` is on it)."""
     start = next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1
@@ -390,12 +436,21 @@ def _command_lines(path: str, conf: _GunicornConf, root: str) -> _Servers:
         here = os.path.dirname(os.path.abspath(path))
         if "gunicorn" in names:
             module, preload = _gunicorn_app(words)
-            if module and (preload or conf.preload):
-                found[(_app_root(here, module, root), module)] = f"gunicorn --preload ({where})"
-            elif module and conf.loads:
+            named = _named_gunicorn_conf(words, here, root)
+            line_conf, reset = conf, ""
+            if named:
+                imports_from, given = named
+                line_conf = _GunicornConf(conf.preload or given.preload, conf.reset or given.reset,
+                                          {**conf.loads, **given.loads}, given.name)
+                reset = WORKERS_RESET if given.reset and not conf.reset else ""
+                found.update(((_app_root(imports_from, m, root), m), f"{how}{reset}")
+                             for m, how in given.loads.items())
+            if module and (preload or line_conf.preload):
+                found[(_app_root(here, module, root), module)] = f"gunicorn --preload ({where}){reset}"
+            elif module and line_conf.loads and not line_conf.reset:
                 servers.served_after_fork[(_app_root(here, module, root), module)] = \
-                    f"served by gunicorn's workers ({where}), forked from a master where {conf.name}'s " \
-                    f"imports loaded the client's module first"
+                    f"served by gunicorn's workers ({where}), forked from a master where " \
+                    f"{line_conf.name}'s imports loaded the client's module first"
         elif "uwsgi" in names or "pyuwsgi" in names:
             module = _uwsgi_app(words)
             if module:
