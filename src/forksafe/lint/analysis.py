@@ -857,6 +857,8 @@ class Analyzer:
             return
         origin = self.externals.app_attribute(node.attr) \
             if self.index.qualname(node.value) in knowledge.CURRENT_APP else self.externals.value(qual)
+        if origin is None:
+            origin = self._lazy_global_read(qual, entry)
         if origin is None or origin.main_guard or origin.fresh:
             return
         # renewed as ``db.engine.dispose(close=False)``, also for ``db.Session`` bound to that engine
@@ -869,6 +871,26 @@ class Analyzer:
                              self._path_steps(node, func, paths), where)
         self._report(node, code, text, origin)
         reported.add((id(func), qual))
+
+    def _lazy_global_read(self, qual: str, entry: Entry) -> Optional[Origin]:
+        """Another module's lazily set global read directly (``connection._DATABASE``), when the parent
+        set it before the fork: by calling its setter, or (for an engine that imports the whole app
+        first) by a module's import."""
+        assert self.externals is not None
+        return next((found for lazy_key, origin in self.externals.lazy_uses(qual) if lazy_key == qual
+                     and (found := self._set_before_fork(lazy_key, origin, entry)) is not None), None)
+
+    def _set_before_fork(self, lazy_key: str, origin: Origin, entry: Entry) -> Optional[Origin]:
+        """A lazily set global of another module, as the child finds it: set in the parent by a call
+        of its setter, or (a Celery worker or a preloading server imports the whole app before it
+        forks) by a module's import; None when the child sets it itself."""
+        assert self.externals is not None
+        if lazy_key in self._parent_lazy_sets():
+            return replace(origin, steps=origin.steps + ("set by the parent before the fork",))
+        if entry.kind in ("celery", "server") and lazy_key in self.externals.set_at_import_globals():
+            return replace(origin, steps=origin.steps + (
+                "set by a module's import, which the worker's parent runs before the fork",))
+        return None
 
     def _scan_defaults(self, code: codes.Code, where: str, paths: Path) -> None:
         """``def task(dao=MongoDAO(collection)):``: a default is evaluated once, when the ``def`` runs
@@ -1074,15 +1096,8 @@ class Analyzer:
             shared = self.externals.singleton(qual)
             if shared is not None and self._parent_calls("", qual):
                 found.append(shared)
-            parent_sets = self._parent_lazy_sets()
-            # a Celery worker or a preloading server imports the whole app before it forks
-            engine_imports = entry.kind in ("celery", "server")
-            for lazy_key, origin in self.externals.lazy_uses(qual):
-                if lazy_key in parent_sets:
-                    found.append(replace(origin, steps=origin.steps + ("set by the parent before the fork",)))
-                elif engine_imports and lazy_key in self.externals.set_at_import_globals():
-                    found.append(replace(origin, steps=origin.steps + (
-                        "set by a module's import, which the worker's parent runs before the fork",)))
+            found += [set_ for lazy_key, origin in self.externals.lazy_uses(qual)
+                      if (set_ := self._set_before_fork(lazy_key, origin, entry)) is not None]
             for origin in found:
                 if self._is_reset(origin.name, origin, entry) or (
                         entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS):

@@ -256,7 +256,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
             frozenset(import_aliases(tree, module, package).values())))
     # an object the program connects itself counts in the module that starts children with it
     makes = (bool(_connect_gate(settings).search(data)) and bool(_client_call_gate(settings).search(data))) \
-        or (children and bool(_CONNECTS.search(data)))
+        or (children and (bool(_CONNECTS.search(data)) or b"create_all(" in data))  # taint._engines_by_use
     serving = project and bool(settings.preload)  # a preloaded app: every module may be part of it
     aliases = import_aliases(tree, module, package) if project else {}
     imports = frozenset(aliases.values()) | top_level_imports(tree) | nested_imports(tree, module, package) \

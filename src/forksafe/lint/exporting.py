@@ -224,6 +224,9 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
             out.setters[name] = sorted(sets)
         if reads:
             out.lazy_uses[name] = reads[:3]
+    for name, origin in lazy.items():  # read directly: ``connection._DATABASE["units"]`` in a task
+        if name not in funcs:
+            out.lazy_uses.setdefault(name, [replace(origin, name=f"{module}.{name}")])
     for stmt in analyzer.index.tree.body:  # ``session_ctx = contextmanager(yield_session)``: the same factory
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and len(stmt.value.args) == 1 \
                 and isinstance(stmt.value.args[0], ast.Name) \

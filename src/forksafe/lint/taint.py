@@ -452,6 +452,35 @@ class Taint:
                 found = self.external(qual)
                 if found is not None:
                     self.module[local] = replace(found, name=local)
+        self._engines_by_use()
+
+    def _engines_by_use(self) -> None:
+        """``from common.db import Base, SessionLocal, engine`` then ``Base.metadata.create_all(bind=engine)``
+        at import: whatever module made it (also one this run was not given: a pre-commit hook lints
+        only the changed files), the name is a SQLAlchemy engine that exists and has connected at
+        import; the session factory imported beside it (FastAPI's layout) is bound to it."""
+        for node in iter_scope(list(self.index.tree.body)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "create_all"):
+                continue
+            given = next((k.value for k in node.keywords if k.arg == "bind"),
+                         node.args[0] if node.args else None)
+            if not isinstance(given, ast.Name) or given.id in self.module:
+                continue
+            imported = next((s for s in iter_scope(list(self.index.tree.body))
+                             if isinstance(s, ast.ImportFrom) and s.module
+                             and any((a.asname or a.name) == given.id for a in s.names)), None)
+            if imported is None or any(isinstance(t, ast.Name) and t.id == given.id
+                                       for t, _, _ in self.index.bindings):
+                continue
+            kind = knowledge.CLIENTS.get("sqlalchemy.create_engine", "SQLAlchemy engine")
+            what = f"{imported.module}.{given.id} (create_all at line {node.lineno} connects it)"
+            self.module[given.id] = Origin(given.id, imported.lineno, what, kind=kind)
+            for alias in imported.names:
+                local = alias.asname or alias.name
+                if local not in self.module and "session" in local.lower():
+                    self.module[local] = Origin(local, imported.lineno, what, root=given.id, kind=kind,
+                                                steps=(f"{local}, imported beside it",))
 
     # -- values -----------------------------------------------------------------------------------
     def _client(self, call: ast.Call, qual: str) -> Optional[Origin]:

@@ -1,0 +1,3 @@
+from pulp.server.db import connection
+
+connection.initialize()
