@@ -24,7 +24,7 @@ import importlib
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 from . import knowledge
 
@@ -160,12 +160,19 @@ class _GunicornConf:
     loads: dict[str, str] = field(default_factory=dict)
     name: str = "gunicorn.conf.py"
 
+    @staticmethod
+    def merged(confs: Sequence[_GunicornConf]) -> _GunicornConf:
+        """What several configs say together (those of one directory; a directory's and the one a
+        command line names)."""
+        return _GunicornConf(any(c.preload for c in confs), any(c.reset for c in confs),
+                             {m: how for c in confs for m, how in c.loads.items()},
+                             " and ".join(c.name for c in confs))
+
 
 def _gunicorn_conf(path: str) -> _GunicornConf:
     try:
-        with open(path, "rb") as handle:
-            tree = ast.parse(handle.read())
-    except (OSError, SyntaxError, ValueError):
+        tree = ast.parse(_text(path))  # (read once per load(): a command line may name it again)
+    except (SyntaxError, ValueError):
         return _GunicornConf()
     name = os.path.basename(path)
     preload = reset = False
@@ -213,8 +220,7 @@ def _named_gunicorn_conf(words: list[str], here: str, top: str) -> Optional[tupl
     """The config a gunicorn command line names (``-c deploy/prod.py``, ``--config=conf/web.py``,
     ``-c python:settings.gunicorn``), whatever its file is called, with the directory its imports
     are found from (the command's, where gunicorn puts its working directory on ``sys.path``)."""
-    start = next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1
-    rest = words[start:]
+    rest = _gunicorn_args(words)
     value = ""
     for i, word in enumerate(rest):
         flag, eq, given = word.partition("=")
@@ -239,9 +245,9 @@ def _config_file(value: str, here: str, top: str) -> Optional[str]:
     """A file a command line names, as the tree holds it: relative to the command's directory or the
     tree's top, else (``/app/deploy/gunicorn_conf.py`` in a Dockerfile) the one file of the tree whose
     path ends the same way."""
-    for base in (here, top):
+    for base in () if os.path.isabs(value) else (here, top):
         candidate = os.path.normpath(os.path.join(base, value))
-        if not os.path.isabs(value) and os.path.isfile(candidate):
+        if os.path.isfile(candidate):
             return candidate
     parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
     for length in range(len(parts), 0, -1):
@@ -255,10 +261,15 @@ def _config_file(value: str, here: str, top: str) -> Optional[str]:
     return None
 
 
+def _gunicorn_args(words: list[str]) -> list[str]:
+    """The words after ``gunicorn`` on its command line."""
+    return words[next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1:]
+
+
 def _gunicorn_app(words: list[str]) -> tuple[Optional[str], bool]:
     """(the app module of a gunicorn command line, whether ``--preload`` is on it)."""
-    start = next(i for i, w in enumerate(words) if os.path.basename(w) == "gunicorn") + 1
-    return _gunicorn_app_module(words[start:]), "--preload" in words[start:]
+    rest = _gunicorn_args(words)
+    return _gunicorn_app_module(rest), "--preload" in rest
 
 
 def _gunicorn_app_module(words: list[str]) -> Optional[str]:
@@ -440,8 +451,7 @@ def _command_lines(path: str, conf: _GunicornConf, root: str) -> _Servers:
             line_conf, reset = conf, ""
             if named:
                 imports_from, given = named
-                line_conf = _GunicornConf(conf.preload or given.preload, conf.reset or given.reset,
-                                          {**conf.loads, **given.loads}, given.name)
+                line_conf = _GunicornConf.merged([conf, given] if conf.name else [given])
                 reset = WORKERS_RESET if given.reset and not conf.reset else ""
                 found.update(((_app_root(imports_from, m, root), m), f"{how}{reset}")
                              for m, how in given.loads.items())
@@ -538,11 +548,8 @@ def _server_configs(roots: Iterable[str]) -> _Servers:
     found = _Servers()
     for root in roots:
         for here, files in _walk(root):
-            confs = [_gunicorn_conf(os.path.join(here, name)) for name in sorted(files)
-                     if knowledge.gunicorn_config(name)]
-            conf = _GunicornConf(any(c.preload for c in confs), any(c.reset for c in confs),
-                                 {m: how for c in confs for m, how in c.loads.items()},
-                                 " and ".join(c.name for c in confs))
+            conf = _GunicornConf.merged([_gunicorn_conf(os.path.join(here, name)) for name in sorted(files)
+                                         if knowledge.gunicorn_config(name)])
             # a hook that resets the workers' connections is the fix for them; the master still loads
             # the app, and a thread it starts there keeps running across the forks
             reset = WORKERS_RESET if conf.reset else ""

@@ -22,6 +22,7 @@ from .scopes import (
     FuncInfo,
     ModuleIndex,
     comprehension_names,
+    iter_imports,
     iter_scope,
     iter_statements,
     main_guarded,
@@ -459,21 +460,22 @@ class Taint:
         at import: whatever module made it (also one this run was not given: a pre-commit hook lints
         only the changed files), the name is a SQLAlchemy engine that exists and has connected at
         import; the session factory imported beside it (FastAPI's layout) is bound to it."""
-        for node in iter_scope(list(self.index.tree.body)):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "create_all"):
+        for site in self.index.calls:
+            node = site.call
+            if site.func is not None or not (isinstance(node.func, ast.Attribute)
+                                             and node.func.attr == "create_all"):
                 continue
             given = next((k.value for k in node.keywords if k.arg == "bind"),
                          node.args[0] if node.args else None)
             if not isinstance(given, ast.Name) or given.id in self.module:
                 continue
-            imported = next((s for s in iter_scope(list(self.index.tree.body))
-                             if isinstance(s, ast.ImportFrom) and s.module
-                             and any((a.asname or a.name) == given.id for a in s.names)), None)
+            imported = next((stmt for stmt, in_function in iter_imports(self.index.tree.body)
+                             if not in_function and isinstance(stmt, ast.ImportFrom) and stmt.module
+                             and any((a.asname or a.name) == given.id for a in stmt.names)), None)
             if imported is None or any(isinstance(t, ast.Name) and t.id == given.id
                                        for t, _, _ in self.index.bindings):
                 continue
-            kind = knowledge.CLIENTS.get("sqlalchemy.create_engine", "SQLAlchemy engine")
+            kind = knowledge.CLIENTS["sqlalchemy.create_engine"]
             what = f"{imported.module}.{given.id} (create_all at line {node.lineno} connects it)"
             self.module[given.id] = Origin(given.id, imported.lineno, what, kind=kind)
             for alias in imported.names:
