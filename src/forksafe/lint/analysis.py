@@ -79,6 +79,15 @@ class Externals(Protocol):
     def used_at_import(self) -> frozenset[tuple[str, int]]:
         """(path, line) of clients some module's import calls through (the parent used them)."""
 
+    def bound_at_import(self) -> frozenset[tuple[str, int]]:
+        """(path, line) of holders some module's import binds to an app (``db.init_app(app)``)."""
+
+    def bound_somewhere(self) -> frozenset[tuple[str, int]]:
+        """(path, line) of holders some code of the project binds to an app, wherever it runs."""
+
+    def binds(self, qual: str) -> list[tuple[str, int]]:
+        """(path, line) of the holders calling another module's function ``qual`` binds to an app."""
+
     def set_at_import_globals(self) -> frozenset[str]:
         """Lazily set globals of the project that some module's import sets (``initialize()``)."""
 
@@ -425,6 +434,34 @@ class Analyzer:
                 return True
         return self._parent_calls_on(origin, import_only)
 
+    def _bound_only_in_children(self, origin: Origin, code: codes.Code) -> bool:
+        """Is this holder bound to an app (``knowledge.BOUND_BY``) somewhere in the project, but by no
+        code the parent runs? Flask-SQLAlchemy's ``db = SQLAlchemy()`` has no engine until
+        ``db.init_app(app)``; when only the children build the app (``create_app()`` in a
+        ``worker_process_init`` handler or a task's base class), each makes an engine of its own.
+        Where the engine forks (a Celery worker, a preloaded server: every entry here is forked by
+        it), the parent is only the import."""
+        key = (origin.path or self.path, origin.line)
+        externals = self.externals
+        bodies: list[tuple[Optional[FuncInfo], list[ast.AST]]] = [(None, list(self.index.tree.body))]
+        bodies += [(f, f.body) for f in self.index.funcs.values() if not isinstance(f.node, ast.Lambda)]
+        bound_here = any(key in self.binds_in(func, body) for func, body in bodies)
+        if not bound_here and (externals is None or key not in externals.bound_somewhere()):
+            return False  # bound nowhere we can see (``SQLAlchemy(app)``, or the app module not given)
+        if externals is not None and key in externals.bound_at_import():
+            return False
+        import_only = code is codes.CONN_IN_TASK or self.preloaded or (
+            bool(self.found.entries) and all(e.site_line == 0 for e in self.found.entries)
+            and not self.found.fork_calls)
+        for func, body in self._parent_code(import_only):
+            if key in self.binds_in(func, body):
+                return False
+            if externals is not None and any(
+                    key in externals.binds(qual) for node in iter_scope(body) if isinstance(node, ast.Call)
+                    for qual in self._external_targets(node, func)):
+                return False
+        return True
+
     def _parent_helper_uses(self, origin: Origin) -> bool:
         """Does the parent call another module's function that uses the client (``pending()`` of a
         helper module whose body runs ``connection.cursor()``)?"""
@@ -491,16 +528,62 @@ class Analyzer:
             self._parent_method_calls[import_only] = calls
         return self._parent_method_calls[import_only]
 
-    def used_at_import(self) -> list[tuple[str, int]]:
-        """(path, line) of the clients this module's import calls through (at module level or in the
-        functions module-level code calls): what other modules' ``_parent_used`` asks."""
+    def _import_runs(self) -> list[tuple[Optional[FuncInfo], list[ast.AST]]]:
+        """The code this module's import runs: its top level and the functions that calls (and the
+        gunicorn master hooks it defines), each with its body."""
         start = [f for s in self.index.calls if s.func is None and isinstance(s.call.func, ast.Name)
                  and (f := self.index.module_funcs.get(s.call.func.id)) is not None]
         start += self.index.master_hooks()
-        used = self._calls_through_clients(None, list(self.index.tree.body))
-        for func, _, _ in self.reach(start).values():
-            used += [u for u in self.calls_through(func) if u not in used]
+        runs: list[tuple[Optional[FuncInfo], list[ast.AST]]] = [(None, list(self.index.tree.body))]
+        return runs + [(func, func.body) for func, _, _ in self.reach(start).values()
+                       if not isinstance(func.node, ast.Lambda)]
+
+    def used_at_import(self) -> list[tuple[str, int]]:
+        """(path, line) of the clients this module's import calls through (at module level or in the
+        functions module-level code calls): what other modules' ``_parent_used`` asks."""
+        used: list[tuple[str, int]] = []
+        for func, body in self._import_runs():
+            used += [u for u in self._calls_through_clients(func, body) if u not in used]
         return used
+
+    def bound_at_import(self) -> list[tuple[str, int]]:
+        """(path, line) of the holders this module's import binds to an app (``knowledge.BOUND_BY``)."""
+        bound: list[tuple[str, int]] = []
+        for func, body in self._import_runs():
+            bound += [b for b in self.binds_in(func, body) if b not in bound]
+        return bound
+
+    def binds_in(self, func: Optional[FuncInfo], body: list[ast.AST]) -> list[tuple[str, int]]:
+        """(path, line) of the module's holders ``body`` binds to an app itself (``db.init_app(app)``):
+        the process that runs it is the one that makes their engine."""
+        bound: list[tuple[str, int]] = []
+        for node in iter_scope(body):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)):
+                continue
+            holder = node.func.value.id
+            origin = self.taint.module.get(holder) if self.index.resolve(holder, func) is None else None
+            if origin is not None and knowledge.BOUND_BY.get(origin.kind) == node.func.attr \
+                    and (key := (origin.path or self.path, origin.line)) not in bound:
+                bound.append(key)
+        return bound
+
+    def binds_by_function(self) -> dict[str, list[tuple[str, int]]]:
+        """Each module function's bindings, its own and those of the functions it calls here
+        (``create_app() -> register_extensions() -> db.init_app(app)``)."""
+        if not any(o.kind in knowledge.BOUND_BY for o in self.taint.module.values()):
+            return {}
+        direct = {id(f): found for f in self.index.funcs.values()
+                  if not isinstance(f.node, ast.Lambda) and (found := self.binds_in(f, f.body))}
+        if not direct:
+            return {}
+        binds: dict[str, list[tuple[str, int]]] = {}
+        for name, func in self.index.module_funcs.items():
+            found = sorted({b for reached, _, _ in self.reach([func]).values()
+                            for b in direct.get(id(reached), ())})
+            if found:
+                binds[name] = found
+        return binds
 
     def calls_through(self, func: FuncInfo) -> list[tuple[str, int]]:
         """(path, line) of the module's clients ``func`` calls through (``db.create_all()``)."""
@@ -657,6 +740,8 @@ class Analyzer:
     def _report(self, node: ast.AST, code: codes.Code, text: str, origin: Origin) -> None:
         if origin.lazy and not self._parent_used(origin, code is codes.CONN_IN_TASK or self.preloaded):
             return  # ``MongoClient(connect=False)`` nobody used before the fork: each child connects
+        if origin.kind in knowledge.BOUND_BY and self._bound_only_in_children(origin, code):
+            return  # ``db.init_app(app)`` only in ``worker_process_init``: each child makes its engine
         inherited = self.inherited_from
         if inherited is not None and os.path.abspath(origin.path or self.path) not in inherited:
             return  # made by the worker's own import of the app, after the fork

@@ -303,7 +303,7 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
             result.exports = exports if exports else None
         result.imports = imports | frozenset(analyzer.index.imports.values())
         result.resets_at_import = resets_at_import(analyzer)
-        if serving or settings.lazy_clients or _LINE_CALL.search(data):  # what runs at import runs in
+        if serving or settings.lazy_clients or _runs_calls_at_import(data):  # what runs at import runs in
             result.import_calls = import_calls(analyzer.index)  # the parent (a master), not in the workers
             result.function_calls = function_calls(analyzer.index)
     return result
@@ -324,6 +324,9 @@ def _imported_pools(tree: ast.Module, data: bytes, path: str, module: str, packa
 
 
 _LINE_CALL = re.compile(rb"^([A-Za-z_][\w.]*)\s*\(", re.M)
+# ``app = create_app()`` at the top level: an app factory's run at import binds the Flask extensions
+# (``db.init_app(app)``) in the importing process (``knowledge.BOUND_BY``)
+_APP_FACTORY_CALL = re.compile(rb"^[A-Za-z_]\w*\s*=\s*[\w.]*(?i:app)\w*\s*\(", re.M)
 _INDENTED_CALL = re.compile(rb"^[ \t]+([A-Za-z_][\w.]*)\s*\(", re.M)
 _MAIN_GUARD = re.compile(rb"^if\s+__name__\s*==\s*[\"']__main__[\"']\s*:[^\n]*\n", re.M)
 _MAIN_BLOCK = re.compile(rb"(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*")  # the indented block after it
@@ -351,15 +354,22 @@ def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> fr
     return frozenset(found)
 
 
+def _runs_calls_at_import(data: bytes) -> bool:
+    """Does the module call something at its top level that may matter to other modules: a bare call
+    (``connection.initialize()``) or an app factory (``app = create_app()``)?"""
+    return bool(_LINE_CALL.search(data) or _APP_FACTORY_CALL.search(data))
+
+
 def _with_import_calls(result: FileResult, tree: ast.Module, data: bytes, package: bool,
                        settings: Settings, project: bool) -> FileResult:
     """A project with clients that open only on first use (``Settings.lazy_clients``) needs to know
     what every module's import runs, to tell whether the parent used one; so does gunicorn's config
     module, whatever the project: its master hooks run project code before the workers fork; and so
     does a module with a call at its top level (``connection.initialize()``), which may set another
-    module's global client at import."""
+    module's global client at import, or build the app (``app = create_app()``, binding its
+    extensions in this process)."""
     server_config = knowledge.gunicorn_config(os.path.basename(result.path))
-    if project and (settings.lazy_clients or server_config or _LINE_CALL.search(data)):
+    if project and (settings.lazy_clients or server_config or _runs_calls_at_import(data)):
         index = ModuleIndex(tree, result.module, package)
         result.import_calls, result.function_calls = import_calls(index), function_calls(index)
     return result

@@ -142,6 +142,9 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
             through = analyzer.calls_through(func)
             if through:
                 out.calls_through[fname] = through
+    out.binds = analyzer.binds_by_function()
+    if out.binds or any(o.kind in knowledge.BOUND_BY for o in analyzer.taint.module.values()):
+        out.bound_at_import = analyzer.bound_at_import()
     for fname, func in analyzer.index.module_funcs.items():  # helpers that renew a global in the caller
         renewed = analyzer._renews(func, out.globals)
         if renewed:

@@ -226,6 +226,11 @@ LAZY_BY_VERSION: tuple[tuple[str, frozenset[str]], ...] = (
 # ``db.Column(db.Integer)``, are column types and the model base, which connect nothing either).
 SETUP_METHODS: frozenset[str] = frozenset({"init_app", "relationship", "backref", "configure", "get_app"})
 
+# Holders that make their engine when bound to an app, by kind -> the binding method: Flask-SQLAlchemy's
+# ``db = SQLAlchemy()`` has no engine until ``db.init_app(app)``, so a process that forks before any
+# binding (``create_app()`` only in ``worker_process_init``) leaves each child to make its own.
+BOUND_BY: dict[str, str] = {"Flask-SQLAlchemy db": "init_app"}
+
 # A client is lazy (opens nothing until first used) when built with this keyword set to this value:
 # made in the parent and first used in the child, each child opens its own sockets.
 LAZY_WHEN: dict[str, tuple[str, object]] = {

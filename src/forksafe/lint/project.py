@@ -337,6 +337,9 @@ def _offers(exports: Exports, name: str) -> bool:
         or name in exports.uses
 
 
+# what a module's import does to clients: (path, line) at its top level, and by each of its functions
+_AtImport = tuple[list[tuple[str, int]], dict[str, list[tuple[str, int]]]]
+
 class ProjectExports:
     """The ``Externals`` the analysis asks about other modules. A name a module only imports
     (``from .models import db`` in ``rest.py``) is followed to where it was made."""
@@ -362,6 +365,7 @@ class ProjectExports:
         self._guarded: Optional[frozenset[tuple[str, int]]] = None
         self._found: dict[str, Optional[tuple[Exports, str]]] = {}
         self._used: Optional[frozenset[tuple[str, int]]] = None
+        self._bound: Optional[frozenset[tuple[str, int]]] = None
         self._at_import: frozenset[str] = frozenset()  # functions some module's import runs
         self._set_at_import: Optional[frozenset[str]] = None
         self._documents_connected: Optional[Origin] = None
@@ -439,6 +443,7 @@ class ProjectExports:
         """The functions some module's import runs (known once every module's exports are)."""
         self._at_import = functions
         self._used = None
+        self._bound = None
         self._set_at_import = None
 
     def set_at_import_globals(self) -> frozenset[str]:
@@ -451,11 +456,35 @@ class ProjectExports:
     def used_at_import(self) -> frozenset[tuple[str, int]]:
         """(path, line) of the clients some module's import calls through: the parent has used them."""
         if self._used is None:
-            used = {u for e in self.by_module.values() for u in e.used_at_import}
-            used.update(u for e in self.by_module.values() for name, calls in e.calls_through.items()
-                        if f"{e.module}.{name}" in self._at_import for u in calls)
-            self._used = frozenset(used)
+            self._used = self._run_at_import(lambda e: (e.used_at_import, e.calls_through))
         return self._used
+
+    def bound_at_import(self) -> frozenset[tuple[str, int]]:
+        """(path, line) of the holders some module's import binds to an app: its own top level, or a
+        function some import runs (``app = create_app()`` -> ``db.init_app(app)``)."""
+        if self._bound is None:
+            self._bound = self._run_at_import(lambda e: (e.bound_at_import, e.binds))
+        return self._bound
+
+    def _run_at_import(self, pick: Callable[[Exports], _AtImport]) -> frozenset[tuple[str, int]]:
+        """What the modules' imports do to clients: each module's own top level (``pick``'s first part)
+        and the functions some import runs (its second part, by function)."""
+        found: set[tuple[str, int]] = set()
+        for exports in self.by_module.values():
+            at_import, by_function = pick(exports)
+            found.update(at_import)
+            found.update(x for name, done in by_function.items()
+                         if f"{exports.module}.{name}" in self._at_import for x in done)
+        return frozenset(found)
+
+    def bound_somewhere(self) -> frozenset[tuple[str, int]]:
+        return frozenset(b for e in self.by_module.values() for binds in e.binds.values() for b in binds) \
+            | self.bound_at_import()
+
+    def binds(self, qual: str) -> list[tuple[str, int]]:
+        target = self._callee(qual)
+        exports = self.by_module.get(target[0]) if target is not None else None
+        return exports.binds.get(target[1], []) if target is not None and exports is not None else []
 
     def guard_position(self, qual: str) -> Optional[int]:
         """The engine parameter's position if ``qual`` guards the engine it is given."""
@@ -541,6 +570,7 @@ class ProjectExports:
         self._found.clear()
         self._guarded = None
         self._used = None
+        self._bound = None
 
     def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
         """The module exports offering ``qual`` and the name there, through re-exports (memoised

@@ -91,13 +91,18 @@ class Exports:
     used_at_import: list[tuple[str, int]] = field(default_factory=list)
     # the same per module function, for the functions other modules' imports run (``create_app()``)
     calls_through: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # (path, line) of the holders (``knowledge.BOUND_BY``) this module's import binds to an app, and
+    # those each module function binds, itself or through the functions it calls (``create_app()``)
+    bound_at_import: list[tuple[str, int]] = field(default_factory=list)
+    binds: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     # attributes the parent sets on this module's web app (``app.db = connect()``): read elsewhere as
     # ``current_app.db``
     app_attrs: dict[str, Origin] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters
-                    or self.lazy_uses or self.passes or self.guards or self.used_at_import or self.app_attrs)
+                    or self.lazy_uses or self.passes or self.guards or self.used_at_import or self.app_attrs
+                    or self.binds)
 
 
 Env = Callable[[str], Optional[Origin]]
