@@ -164,6 +164,9 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
     for setter, origin in analyzer.taint.global_in_func:
         lazy.setdefault(origin.name, replace(origin, path=analyzer.path))
         lazy_by_func.setdefault(id(setter), []).append(origin)
+    made_here = {**lazy, **out.globals}
+    out.guarded_made = sorted({(o.path or analyzer.path, o.line) for name in analyzer.pid_guards[1]
+                               if (o := made_here.get(name)) is not None})
     chained = analyzer.externals is not None  # pass two: helpers of helpers in other modules
     # connections this module imports from another (``from .extensions import db``)
     imported = {n: o for n, o in analyzer.taint.module.items() if o.path and not o.fresh and not o.main_guard}

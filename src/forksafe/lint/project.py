@@ -494,10 +494,12 @@ class ProjectExports:
 
     def guarded(self) -> frozenset[tuple[str, int]]:
         """(path, line) of the clients some module hands to a function of another that guards them
-        with SQLAlchemy's pid-checking listener (``add_engine_pidguard(db.engine)``)."""
+        with SQLAlchemy's pid-checking listener (``add_engine_pidguard(db.engine)``), or guards where
+        it makes them."""
         if self._guarded is None:
             found: set[tuple[str, int]] = set()
             for exports in self.by_module.values():
+                found.update(exports.guarded_made)
                 for callee, given in exports.passes.items():
                     position = self.guard_position(callee)
                     found.update((o.path, o.line) for where, o in given if where == position)

@@ -581,14 +581,15 @@ def pid_guards(tree: ast.Module) -> tuple[dict[str, int], frozenset[str]]:
     """SQLAlchemy's recipe for pools across ``fork()``: a ``"checkout"`` listener that compares
     ``os.getpid()`` with the pid that made the connection and makes the child reconnect. Returns
     (module function -> the position of the engine parameter it guards, module globals guarded at
-    import)."""
+    import or by the lazy initialiser that makes them)."""
     functions: dict[str, int] = {}
     names: set[str] = set()
 
     def guarded(scope: list[ast.stmt]) -> list[str]:
-        defs = {s.name: s for s in scope if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        statements = list(iter_statements(scope))  # also under ``if not _engine:`` of a lazy initialiser
+        defs = {s.name: s for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         found: list[str] = []
-        for stmt in scope:
+        for stmt in statements:
             calls: list[tuple[ast.Call, ast.AST]] = []
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 calls = [(d, stmt) for d in stmt.decorator_list if isinstance(d, ast.Call)]
@@ -610,9 +611,12 @@ def pid_guards(tree: ast.Module) -> tuple[dict[str, int], frozenset[str]]:
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             params = [a.arg for a in stmt.args.posonlyargs + stmt.args.args]
+            declared = {n for node in ast.walk(stmt) if isinstance(node, ast.Global) for n in node.names}
             for name in guarded(stmt.body):
                 if name in params:
                     functions[stmt.name] = params.index(name)
+                elif name in declared:  # ``global _engine; _engine = create_engine(...)``, guarded there
+                    names.add(name)
     return functions, frozenset(names)
 
 

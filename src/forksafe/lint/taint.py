@@ -87,6 +87,9 @@ class Exports:
     # functions that guard the engine they are given with SQLAlchemy's pid-checking "checkout"
     # listener: function -> the engine parameter's position (``add_engine_pidguard(db.engine)``)
     guards: dict[str, int] = field(default_factory=dict)
+    # (path, line) of this module's engines guarded that way where they are made (a global guarded at
+    # import, or by the lazy initialiser that makes it): no other module's child reuses their connections
+    guarded_made: list[tuple[str, int]] = field(default_factory=list)
     # (path, line) of the clients this module's import calls through (``db.create_all()`` at import)
     used_at_import: list[tuple[str, int]] = field(default_factory=list)
     # the same per module function, for the functions other modules' imports run (``create_app()``)
@@ -101,8 +104,8 @@ class Exports:
 
     def __bool__(self) -> bool:
         return bool(self.globals or self.factories or self.getters or self.uses or self.setters
-                    or self.lazy_uses or self.passes or self.guards or self.used_at_import or self.app_attrs
-                    or self.binds)
+                    or self.lazy_uses or self.passes or self.guards or self.guarded_made
+                    or self.used_at_import or self.app_attrs or self.binds)
 
 
 Env = Callable[[str], Optional[Origin]]
