@@ -828,7 +828,7 @@ class Analyzer:
             where += ", forked from the forkserver that imported this module"
         paths = self.reach([entry.func])
         inside = set(paths)
-        rebound = self._rebound_globals(paths)
+        rebound = self._rebound_globals(paths) | self._rebound_holders(paths)
         cls = entry.func.cls
         attrs: dict[str, Origin] = {}
         if cls is not None and entry.self_parent:
@@ -1187,6 +1187,9 @@ class Analyzer:
                 if self._is_reset(origin.name, origin, entry) or (
                         entry.kind == "celery" and origin.kind in knowledge.CELERY_RESETS):
                     continue
+                if origin.kind in knowledge.BOUND_BY \
+                        and (origin.path, origin.line) in self.externals.binds(qual):
+                    continue  # ``create_app()`` in the child binds the holder to a new app: its own engine
                 seen = (id(func), f"{origin.path}:{origin.line}")
                 if seen in reported:
                     continue  # one finding per function and connection
@@ -1205,6 +1208,25 @@ class Analyzer:
                 names.update(n.id for n in iter_scope(func.body) if isinstance(n, ast.Name)
                              and isinstance(n.ctx, ast.Store) and n.id in func.globals)
         return names
+
+    def _rebound_holders(self, paths: Path) -> set[str]:
+        """Holders (``knowledge.BOUND_BY``) the child side binds to an app it builds itself
+        (``create_app()`` in the task): Flask-SQLAlchemy keeps an engine per app, so what the task
+        then queries goes through an engine made in the child, whatever the parent's app holds."""
+        holders = [(name, (o.path or self.path, o.line)) for name, o in self.taint.module.items()
+                   if o.kind in knowledge.BOUND_BY]
+        if not holders:
+            return set()
+        bound: set[tuple[str, int]] = set()
+        for func, _, _ in paths.values():
+            if isinstance(func.node, ast.Lambda):
+                continue
+            bound.update(self.binds_in(func, func.body))
+            if self.externals is not None:
+                bound.update(b for node in iter_scope(func.body) if isinstance(node, ast.Call)
+                             for qual in self._external_targets(node, func)
+                             for b in self.externals.binds(qual))
+        return {name for name, key in holders if key in bound}
 
     def _self_assigned(self, paths: Path, cls: ast.ClassDef) -> set[str]:
         """``self.X`` the child side rebinds (``def run(self): self.conn = connect()``)."""
