@@ -846,11 +846,13 @@ class Analyzer:
         rebound = rebound | self._scan_dropped(entry, code, where, paths)  # its later uses are its own
         reported: set[tuple[int, str]] = set()
         for func, _, _ in paths.values():
-            checks: set[int] = set()  # ``conn is None``: reads the name, touches no socket
+            checks: set[int] = set()  # ``conn is None``, ``engine.url``: read the name, touch no socket
             for node in iter_scope(func.body):
                 if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot))
                                                          for op in node.ops):
                     checks.update(id(n) for n in [node.left, *node.comparators])
+                elif isinstance(node, ast.Attribute) and node.attr in knowledge.DESCRIPTIVE_ATTRIBUTES:
+                    checks.add(id(node.value))  # ``engine.url``: describes it, opens nothing
                 if id(node) in checks:
                     continue
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):

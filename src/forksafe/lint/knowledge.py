@@ -226,6 +226,11 @@ LAZY_BY_VERSION: tuple[tuple[str, frozenset[str]], ...] = (
 # ``db.Column(db.Integer)``, are column types and the model base, which connect nothing either).
 SETUP_METHODS: frozenset[str] = frozenset({"init_app", "relationship", "backref", "configure", "get_app"})
 
+# Attributes that only describe a client, read without touching its sockets: a child that reads
+# ``engine.url`` to open a connection of its own (``psycopg2.connect(str(engine.url))``) uses nothing
+# the parent opened.
+DESCRIPTIVE_ATTRIBUTES: frozenset[str] = frozenset({"url", "dialect", "driver", "dsn"})
+
 # Holders that make their engine when bound to an app, by kind -> the binding method: Flask-SQLAlchemy's
 # ``db = SQLAlchemy()`` has no engine until ``db.init_app(app)``, so a process that forks before any
 # binding (``create_app()`` only in ``worker_process_init``) leaves each child to make its own.
