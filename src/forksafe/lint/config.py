@@ -577,6 +577,8 @@ def _server_configs(roots: Iterable[str]) -> _Servers:
     return found
 
 
+# a command that starts a worker (``celery -A app worker``), not a compose service named ``celery_worker:``
+_CELERY_WORKER_LINE = re.compile(r"\bcelery\b.*\bworker\b")
 _CELERY_POOL_FLAG = re.compile(r"(?:^|\s)(?:-P|--pool)(?:=|\s+)[\"']?(\w+)")
 _CELERY_POOL_SETTING = re.compile(r"\b(?:worker_pool|CELERYD_POOL)\s*=\s*[\"'](\w+)[\"']")
 _CELERY_CONFIGS = re.compile(r"(?:celery\w*|settings\w*|config\w*)\.py$")
@@ -601,7 +603,7 @@ def _celery_pools(roots: Iterable[str]) -> dict[str, frozenset[str]]:
                 local = name == "Procfile" or _READMES.match(name) or config
                 pools = found.setdefault(os.path.abspath(here if local else root), set())
                 for line in text.splitlines():
-                    worker = "celery" in line and "worker" in line and not line.lstrip().startswith("#")
+                    worker = bool(_CELERY_WORKER_LINE.search(line)) and not line.lstrip().startswith("#")
                     if commands and worker:
                         flag = _CELERY_POOL_FLAG.search(line)
                         pools.add(flag.group(1) if flag else "prefork")
