@@ -577,6 +577,7 @@ def _server_configs(roots: Iterable[str]) -> _Servers:
     return found
 
 
+_COMPOSE_FILES = re.compile(r"(?:docker-compose.*|compose)\.ya?ml$")
 # a command that starts a worker (``celery -A app worker``), not a compose service named ``celery_worker:``
 _CELERY_WORKER_LINE = re.compile(r"\bcelery\b.*\bworker\b")
 _CELERY_POOL_FLAG = re.compile(r"(?:^|\s)(?:-P|--pool)(?:=|\s+)[\"']?(\w+)")
@@ -587,8 +588,8 @@ _READMES = re.compile(r"README.*", re.IGNORECASE)
 
 def _celery_pools(roots: Iterable[str]) -> dict[str, frozenset[str]]:
     """The pools Celery workers run with, by the directory they are described for: command lines (a
-    Procfile's and a README's apply to their directory; a Dockerfile's or a script's to the whole
-    tree) and config modules (``worker_pool``)."""
+    Procfile's, a README's and a compose file's apply to their directory; a Dockerfile's or a
+    script's to the whole tree) and config modules (``worker_pool``)."""
     found: dict[str, set[str]] = {}
     for root in roots:
         for here, files in _walk(root):
@@ -600,7 +601,8 @@ def _celery_pools(roots: Iterable[str]) -> dict[str, frozenset[str]]:
                 text = _text(os.path.join(here, name))
                 if "celery" not in text.lower() and "CELERYD_POOL" not in text:
                     continue
-                local = name == "Procfile" or _READMES.match(name) or config
+                # a compose file runs the services of its own directory (their ``build: .``)
+                local = name == "Procfile" or _READMES.match(name) or config or _COMPOSE_FILES.match(name)
                 pools = found.setdefault(os.path.abspath(here if local else root), set())
                 for line in text.splitlines():
                     worker = bool(_CELERY_WORKER_LINE.search(line)) and not line.lstrip().startswith("#")
