@@ -547,10 +547,12 @@ def _served_after_fork(results: list[FileResult], settings: Settings, modules: d
     return {m: via for m, via in _loaded_with(starts, modules).items() if m not in served} if starts else {}
 
 
-def _run_at_import(results: list[FileResult], modules: dict[str, FileResult]) -> frozenset[str]:
+def _run_at_import(results: list[FileResult], modules: dict[str, FileResult],
+                   factories: frozenset[str] = frozenset()) -> frozenset[str]:
     """Qualified names of the functions a preloaded app's import runs in the master: what modules
-    call at import, and what those functions call in turn (within the project)."""
-    todo = [q for r in results for q in r.import_calls]
+    call at import (and the app factories gunicorn calls there), and what those functions call in
+    turn (within the project)."""
+    todo = [q for r in results for q in r.import_calls] + sorted(factories)
     done: set[str] = set()
     while todo:
         qual = todo.pop()
@@ -607,7 +609,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
                                django=any(r.django for r in results), modules=modules,
                                class_bases={n: r.class_bases for n, r in modules.items() if r.class_bases})
     _refresh_exports(results, modules, settings, externals)
-    at_import = _run_at_import(results, modules)
+    at_import = _run_at_import(results, modules, settings.preload_factories)
     externals.set_at_import(at_import)
     canonical = {name: r.module for name, r in modules.items()}
     externals.set_top_imports(frozenset(

@@ -56,6 +56,9 @@ class Settings:
     # directory -> the pools Celery workers described there run with (``--pool=solo``, ``worker_pool =
     # "threads"``, prefork by default): what ``celery_pool`` answers from
     celery_pools: dict[str, frozenset[str]] = field(default_factory=dict)
+    # app factories a preloading gunicorn calls in its master (``gunicorn --preload "app:create_app()"``),
+    # by qualified name: they run there like a module's import-time calls
+    preload_factories: frozenset[str] = frozenset()
 
     def connect_modules(self) -> frozenset[str]:
         return knowledge.connect_modules(self.clients)
@@ -138,6 +141,16 @@ def _names(value: object, key: str, path: str) -> dict[str, str]:
 
 
 _APP = re.compile(r"([A-Za-z_][\w.]*)(?::[\w.()]+)?$")
+
+
+_FACTORY_SPEC = re.compile(r"([A-Za-z_][\w.]*):([A-Za-z_]\w*)\(")
+
+
+def _app_factory(spec: str) -> Optional[str]:
+    """``app:create_app()`` -> ``app.create_app``: gunicorn calls the factory in the master, after the
+    import (with ``--preload``, before it forks the workers)."""
+    match = _FACTORY_SPEC.match(spec.strip().strip("'\""))
+    return f"{match.group(1)}.{match.group(2)}" if match else None
 
 
 def _app_module(spec: str) -> Optional[str]:
@@ -413,6 +426,7 @@ class _Servers:
     preload: dict[tuple[str, str], str] = field(default_factory=dict)  # loaded in a master that forks
     rq_workers: dict[tuple[str, str], str] = field(default_factory=dict)  # loaded by RQ workers
     served_after_fork: dict[tuple[str, str], str] = field(default_factory=dict)  # see Settings
+    factories: set[str] = field(default_factory=set)  # see Settings.preload_factories
 
 
 def _command_lines(path: str, conf: _GunicornConf, root: str) -> _Servers:
@@ -457,6 +471,7 @@ def _command_lines(path: str, conf: _GunicornConf, root: str) -> _Servers:
                              for m, how in given.loads.items())
             if module and (preload or line_conf.preload):
                 found[(_app_root(here, module, root), module)] = f"gunicorn --preload ({where}){reset}"
+                servers.factories.update(f for w in _gunicorn_args(words) if (f := _app_factory(w)))
             elif module and line_conf.loads and not line_conf.reset:
                 servers.served_after_fork[(_app_root(here, module, root), module)] = \
                     f"served by gunicorn's workers ({where}), forked from a master where " \
@@ -540,7 +555,9 @@ def _uwsgi_image(path: str) -> dict[tuple[str, str], str]:
 
 
 _COMMAND_FILES = re.compile(r"(?:Dockerfile.*|.*\.dockerfile|docker-compose.*\.ya?ml|compose\.ya?ml|.*\.conf"
-                            r"|.*\.sh|.*\.service|Makefile|.*\.mk)$")  # ... and systemd units (ExecStart=)
+                            r"|.*\.sh|.*\.service|Makefile|.*\.mk"  # ... and systemd units (ExecStart=)
+                            # ... and hosting platforms' start commands: Render, App Engine, Fly, Railway
+                            r"|render\.ya?ml|app\.ya?ml|fly\.toml|railway\.(?:json|toml)|nixpacks\.toml)$")
 
 
 def _server_configs(roots: Iterable[str]) -> _Servers:
@@ -572,6 +589,7 @@ def _server_configs(roots: Iterable[str]) -> _Servers:
                 servers = _command_lines(os.path.join(here, name), conf, top)
                 found.rq_workers.update(servers.rq_workers)
                 found.preload.update((k, f"{v}{reset}") for k, v in servers.preload.items())
+                found.factories.update(servers.factories)
                 if not conf.reset:
                     found.served_after_fork.update(servers.served_after_fork)
     return found
@@ -673,6 +691,6 @@ def load(paths: Iterable[str]) -> Settings:
     for name in safe:
         clients.pop(name, None)
     settings = Settings(clients, frozenset(safe), preload, servers.rq_workers, servers.served_after_fork,
-                        _lazy_by_version(paths), _celery_pools(paths))
+                        _lazy_by_version(paths), _celery_pools(paths), frozenset(servers.factories))
     _TEXTS.clear()  # the texts were only needed while reading the configs
     return settings

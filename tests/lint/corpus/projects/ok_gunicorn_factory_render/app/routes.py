@@ -1,0 +1,11 @@
+from flask import Blueprint
+
+from app.extensions import db
+
+bp = Blueprint("invoices", __name__)
+
+
+@bp.route("/invoices/count")
+def count():
+    rows = db.session.execute(db.text("select count(*) from invoices"))
+    return str(rows.scalar())
