@@ -828,7 +828,8 @@ class Analyzer:
             where += ", forked from the forkserver that imported this module"
         paths = self.reach([entry.func])
         inside = set(paths)
-        rebound = self._rebound_globals(paths) | self._rebound_holders(paths)
+        rebound = self._rebound_globals(paths)
+        bound_here = self._rebound_holders(paths)  # (path, line) of holders the child binds to its own app
         cls = entry.func.cls
         attrs: dict[str, Origin] = {}
         if cls is not None and entry.self_parent:
@@ -868,6 +869,9 @@ class Analyzer:
                     if (owner is None and node.id in rebound) or (id(func), node.id) in reported:
                         continue
                     origin = self._origin(node.id, owner, entry)
+                    if origin is not None and origin.kind in knowledge.BOUND_BY \
+                            and (origin.path or self.path, origin.line) in bound_here:
+                        continue  # the db, or a model of it, queried under the child's own app
                     if origin is None or (import_only and (owner is not None or origin.main_guard
                                                           or self.taint.module.get(node.id) is not origin)):
                         continue
@@ -1211,13 +1215,13 @@ class Analyzer:
                              and isinstance(n.ctx, ast.Store) and n.id in func.globals)
         return names
 
-    def _rebound_holders(self, paths: Path) -> set[str]:
-        """Holders (``knowledge.BOUND_BY``) the child side binds to an app it builds itself
-        (``create_app()`` in the task): Flask-SQLAlchemy keeps an engine per app, so what the task
-        then queries goes through an engine made in the child, whatever the parent's app holds."""
-        holders = [(name, (o.path or self.path, o.line)) for name, o in self.taint.module.items()
-                   if o.kind in knowledge.BOUND_BY]
-        if not holders:
+    def _rebound_holders(self, paths: Path) -> set[tuple[str, int]]:
+        """(path, line) of the holders (``knowledge.BOUND_BY``) the child side binds to an app it
+        builds itself (``create_app()`` in the task): Flask-SQLAlchemy keeps an engine per app, so what
+        the task then queries (``db.session``, a model's ``query``) goes through an engine made in the
+        child, whatever the parent's app holds."""
+        holders = any(o.kind in knowledge.BOUND_BY for o in self.taint.module.values())
+        if self.externals is None and not holders:
             return set()
         bound: set[tuple[str, int]] = set()
         for func, _, _ in paths.values():
@@ -1228,7 +1232,7 @@ class Analyzer:
                 bound.update(b for node in iter_scope(func.body) if isinstance(node, ast.Call)
                              for qual in self._external_targets(node, func)
                              for b in self.externals.binds(qual))
-        return {name for name, key in holders if key in bound}
+        return bound
 
     def _self_assigned(self, paths: Path, cls: ast.ClassDef) -> set[str]:
         """``self.X`` the child side rebinds (``def run(self): self.conn = connect()``)."""

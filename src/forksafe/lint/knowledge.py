@@ -253,6 +253,9 @@ LAZY_WHEN: dict[str, tuple[str, object]] = {
 # that talk to the server while being made stay eager: mwclient's ``Site`` and zeep's ``Client``
 # fetch the site info and the WSDL, JIRA the server info, docker the API version, Cosmos the account.)
 LAZY_CLIENTS: frozenset[str] = frozenset({
+    # ``flask.ext.sqlalchemy`` is the import path of Flask < 1.0, so of Flask-SQLAlchemy 2.x or older,
+    # which makes its engine on first use (as a pinned 2.x: LAZY_BY_VERSION)
+    "flask.ext.sqlalchemy.SQLAlchemy",
     "requests.Session", "requests.session", "requests.sessions.Session",
     "urllib3.PoolManager", "urllib3.HTTPConnectionPool", "urllib3.HTTPSConnectionPool",
     "urllib3.connection_from_url", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",

@@ -3,6 +3,7 @@ from celery import shared_task
 
 from web.app import create_app
 from web.extensions import db
+from web.models import Invoice
 
 
 @shared_task
@@ -11,3 +12,10 @@ def purge_sessions():
     with app.app_context():
         db.session.execute(db.text("delete from sessions where expired"))
         db.session.commit()
+
+
+@shared_task
+def count_unpaid():
+    app = create_app()
+    with app.app_context():
+        return Invoice.query.filter_by(paid=False).count()
