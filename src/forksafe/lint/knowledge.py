@@ -166,6 +166,9 @@ CLIENTS: dict[str, str] = {
     # more stores and brokers (connect when made unless listed in LAZY_CLIENTS)
     "couchbase.cluster.Cluster": "Couchbase cluster", "couchbase.bucket.Bucket": "Couchbase bucket",
     "couchdb.Server": "CouchDB server (HTTP)", "rethinkdb.connect": "RethinkDB connection",
+    # python-cloudant: a requests session that logs in on ``connect()`` (Apache OpenWhisk's providers)
+    **dict.fromkeys(["cloudant.client.CouchDB", "cloudant.client.Cloudant", "cloudant.Cloudant",
+                     "cloudant.couchdb", "cloudant.cloudant"], "CouchDB client (HTTP)"),
     "rethinkdb.r.connect": "RethinkDB connection", "tarantool.connect": "Tarantool connection",
     "tarantool.Connection": "Tarantool connection", "prestodb.dbapi.connect": "Presto connection (HTTP)",
     "pymilvus.MilvusClient": "Milvus client", "weaviate.Client": "Weaviate client",
