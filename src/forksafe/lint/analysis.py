@@ -159,9 +159,17 @@ def _opens(origin: Optional[Origin], call: ast.Call) -> bool:
     (``db.initialize()``, ``Session.init_app(app)``) only by one of those; any other object by any
     method but setup (``db.init_app(app)``) and the names of its classes (``db.Column(...)``)."""
     attr = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    if _configures(call):
+        return False
     if origin is not None and origin.opened_by:
         return attr in origin.opened_by
     return attr not in knowledge.SETUP_METHODS and not attr[:1].isupper()
+
+
+def _configures(call: ast.Call) -> bool:
+    """``session.headers.update(...)``: a call on a client's settings (``knowledge.SETTINGS_ATTRIBUTES``)."""
+    holder = call.func.value if isinstance(call.func, ast.Attribute) else None
+    return isinstance(holder, ast.Attribute) and holder.attr in knowledge.SETTINGS_ATTRIBUTES
 
 
 def _renews_in_child(method: str, kind: str) -> bool:
@@ -428,10 +436,9 @@ class Analyzer:
             return True  # a query or ``transaction.atomic()`` opened Django's connection in the parent
         if not import_only and origin.path and self._parent_helper_uses(origin):
             return True  # the parent called another module's helper that goes through it
-        if origin.path and origin.path != self.path:  # another module's: its import, or this parent
-            used = self.externals.used_at_import() if self.externals is not None else frozenset()
-            if (origin.path, origin.line) in used:
-                return True
+        used = self.externals.used_at_import() if self.externals is not None else frozenset()
+        if (origin.path or self.path, origin.line) in used:  # some module's import (or master hook)
+            return True
         return self._parent_calls_on(origin, import_only)
 
     def _bound_only_in_children(self, origin: Origin, code: codes.Code) -> bool:
@@ -597,7 +604,8 @@ class Analyzer:
                 origin = self.taint.module.get(root.id) if root is not None \
                     and self.index.resolve(root.id, func) is None else None
                 if origin is not None and (origin.path or self.path, origin.line) not in used \
-                        and (_opens(origin, node) or not isinstance(node.func.value, ast.Name)):
+                        and (_opens(origin, node) or not (isinstance(node.func.value, ast.Name)
+                                                          or _configures(node))):
                     used.append((origin.path or self.path, origin.line))
         return used
 

@@ -19,13 +19,27 @@ from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, main_guarde
 from .taint import Exports, Origin, call_arguments, opening_text, web_apps
 
 
+def _closed_calls(index: ModuleIndex) -> set[int]:
+    """Calls inside a block that closes its connection on exit (``with db.connection_context():``,
+    ``knowledge.CLOSING_CONTEXTS``): what they open is closed again before anything later forks."""
+    closed: set[int] = set()
+    for node in ast.walk(index.tree):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                isinstance(item.context_expr, ast.Call) and isinstance(item.context_expr.func, ast.Attribute)
+                and item.context_expr.func.attr in knowledge.CLOSING_CONTEXTS for item in node.items):
+            closed.update(id(n) for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Call))
+    return closed
+
+
 def import_calls(index: ModuleIndex) -> frozenset[str]:
     """What this module calls when imported, by qualified name (``pkg.db.init_db``); not what it
-    calls under ``if __name__ == "__main__":`` (run as a script, not imported)."""
+    calls under ``if __name__ == "__main__":`` (run as a script, not imported), nor inside a block
+    that closes the connection again (``with db.connection_context():``)."""
     names: set[str] = set()
     guarded = main_guarded(index.tree)
+    closed = _closed_calls(index)
     for site in index.calls:
-        if not index.run_at_import(site) or guarded(site.call.lineno):
+        if not index.run_at_import(site) or guarded(site.call.lineno) or id(site.call) in closed:
             continue
         qual = index.qualname(site.call.func)
         if qual is None and isinstance(site.call.func, ast.Name) and index.module:
@@ -38,7 +52,10 @@ def function_calls(index: ModuleIndex) -> dict[str, frozenset[str]]:
     """What each module-level function calls, by qualified name: what runs in the master when an
     import-time call reaches it (``create_app() -> register_blueprints() -> routes.get_routes()``)."""
     calls: dict[str, set[str]] = {}
+    closed = _closed_calls(index)
     for site in index.calls:
+        if id(site.call) in closed:
+            continue
         owner = site.func
         while owner is not None and owner.parent is not None:
             owner = owner.parent

@@ -227,12 +227,25 @@ LAZY_BY_VERSION: tuple[tuple[str, frozenset[str]], ...] = (
 
 # Calls on a lazy client that set it up without connecting (``db.init_app(app)``; capitalised names,
 # ``db.Column(db.Integer)``, are column types and the model base, which connect nothing either).
-SETUP_METHODS: frozenset[str] = frozenset({"init_app", "relationship", "backref", "configure", "get_app"})
+SETUP_METHODS: frozenset[str] = frozenset({"init_app", "relationship", "backref", "configure", "get_app",
+                                          "mount"})  # ``session.mount(prefix, HTTPAdapter(...))``
+
+# Attributes that hold a client's settings: calls on them (``session.headers.update({...})``,
+# ``session.cookies.set(...)``) configure it and open nothing.
+SETTINGS_ATTRIBUTES: frozenset[str] = frozenset({"headers", "cookies", "params", "proxies", "hooks", "auth"})
 
 # Attributes that only describe a client, read without touching its sockets: a child that reads
 # ``engine.url`` to open a connection of its own (``psycopg2.connect(str(engine.url))``) uses nothing
 # the parent opened.
 DESCRIPTIVE_ATTRIBUTES: frozenset[str] = frozenset({"url", "dialect", "driver", "dsn"})
+
+# Kinds of client that open nothing until first used: a peewee database connects on its first query
+# (or ``db.connect()``), in the process that runs it.
+LAZY_KINDS: frozenset[str] = frozenset({"peewee database"})
+
+# Context managers that open a connection and close it again on exit (peewee's
+# ``with db.connection_context():``): what runs inside leaves nothing open for a fork after it.
+CLOSING_CONTEXTS: frozenset[str] = frozenset({"connection_context"})
 
 # Holders that make their engine when bound to an app, by kind -> the binding method: Flask-SQLAlchemy's
 # ``db = SQLAlchemy()`` has no engine until ``db.init_app(app)``, so a process that forks before any

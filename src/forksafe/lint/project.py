@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
+from . import knowledge
 from .entries import ForkingParameter
 from .findings import Finding
 from .scopes import iter_imports, relative_base
@@ -456,7 +457,15 @@ class ProjectExports:
     def used_at_import(self) -> frozenset[tuple[str, int]]:
         """(path, line) of the clients some module's import calls through: the parent has used them."""
         if self._used is None:
-            self._used = self._run_at_import(lambda e: (e.used_at_import, e.calls_through))
+            used = set(self._run_at_import(lambda e: (e.used_at_import, e.calls_through)))
+            for qual in self._at_import:  # ``models.db.connect()`` in a gunicorn master hook
+                holder, _, method = qual.rpartition(".")
+                origin = self.value(holder) if holder else None
+                opens = method not in knowledge.SETUP_METHODS | knowledge.CLOSING_CONTEXTS \
+                    and not method[:1].isupper()
+                if origin is not None and opens:
+                    used.add((origin.path, origin.line))
+            self._used = frozenset(used)
         return self._used
 
     def bound_at_import(self) -> frozenset[tuple[str, int]]:

@@ -519,7 +519,8 @@ class Taint:
         kind = self.clients[qual]
         chainable = any(word in kind for word in knowledge.CHAINABLE_KINDS)
         return Origin("", call.lineno, f"{qual}()", chainable, kind=kind,
-                      lazy=lazily or qual in self.lazy_clients or qual in knowledge.LAZY_CLIENTS)
+                      lazy=lazily or qual in self.lazy_clients or qual in knowledge.LAZY_CLIENTS
+                      or kind in knowledge.LAZY_KINDS)
 
     def value(self, expr: ast.AST, env: Env) -> Optional[Origin]:
         """The tracked object ``expr`` evaluates to, if any."""
