@@ -23,6 +23,9 @@ def _closed_calls(index: ModuleIndex) -> set[int]:
     """Calls inside a block that closes its connection on exit (``with db.connection_context():``,
     ``knowledge.CLOSING_CONTEXTS``): what they open is closed again before anything later forks."""
     closed: set[int] = set()
+    if not any(isinstance(site.call.func, ast.Attribute) and site.call.func.attr in knowledge.CLOSING_CONTEXTS
+               for site in index.calls):
+        return closed  # most modules have no such block: no walk of their tree
     for node in ast.walk(index.tree):
         if isinstance(node, (ast.With, ast.AsyncWith)) and any(
                 isinstance(item.context_expr, ast.Call) and isinstance(item.context_expr.func, ast.Attribute)
