@@ -163,7 +163,7 @@ def _opens(origin: Optional[Origin], call: ast.Call) -> bool:
         return False
     if origin is not None and origin.opened_by:
         return attr in origin.opened_by
-    return attr not in knowledge.SETUP_METHODS and not attr[:1].isupper()
+    return knowledge.opens_by_method(attr)
 
 
 def _configures(call: ast.Call) -> bool:
@@ -260,6 +260,7 @@ class Analyzer:
         self._parent_sets: Optional[set[str]] = None
         self._ext_uses: dict[int, list[Origin]] = {}
         self._child_renews: Optional[set[tuple[str, int]]] = None
+        self._direct_binds: Optional[dict[Optional[int], list[tuple[str, int]]]] = None  # see _binds_here
 
     # -- facts --------------------------------------------------------------------------------------
     def reach(self, start: list[FuncInfo]) -> Path:
@@ -441,7 +442,7 @@ class Analyzer:
             return True
         return self._parent_calls_on(origin, import_only)
 
-    def _bound_only_in_children(self, origin: Origin, code: codes.Code) -> bool:
+    def _bound_only_in_children(self, origin: Origin, import_only: bool) -> bool:
         """Is this holder bound to an app (``knowledge.BOUND_BY``) somewhere in the project, but by no
         code the parent runs? Flask-SQLAlchemy's ``db = SQLAlchemy()`` has no engine until
         ``db.init_app(app)``; when only the children build the app (``create_app()`` in a
@@ -450,24 +451,39 @@ class Analyzer:
         it), the parent is only the import."""
         key = (origin.path or self.path, origin.line)
         externals = self.externals
-        bodies: list[tuple[Optional[FuncInfo], list[ast.AST]]] = [(None, list(self.index.tree.body))]
-        bodies += [(f, f.body) for f in self.index.funcs.values() if not isinstance(f.node, ast.Lambda)]
-        bound_here = any(key in self.binds_in(func, body) for func, body in bodies)
-        if not bound_here and (externals is None or key not in externals.bound_somewhere()):
+        if key not in self._binds_here() and (externals is None or key not in externals.bound_somewhere()):
             return False  # bound nowhere we can see (``SQLAlchemy(app)``, or the app module not given)
         if externals is not None and key in externals.bound_at_import():
             return False
-        import_only = code is codes.CONN_IN_TASK or self.preloaded or (
-            bool(self.found.entries) and all(e.site_line == 0 for e in self.found.entries)
-            and not self.found.fork_calls)
-        for func, body in self._parent_code(import_only):
-            if key in self.binds_in(func, body):
-                return False
-            if externals is not None and any(
-                    key in externals.binds(qual) for node in iter_scope(body) if isinstance(node, ast.Call)
-                    for qual in self._external_targets(node, func)):
-                return False
-        return True
+        import_only = import_only or (bool(self.found.entries) and not self.found.fork_calls
+                                      and all(e.site_line == 0 for e in self.found.entries))
+        parent = self._parent_code(import_only)
+        return not any(key in self._binds_through(func, body) for func, body in parent)
+
+    def _binds_here(self) -> set[tuple[str, int]]:
+        """(path, line) of the holders some code of this module binds to an app, wherever it runs."""
+        return {b for found in self._direct_bindings().values() for b in found}
+
+    def _direct_bindings(self) -> dict[Optional[int], list[tuple[str, int]]]:
+        """id of each function (None: the module's top level) -> the holders it binds itself."""
+        if self._direct_binds is None:
+            found: dict[Optional[int], list[tuple[str, int]]] = {}
+            if any(o.kind in knowledge.BOUND_BY for o in self.taint.module.values()):
+                top = self.binds_in(None, list(self.index.tree.body))
+                found = {None: top} if top else {}
+                found.update((id(f), b) for f in self.index.funcs.values()
+                             if not isinstance(f.node, ast.Lambda) and (b := self.binds_in(f, f.body)))
+            self._direct_binds = found
+        return self._direct_binds
+
+    def _binds_through(self, func: Optional[FuncInfo], body: list[ast.AST]) -> set[tuple[str, int]]:
+        """The holders ``body`` binds to an app: itself (``db.init_app(app)``) or through another
+        module's function it calls (``create_app()``)."""
+        bound = set(self.binds_in(func, body))
+        if self.externals is not None:
+            bound.update(b for node in iter_scope(body) if isinstance(node, ast.Call)
+                         for qual in self._external_targets(node, func) for b in self.externals.binds(qual))
+        return bound
 
     def _parent_helper_uses(self, origin: Origin) -> bool:
         """Does the parent call another module's function that uses the client (``pending()`` of a
@@ -578,10 +594,7 @@ class Analyzer:
     def binds_by_function(self) -> dict[str, list[tuple[str, int]]]:
         """Each module function's bindings, its own and those of the functions it calls here
         (``create_app() -> register_extensions() -> db.init_app(app)``)."""
-        if not any(o.kind in knowledge.BOUND_BY for o in self.taint.module.values()):
-            return {}
-        direct = {id(f): found for f in self.index.funcs.values()
-                  if not isinstance(f.node, ast.Lambda) and (found := self.binds_in(f, f.body))}
+        direct = self._direct_bindings()
         if not direct:
             return {}
         binds: dict[str, list[tuple[str, int]]] = {}
@@ -746,9 +759,10 @@ class Analyzer:
 
     # -- reporting ------------------------------------------------------------------------------------
     def _report(self, node: ast.AST, code: codes.Code, text: str, origin: Origin) -> None:
-        if origin.lazy and not self._parent_used(origin, code is codes.CONN_IN_TASK or self.preloaded):
+        import_only = code is codes.CONN_IN_TASK or self.preloaded  # the engine forks after the import
+        if origin.lazy and not self._parent_used(origin, import_only):
             return  # ``MongoClient(connect=False)`` nobody used before the fork: each child connects
-        if origin.kind in knowledge.BOUND_BY and self._bound_only_in_children(origin, code):
+        if origin.kind in knowledge.BOUND_BY and self._bound_only_in_children(origin, import_only):
             return  # ``db.init_app(app)`` only in ``worker_process_init``: each child makes its engine
         inherited = self.inherited_from
         if inherited is not None and os.path.abspath(origin.path or self.path) not in inherited:
@@ -1228,19 +1242,10 @@ class Analyzer:
         builds itself (``create_app()`` in the task): Flask-SQLAlchemy keeps an engine per app, so what
         the task then queries (``db.session``, a model's ``query``) goes through an engine made in the
         child, whatever the parent's app holds."""
-        holders = any(o.kind in knowledge.BOUND_BY for o in self.taint.module.values())
-        if self.externals is None and not holders:
-            return set()
-        bound: set[tuple[str, int]] = set()
-        for func, _, _ in paths.values():
-            if isinstance(func.node, ast.Lambda):
-                continue
-            bound.update(self.binds_in(func, func.body))
-            if self.externals is not None:
-                bound.update(b for node in iter_scope(func.body) if isinstance(node, ast.Call)
-                             for qual in self._external_targets(node, func)
-                             for b in self.externals.binds(qual))
-        return bound
+        if not self._binds_here() and (self.externals is None or not self.externals.bound_somewhere()):
+            return set()  # nothing in the project is bound to an app: the common case, no walk
+        return {b for func, _, _ in paths.values() if not isinstance(func.node, ast.Lambda)
+                for b in self._binds_through(func, func.body)}
 
     def _self_assigned(self, paths: Path, cls: ast.ClassDef) -> set[str]:
         """``self.X`` the child side rebinds (``def run(self): self.conn = connect()``)."""

@@ -230,6 +230,12 @@ LAZY_BY_VERSION: tuple[tuple[str, frozenset[str]], ...] = (
 SETUP_METHODS: frozenset[str] = frozenset({"init_app", "relationship", "backref", "configure", "get_app",
                                           "mount"})  # ``session.mount(prefix, HTTPAdapter(...))``
 
+def opens_by_method(method: str) -> bool:
+    """Does calling ``method`` on a client go through it? Not setup (``db.init_app(app)``), a
+    closing context (``connection_context()``) or one of its classes (``db.Column(...)``)."""
+    return method not in SETUP_METHODS and method not in CLOSING_CONTEXTS and not method[:1].isupper()
+
+
 # Attributes that hold a client's settings: calls on them (``session.headers.update({...})``,
 # ``session.cookies.set(...)``) configure it and open nothing.
 SETTINGS_ATTRIBUTES: frozenset[str] = frozenset({"headers", "cookies", "params", "proxies", "hooks", "auth"})

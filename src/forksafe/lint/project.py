@@ -367,6 +367,7 @@ class ProjectExports:
         self._found: dict[str, Optional[tuple[Exports, str]]] = {}
         self._used: Optional[frozenset[tuple[str, int]]] = None
         self._bound: Optional[frozenset[tuple[str, int]]] = None
+        self._bound_anywhere: Optional[frozenset[tuple[str, int]]] = None
         self._at_import: frozenset[str] = frozenset()  # functions some module's import runs
         self._set_at_import: Optional[frozenset[str]] = None
         self._documents_connected: Optional[Origin] = None
@@ -444,7 +445,7 @@ class ProjectExports:
         """The functions some module's import runs (known once every module's exports are)."""
         self._at_import = functions
         self._used = None
-        self._bound = None
+        self._bound = self._bound_anywhere = None
         self._set_at_import = None
 
     def set_at_import_globals(self) -> frozenset[str]:
@@ -461,9 +462,7 @@ class ProjectExports:
             for qual in self._at_import:  # ``models.db.connect()`` in a gunicorn master hook
                 holder, _, method = qual.rpartition(".")
                 origin = self.value(holder) if holder else None
-                opens = method not in knowledge.SETUP_METHODS | knowledge.CLOSING_CONTEXTS \
-                    and not method[:1].isupper()
-                if origin is not None and opens:
+                if origin is not None and knowledge.opens_by_method(method):
                     used.add((origin.path, origin.line))
             self._used = frozenset(used)
         return self._used
@@ -487,8 +486,10 @@ class ProjectExports:
         return frozenset(found)
 
     def bound_somewhere(self) -> frozenset[tuple[str, int]]:
-        return frozenset(b for e in self.by_module.values() for binds in e.binds.values() for b in binds) \
-            | self.bound_at_import()
+        if self._bound_anywhere is None:
+            self._bound_anywhere = self.bound_at_import() | {
+                b for e in self.by_module.values() for binds in e.binds.values() for b in binds}
+        return self._bound_anywhere
 
     def binds(self, qual: str) -> list[tuple[str, int]]:
         target = self._callee(qual)
@@ -581,7 +582,7 @@ class ProjectExports:
         self._found.clear()
         self._guarded = None
         self._used = None
-        self._bound = None
+        self._bound = self._bound_anywhere = None
 
     def _find(self, qual: str, depth: int = 0) -> Optional[tuple[Exports, str]]:
         """The module exports offering ``qual`` and the name there, through re-exports (memoised
