@@ -460,10 +460,16 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
     """Helpers of helpers (``controller -> model -> db``): modules that the child-starting modules
     import, and that import an exporting module, export what they reach through it: up to six modules
     away from the one that forks (a preloaded app's ``api -> search.server -> substring_search -> db ->
-    utils``), one round per level."""
+    utils``), one round per level. The modules that call into a child-starting module are refreshed
+    too: what they pass it (``start_workers(conn)``, ``conn`` from another module's factory) is known
+    only with their imports' exports."""
     starting = [r for r in results if r.has_entries or r.starts or settings.preloaded(r.path, r.module)]
+    starters = {id(r) for r in starting}
     wanted: dict[str, FileResult] = {}
     todo = deque((q, 1) for r in starting for q in sorted(r.imports))
+    todo.extend((r.module, 1) for r in results if r.module and any(
+        id(modules[found[0]]) in starters and modules[found[0]] is not r for q in r.imports
+        if (found := (q, "") if q in modules else split_qualname(q, modules)) is not None))
     while todo:  # breadth first: a module is expanded from the depth it is nearest at
         qual, depth = todo.popleft()
         found = split_qualname(qual, modules) if qual not in modules else (qual, "")

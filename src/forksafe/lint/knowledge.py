@@ -72,6 +72,9 @@ CLIENTS: dict[str, str] = {
     # AMQP
     "pika.BlockingConnection": "AMQP connection", "pika.SelectConnection": "AMQP connection",
     "pika.adapters.blocking_connection.BlockingConnection": "AMQP connection",
+    # kombu connects on first use (``channel()``, ``default_channel``, ``ensure_connection()``): LAZY_CLIENTS
+    **dict.fromkeys(["kombu.Connection", "kombu.BrokerConnection", "kombu.connection.Connection",
+                     "kombu.connection.BrokerConnection"], "AMQP connection (kombu)"),
     # HTTP keep-alive pools
     "requests.Session": "HTTP session", "requests.session": "HTTP session",
     "requests.sessions.Session": "HTTP session",
@@ -188,7 +191,7 @@ CLIENTS: dict[str, str] = {
     "googleapiclient.discovery.build": "Google API client (httplib2)",
     "httplib2.Http": "httplib2 HTTP client",
     # Sockets other protocols keep open (the standard library's clients connect when made; a raw
-    # ``socket`` and kombu/amqp connections are found when the program connects them: CONNECTING_METHODS)
+    # ``socket`` and py-amqp connections are found when the program connects them: CONNECTING_METHODS)
     "ftplib.FTP": "FTP connection", "ftplib.FTP_TLS": "FTP connection",
     "smtplib.SMTP": "SMTP connection", "smtplib.SMTP_SSL": "SMTP connection",
     "imaplib.IMAP4": "IMAP connection", "imaplib.IMAP4_SSL": "IMAP connection",
@@ -279,6 +282,8 @@ LAZY_CLIENTS: frozenset[str] = frozenset({
     # which makes its engine on first use (as a pinned 2.x: LAZY_BY_VERSION)
     "flask.ext.sqlalchemy.SQLAlchemy",
     "requests.Session", "requests.session", "requests.sessions.Session",
+    "kombu.Connection", "kombu.BrokerConnection", "kombu.connection.Connection",
+    "kombu.connection.BrokerConnection",
     "urllib3.PoolManager", "urllib3.HTTPConnectionPool", "urllib3.HTTPSConnectionPool",
     "urllib3.connection_from_url", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
     "http.client.HTTPConnection", "http.client.HTTPSConnection",

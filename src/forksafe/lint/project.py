@@ -396,6 +396,7 @@ class ProjectExports:
         """The modules the project's modules import at their top level (canonical names), and the
         canonical name of every name a module is imported by."""
         self._loaded, self._canonical = loaded, canonical
+        self._passed = self._receivers = None  # a namespace package's module, found by its alias
 
     def loaded_in_parent(self, qual: str) -> bool:
         found = split_qualname(qual, self._canonical) if qual not in self._canonical else (qual, "")
@@ -536,7 +537,8 @@ class ProjectExports:
             for exports in self.by_module.values():
                 for callee, given in exports.passes.items():
                     found = self._callee(callee)
-                    if found is not None:
+                    if found is not None:  # by the name the callee's own analysis asks with
+                        found = (self._canonical.get(found[0], found[0]), found[1])
                         self._passed.setdefault(found, []).extend(given)
         return self._passed
 
@@ -580,6 +582,7 @@ class ProjectExports:
         self._modules.setdefault(module, exports)  # a module that first exports now (a helper's helper)
         self._project.setdefault(module, exports)
         self._found.clear()
+        self._passed = self._receivers = None
         self._guarded = None
         self._used = None
         self._bound = self._bound_anywhere = None
