@@ -935,8 +935,9 @@ class Analyzer:
                     if (id(func), key) in reported or key in rebound:
                         continue
                     origin = self._origin(key, None, entry)
-                    if origin is None or (import_only and origin.main_guard):
-                        continue
+                    if origin is None or (import_only and (origin.main_guard
+                                                          or self.taint.module.get(key) is not origin)):
+                        continue  # under forkserver only what the import made is inherited
                     text = self._message(label, replace(origin, name=ast.unparse(node)),
                                          self._path_steps(node, func, paths), where)
                     self._report(node, code, text, origin)

@@ -348,9 +348,22 @@ class EntryFinder:
         if isinstance(node, ast.Name) and node.id in self.contexts:
             return self.contexts[node.id]
         if isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.GET_CONTEXT:
-            method = _str(kwarg(node, "method", 0))
+            method = self._method_named(kwarg(node, "method", 0))
             return method if method in knowledge.START_METHODS else self.default_method
         return None
+
+    def _method_named(self, node: Optional[ast.AST]) -> Optional[str]:
+        """A start method written as a literal, or as a module constant holding one, or the default of
+        a setting read from the environment (``MP_CONTEXT = os.environ.get("MP_CONTEXT",
+        "forkserver")``: the program's own default, what runs unless someone sets it)."""
+        if isinstance(node, ast.Name):
+            bound = [stmt.value for stmt in self.index.tree.body if isinstance(stmt, ast.Assign)
+                     and any(isinstance(t, ast.Name) and t.id == node.id for t in stmt.targets)]
+            node = bound[0] if len(bound) == 1 else None
+        if isinstance(node, ast.Call) and self.index.qualname(node.func) in knowledge.ENVIRONMENT_READS \
+                and len(node.args) == 2:
+            node = node.args[1]
+        return _str(node)
 
     def _constructor(self, call: ast.AST) -> Optional[tuple[str, str]]:
         """(kind, start method) if ``call`` constructs a Process, Pool or ProcessPoolExecutor."""

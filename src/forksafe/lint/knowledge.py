@@ -502,6 +502,8 @@ DATASET_METHODS: tuple[str, ...] = ("__getitem__", "__iter__", "__getitems__")
 LUIGI_BUILD: frozenset[str] = frozenset({"luigi.build", "luigi.interface.build"})
 LUIGI_TASK_BASES: frozenset[str] = frozenset({"luigi.Task", "luigi.task.Task", "luigi.WrapperTask"})
 GET_CONTEXT: frozenset[str] = frozenset({"multiprocessing.get_context"})
+# Reads of a setting from the environment, with its default as the second argument.
+ENVIRONMENT_READS: frozenset[str] = frozenset({"os.environ.get", "os.getenv"})
 SET_START_METHOD: frozenset[str] = frozenset({"multiprocessing.set_start_method"})
 FORK_CALLS: frozenset[str] = frozenset({"os.fork", "os.forkpty", "pty.fork"})
 # Context managers that daemonize on entry (python-daemon): the parent exits, the block runs in the
