@@ -318,8 +318,7 @@ class Analyzer:
         origins = dict(self.taint.module)
         callers: dict[int, list[Optional[FuncInfo]]] = {}
         for site in self.index.calls:
-            callee = self.index.callee(site)  # also ``DB.instance()``
-            if callee is not None:
+            for callee in self.index.callees(site):  # also ``DB.instance()``, ``args.func(args)``
                 callers.setdefault(id(callee), []).append(site.func)
         handlers = self._parent_signal_handlers()  # Celery's worker_init: the main worker process
         for func, _ in handlers.values():

@@ -502,6 +502,8 @@ DATASET_METHODS: tuple[str, ...] = ("__getitem__", "__iter__", "__getitems__")
 LUIGI_BUILD: frozenset[str] = frozenset({"luigi.build", "luigi.interface.build"})
 LUIGI_TASK_BASES: frozenset[str] = frozenset({"luigi.Task", "luigi.task.Task", "luigi.WrapperTask"})
 GET_CONTEXT: frozenset[str] = frozenset({"multiprocessing.get_context"})
+# Methods that store functions for a later ``args.<keyword>(...)`` call (argparse sub-commands).
+DISPATCH_DEFAULTS: frozenset[str] = frozenset({"set_defaults"})
 # Reads of a setting from the environment, with its default as the second argument.
 ENVIRONMENT_READS: frozenset[str] = frozenset({"os.environ.get", "os.getenv"})
 SET_START_METHOD: frozenset[str] = frozenset({"multiprocessing.set_start_method"})

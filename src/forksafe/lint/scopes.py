@@ -266,6 +266,7 @@ class ModuleIndex:
         self.all_classes: list[ast.ClassDef] = []
         self._param_classes: Optional[dict[int, dict[str, ast.ClassDef]]] = None
         self._call_graph: Optional[dict[int, list[FuncInfo]]] = None
+        self._dispatch: Optional[dict[str, list[FuncInfo]]] = None  # argparse ``set_defaults(func=f)``
         self._bound: Optional[frozenset[str]] = None  # names the module binds anywhere (``_left_out``)
         self._walk(tree.body, None, None)
         self._star_modules()
@@ -463,9 +464,9 @@ class ModuleIndex:
         if self._call_graph is None:
             graph: dict[int, list[FuncInfo]] = {}  # id(scope), 0 for module level -> what it calls
             for site in self.calls:
-                callee = self.callee(site)
-                if callee is not None:
-                    graph.setdefault(id(site.func) if site.func is not None else 0, []).append(callee)
+                runs = self.callees(site)
+                if runs:
+                    graph.setdefault(id(site.func) if site.func is not None else 0, []).extend(runs)
             self._call_graph = graph
         found: set[int] = set()
         todo = [c for start in starts
@@ -476,6 +477,29 @@ class ModuleIndex:
                 found.add(id(callee))
                 todo.extend(self._call_graph.get(id(callee), []))
         return found
+
+    def callees(self, site: CallSite) -> list[FuncInfo]:
+        """The module's functions a call may run: its ``callee``, or for ``args.func(args)`` every
+        function argparse's sub-commands stored as ``set_defaults(func=...)``."""
+        callee = self.callee(site)
+        found = [callee] if callee is not None else []
+        func = site.call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            found += self._dispatched().get(func.attr, [])
+        return found
+
+    def _dispatched(self) -> dict[str, list[FuncInfo]]:
+        """Keyword -> the functions given as ``parser.set_defaults(keyword=function)``."""
+        if self._dispatch is None:
+            self._dispatch = {}
+            for site in self.calls:
+                func = site.call.func
+                if isinstance(func, ast.Attribute) and func.attr in knowledge.DISPATCH_DEFAULTS:
+                    for keyword in site.call.keywords:
+                        if keyword.arg is not None and isinstance(keyword.value, ast.Name) \
+                                and (target := self.function_named(keyword.value.id, site.func)):
+                            self._dispatch.setdefault(keyword.arg, []).append(target)
+        return self._dispatch
 
     def param_classes(self, func: FuncInfo) -> dict[str, ast.ClassDef]:
         """Parameters of ``func`` that every caller here gives an instance of one of this module's
