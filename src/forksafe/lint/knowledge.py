@@ -125,6 +125,7 @@ CLIENTS: dict[str, str] = {
     "pyexasol.connect": "Exasol connection", "redshift_connector.connect": "Redshift connection",
     "databricks.sql.connect": "Databricks connection", "pyathena.connect": "Athena connection",
     "records.Database": "SQLAlchemy engine", "dataset.connect": "SQLAlchemy engine",
+    "sqlsoup.SQLSoup": "SQLAlchemy engine",  # the SQLAlchemy 0.x extension (eStation2)
     # other libraries' drivers that build a SQLAlchemy engine when made (Gen3's data models)
     "userdatamodel.driver.SQLAlchemyDriver": "SQLAlchemy engine",
     "psqlgraph.PsqlGraphDriver": "SQLAlchemy engine", "psqlgraph.psql.PsqlGraphDriver": "SQLAlchemy engine",
