@@ -893,8 +893,8 @@ class Analyzer:
                     if origin is not None and origin.kind in knowledge.BOUND_BY \
                             and (origin.path or self.path, origin.line) in bound_here:
                         continue  # the db, or a model of it, queried under the child's own app
-                    if origin is None or (import_only and (owner is not None or origin.main_guard
-                                                          or self.taint.module.get(node.id) is not origin)):
+                    if origin is None or (import_only and (owner is not None
+                                                          or not self._made_at_import(node.id, origin))):
                         continue
                     if entry.kind == "server" and entry.site_line and owner is None and not origin.path \
                             and entry.site_func is None and origin.line > entry.site_line:
@@ -934,9 +934,8 @@ class Analyzer:
                     if (id(func), key) in reported or key in rebound:
                         continue
                     origin = self._origin(key, None, entry)
-                    if origin is None or (import_only and (origin.main_guard
-                                                          or self.taint.module.get(key) is not origin)):
-                        continue  # under forkserver only what the import made is inherited
+                    if origin is None or (import_only and not self._made_at_import(key, origin)):
+                        continue
                     text = self._message(label, replace(origin, name=ast.unparse(node)),
                                          self._path_steps(node, func, paths), where)
                     self._report(node, code, text, origin)
@@ -1236,6 +1235,11 @@ class Analyzer:
                 names.update(n.id for n in iter_scope(func.body) if isinstance(n, ast.Name)
                              and isinstance(n.ctx, ast.Store) and n.id in func.globals)
         return names
+
+    def _made_at_import(self, name: str, origin: Origin) -> bool:
+        """Is ``origin`` what the module's import binds to ``name`` (not under ``if __name__ ==
+        "__main__":``, nor filled later by a lazy getter)? Under forkserver that is all a child inherits."""
+        return not origin.main_guard and self.taint.module.get(name) is origin
 
     def _rebound_holders(self, paths: Path) -> set[tuple[str, int]]:
         """(path, line) of the holders (``knowledge.BOUND_BY``) the child side binds to an app it

@@ -15,7 +15,7 @@ from . import codes, knowledge
 from .analysis import Analyzer, Externals
 from .config import Settings, load
 from .entries import daemonizing_functions, embeds_server, forking_parameters, runs_rq_worker
-from .exporting import function_calls, import_calls, module_exports, resets_at_import
+from .exporting import import_time_calls, module_exports, resets_at_import
 from .files import iter_python_files
 from .findings import Finding, suppress
 from .project import (
@@ -26,6 +26,7 @@ from .project import (
     imported_constructions,
     module_aliases,
     module_name,
+    module_of,
     split_qualname,
     star_library_imports,
 )
@@ -304,8 +305,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
         result.imports = imports | frozenset(analyzer.index.imports.values())
         result.resets_at_import = resets_at_import(analyzer)
         if serving or settings.lazy_clients or _runs_calls_at_import(data):  # what runs at import runs in
-            result.import_calls = import_calls(analyzer.index)  # the parent (a master), not in the workers
-            result.function_calls = function_calls(analyzer.index)
+            # the parent (a master) runs them, not the workers
+            result.import_calls, result.function_calls = import_time_calls(analyzer.index)
     return result
 
 
@@ -371,7 +372,7 @@ def _with_import_calls(result: FileResult, tree: ast.Module, data: bytes, packag
     server_config = knowledge.gunicorn_config(os.path.basename(result.path))
     if project and (settings.lazy_clients or server_config or _runs_calls_at_import(data)):
         index = ModuleIndex(tree, result.module, package)
-        result.import_calls, result.function_calls = import_calls(index), function_calls(index)
+        result.import_calls, result.function_calls = import_time_calls(index)
     return result
 
 
@@ -467,12 +468,13 @@ def _refresh_exports(results: list[FileResult], modules: dict[str, FileResult], 
     starters = {id(r) for r in starting}
     wanted: dict[str, FileResult] = {}
     todo = deque((q, 1) for r in starting for q in sorted(r.imports))
-    todo.extend((r.module, 1) for r in results if r.module and any(
-        id(modules[found[0]]) in starters and modules[found[0]] is not r for q in r.imports
-        if (found := (q, "") if q in modules else split_qualname(q, modules)) is not None))
+    for r in results:  # the modules that call into another module that starts children
+        imported = (modules[found[0]] for q in r.imports if (found := module_of(q, modules)) is not None)
+        if r.module and any(id(m) in starters and m is not r for m in imported):
+            todo.append((r.module, 1))
     while todo:  # breadth first: a module is expanded from the depth it is nearest at
         qual, depth = todo.popleft()
-        found = split_qualname(qual, modules) if qual not in modules else (qual, "")
+        found = module_of(qual, modules)
         if found is None or found[0] in wanted:
             continue
         target = modules[found[0]]
@@ -620,7 +622,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     canonical = {name: r.module for name, r in modules.items()}
     externals.set_top_imports(frozenset(
         canonical[found[0]] for r in results for q in r.top_imports
-        if (found := (q, "") if q in canonical else split_qualname(q, canonical)) is not None), canonical)
+        if (found := module_of(q, canonical)) is not None), canonical)
     externals.set_disposed_in_workers(q for r in results for q in r.disposes_in_workers)
     externals.set_daemonizers(frozenset(q for r in results for q in r.daemonizers))
     externals.set_forking(p for r in results for p in r.forking)

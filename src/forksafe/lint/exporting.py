@@ -34,13 +34,19 @@ def _closed_calls(index: ModuleIndex) -> set[int]:
     return closed
 
 
-def import_calls(index: ModuleIndex) -> frozenset[str]:
+def import_time_calls(index: ModuleIndex) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """What the module's import calls and what each of its functions calls (``_import_calls``,
+    ``_function_calls``), leaving out calls inside a block that closes its connection again (``with
+    db.connection_context():``): what a master runs when it imports the module, or calls a function."""
+    closed = _closed_calls(index)
+    return _import_calls(index, closed), _function_calls(index, closed)
+
+
+def _import_calls(index: ModuleIndex, closed: set[int]) -> frozenset[str]:
     """What this module calls when imported, by qualified name (``pkg.db.init_db``); not what it
-    calls under ``if __name__ == "__main__":`` (run as a script, not imported), nor inside a block
-    that closes the connection again (``with db.connection_context():``)."""
+    calls under ``if __name__ == "__main__":`` (run as a script, not imported)."""
     names: set[str] = set()
     guarded = main_guarded(index.tree)
-    closed = _closed_calls(index)
     for site in index.calls:
         if not index.run_at_import(site) or guarded(site.call.lineno) or id(site.call) in closed:
             continue
@@ -51,11 +57,10 @@ def import_calls(index: ModuleIndex) -> frozenset[str]:
             names.add(qual)
     return frozenset(names)
 
-def function_calls(index: ModuleIndex) -> dict[str, frozenset[str]]:
+def _function_calls(index: ModuleIndex, closed: set[int]) -> dict[str, frozenset[str]]:
     """What each module-level function calls, by qualified name: what runs in the master when an
     import-time call reaches it (``create_app() -> register_blueprints() -> routes.get_routes()``)."""
     calls: dict[str, set[str]] = {}
-    closed = _closed_calls(index)
     for site in index.calls:
         if id(site.call) in closed:
             continue

@@ -72,7 +72,7 @@ CLIENTS: dict[str, str] = {
     # AMQP
     "pika.BlockingConnection": "AMQP connection", "pika.SelectConnection": "AMQP connection",
     "pika.adapters.blocking_connection.BlockingConnection": "AMQP connection",
-    # kombu connects on first use (``channel()``, ``default_channel``, ``ensure_connection()``): LAZY_CLIENTS
+    # kombu connects on first use (``channel()``, ``default_channel``, ``ensure_connection()``): LAZY_KINDS
     **dict.fromkeys(["kombu.Connection", "kombu.BrokerConnection", "kombu.connection.Connection",
                      "kombu.connection.BrokerConnection"], "AMQP connection (kombu)"),
     # HTTP keep-alive pools
@@ -249,9 +249,9 @@ SETTINGS_ATTRIBUTES: frozenset[str] = frozenset({"headers", "cookies", "params",
 # the parent opened.
 DESCRIPTIVE_ATTRIBUTES: frozenset[str] = frozenset({"url", "dialect", "driver", "dsn"})
 
-# Kinds of client that open nothing until first used: a peewee database connects on its first query
-# (or ``db.connect()``), in the process that runs it.
-LAZY_KINDS: frozenset[str] = frozenset({"peewee database"})
+# Kinds of client that open nothing until first used, in the process that uses them: a peewee database
+# connects on its first query (or ``db.connect()``), a kombu connection on its first ``channel()``.
+LAZY_KINDS: frozenset[str] = frozenset({"peewee database", "AMQP connection (kombu)"})
 
 # Context managers that open a connection and close it again on exit (peewee's
 # ``with db.connection_context():``): what runs inside leaves nothing open for a fork after it.
@@ -283,8 +283,6 @@ LAZY_CLIENTS: frozenset[str] = frozenset({
     # which makes its engine on first use (as a pinned 2.x: LAZY_BY_VERSION)
     "flask.ext.sqlalchemy.SQLAlchemy",
     "requests.Session", "requests.session", "requests.sessions.Session",
-    "kombu.Connection", "kombu.BrokerConnection", "kombu.connection.Connection",
-    "kombu.connection.BrokerConnection",
     "urllib3.PoolManager", "urllib3.HTTPConnectionPool", "urllib3.HTTPSConnectionPool",
     "urllib3.connection_from_url", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
     "http.client.HTTPConnection", "http.client.HTTPSConnection",

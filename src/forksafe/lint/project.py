@@ -318,6 +318,12 @@ def module_aliases(path: str, module: str, depth: int = 4) -> list[str]:
     return [n for n in names if all(p.isidentifier() for p in n.split("."))]
 
 
+def module_of(qual: str, modules: Mapping[str, object]) -> Optional[tuple[str, str]]:
+    """(module, name in it) for ``qual``: the module itself (``pkg.db`` -> (``pkg.db``, "")) or a
+    name inside the longest module prefix we know (``split_qualname``)."""
+    return (qual, "") if qual in modules else split_qualname(qual, modules)
+
+
 def split_qualname(qual: str, modules: Mapping[str, object]) -> Optional[tuple[str, str]]:
     """``pkg.db.get_conn`` -> (``pkg.db``, ``get_conn``) for the longest module prefix we know."""
     parts = qual.split(".")
@@ -399,7 +405,7 @@ class ProjectExports:
         self._passed = self._receivers = None  # a namespace package's module, found by its alias
 
     def loaded_in_parent(self, qual: str) -> bool:
-        found = split_qualname(qual, self._canonical) if qual not in self._canonical else (qual, "")
+        found = module_of(qual, self._canonical)
         if found is None:
             return True  # not a module of the project: assume the parent has it
         module = self._canonical[found[0]]
