@@ -20,7 +20,7 @@ from .config import Settings
 from .entries import KIND_LABEL, Entries, Entry, EntryFinder, ForkingParameter, Passed, runs_rq_worker
 from .findings import Finding
 from .forkstate import scan_grpc, scan_threads
-from .orm import opens_django, scan_orm, scan_rq_worker_parent
+from .orm import opens_django, scan_orm, scan_ready_in_master, scan_rq_worker_parent
 from .scopes import FuncInfo, ModuleIndex, connected_signal, is_singleton, iter_scope, pid_guards
 from .taint import Origin, Taint, parameter_for, root_name
 
@@ -222,7 +222,8 @@ class Analyzer:
         after_fork = externals.served_after_fork(module) if externals is not None else None
         self.inherited_from: Optional[frozenset[str]] = after_fork[1] \
             if after_fork is not None and preload == after_fork[0] else None
-        self.preloaded = preload is not None  # a server's master imports it, then forks its workers
+        self.preloaded_by = preload  # how we know a server's master imports it, then forks its workers
+        self.preloaded = preload is not None
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import, imported_pools or {},
                                           externals.daemonizers() if externals is not None
                                           else frozenset(),
@@ -774,6 +775,7 @@ class Analyzer:
 
     def findings(self) -> list[Finding]:
         scan_rq_worker_parent(self)
+        scan_ready_in_master(self)
         if self.empty:
             return sorted(self.results.values())
         for entry in self.found.entries + self.found.master_threads:

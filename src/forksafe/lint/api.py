@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 
 from . import codes, knowledge
 from .analysis import Analyzer, Externals
-from .config import Settings, load
+from .config import WORKERS_RESET, Settings, load
 from .entries import daemonizing_functions, embeds_server, forking_parameters, runs_rq_worker
 from .exporting import import_time_calls, module_exports, resets_at_import
 from .files import iter_python_files
@@ -546,6 +546,40 @@ def _loaded_with(starts: list[tuple[str, str]], modules: dict[str, FileResult]) 
     return closure
 
 
+def _set_up_by_django(results: list[FileResult], settings: Settings, modules: dict[str, FileResult],
+                      served: dict[str, str]) -> dict[str, str]:
+    """The modules ``django.setup()`` loads in a preforking server's master — every app's ``apps`` and
+    ``models`` modules, with what they import — where the master sets Django up before it forks: a
+    preloaded module calls ``get_wsgi_application()`` at import, or a gunicorn config in the project
+    preloads an app it does not name (a Django project's is its WSGI application). Each app's
+    ``AppConfig.ready()`` runs there too. Not where the server's hooks reset the workers' connections."""
+    # the directory a preloaded module that sets Django up is imported from -> how we know
+    setups = {_import_root(r): f"{served[r.module]}, whose import of {r.module} runs django.setup()"
+              for r in results if r.module in served and r.import_calls & knowledge.DJANGO_SETUP_CALLS}
+    if not setups and not settings.preloading_configs:
+        return {}
+    configs = {root: f"{how}, serving the Django project's WSGI application"
+               for root, how in settings.preloading_configs.items()}
+    starts: list[tuple[str, str]] = []
+    for r in results:
+        if not r.django or r.module.rsplit(".", 1)[-1] not in knowledge.DJANGO_SETUP_MODULES:
+            continue
+        full = os.path.abspath(r.path)
+        via = next((how for table in (setups, configs) for root, how in table.items()
+                    if full.startswith(root + os.sep)), None)
+        if via is not None and WORKERS_RESET not in via:
+            starts.append((r.module, f"{via}, which imports {r.module}"))
+    return {m: via for m, via in _loaded_with(starts, modules).items() if m not in served}
+
+
+def _import_root(result: FileResult) -> str:
+    """The directory a module is imported from (``proj/`` above ``proj/site/wsgi.py`` for ``site.wsgi``)."""
+    root = os.path.dirname(os.path.abspath(result.path))
+    for _ in range(result.module.count(".") + (os.path.basename(result.path) == "__init__.py")):
+        root = os.path.dirname(root)
+    return root
+
+
 def _served_after_fork(results: list[FileResult], settings: Settings, modules: dict[str, FileResult],
                        served: dict[str, str]) -> dict[str, str]:
     """The modules gunicorn's workers load when they import the app after the fork (not those the
@@ -602,6 +636,7 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     exported = {name: r.exports for name, r in modules.items() if r.exports is not None}
     served = _preloaded_closure(results, settings, modules) \
         if settings.preload or any(r.embedded for r in results) else {}
+    served.update(_set_up_by_django(results, settings, modules, served))
     workers = [r for r in results if r.rq_worker or settings.rq_worker(r.path, r.module)]
     rq_loaded = set(_loaded_with([(r.module, "") for r in workers if r.module], modules))
     orm = {name: r.orm_helpers for name, r in modules.items() if r.orm_helpers}

@@ -59,6 +59,10 @@ class Settings:
     # app factories a preloading gunicorn calls in its master (``gunicorn --preload "app:create_app()"``),
     # by qualified name: they run there like a module's import-time calls
     preload_factories: frozenset[str] = frozenset()
+    # directory of a gunicorn config that preloads (``preload_app = True``) -> how we know, where no
+    # command line under the linted paths names the app (it is started from elsewhere): in a Django
+    # project the app is the project's WSGI application, set up in the master
+    preloading_configs: dict[str, str] = field(default_factory=dict)
 
     def connect_modules(self) -> frozenset[str]:
         return knowledge.connect_modules(self.clients)
@@ -172,6 +176,7 @@ class _GunicornConf:
     reset: bool = False
     loads: dict[str, str] = field(default_factory=dict)
     name: str = "gunicorn.conf.py"
+    app: str = ""  # the app module its ``wsgi_app`` setting names
 
     @staticmethod
     def merged(confs: Sequence[_GunicornConf]) -> _GunicornConf:
@@ -179,7 +184,7 @@ class _GunicornConf:
         command line names)."""
         return _GunicornConf(any(c.preload for c in confs), any(c.reset for c in confs),
                              {m: how for c in confs for m, how in c.loads.items()},
-                             " and ".join(c.name for c in confs))
+                             " and ".join(c.name for c in confs), next((c.app for c in confs if c.app), ""))
 
 
 def _gunicorn_conf(path: str) -> _GunicornConf:
@@ -189,11 +194,17 @@ def _gunicorn_conf(path: str) -> _GunicornConf:
         return _GunicornConf()
     name = os.path.basename(path)
     preload = reset = False
+    app = ""
     loads: dict[str, str] = {}
     for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "preload_app"
-                                                for t in stmt.targets):
-            preload = isinstance(stmt.value, ast.Constant) and bool(stmt.value.value)
+        setting = stmt.targets[0].id if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], ast.Name) else ""
+        constant = stmt.value.value if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) \
+            else None
+        if setting == "preload_app":
+            preload = bool(constant)
+        elif setting == "wsgi_app" and isinstance(constant, str):
+            app = _app_module(constant) or ""
         hook = isinstance(stmt, ast.FunctionDef) and stmt.name in knowledge.GUNICORN_MASTER_HOOKS
         if isinstance(stmt, ast.FunctionDef) and stmt.name in knowledge.PRELOAD_SERVER_HOOKS | \
                 knowledge.GUNICORN_MASTER_HOOKS:
@@ -204,7 +215,7 @@ def _gunicorn_conf(path: str) -> _GunicornConf:
             for node in ast.walk(stmt):
                 for module in _imported_modules(node):
                     loads.setdefault(module, f"loaded in gunicorn's master ({how} imports it)")
-    return _GunicornConf(preload, reset, loads, name)
+    return _GunicornConf(preload, reset, loads, name, app)
 
 
 def _imported_modules(node: ast.AST) -> list[str]:
@@ -427,6 +438,7 @@ class _Servers:
     rq_workers: dict[tuple[str, str], str] = field(default_factory=dict)  # loaded by RQ workers
     served_after_fork: dict[tuple[str, str], str] = field(default_factory=dict)  # see Settings
     factories: set[str] = field(default_factory=set)  # see Settings.preload_factories
+    preloading_configs: dict[str, str] = field(default_factory=dict)  # see Settings
 
 
 def _command_lines(path: str, conf: _GunicornConf, root: str) -> _Servers:
@@ -572,6 +584,11 @@ def _server_configs(roots: Iterable[str]) -> _Servers:
             reset = WORKERS_RESET if conf.reset else ""
             found.preload.update(((os.path.abspath(here), module), f"{how}{reset}")
                                  for module, how in conf.loads.items())
+            if conf.preload and conf.app:  # ``wsgi_app = "proj.wsgi:application"``
+                app_root = _app_root(os.path.abspath(here), conf.app, os.path.abspath(root))
+                found.preload[(app_root, conf.app)] = f"preload_app = True in {conf.name}{reset}"
+            elif conf.preload:
+                found.preloading_configs[os.path.abspath(here)] = f"preload_app = True in {conf.name}{reset}"
             for name in files:
                 if name.endswith(".ini"):
                     found.preload.update(_uwsgi(os.path.join(here, name), os.path.abspath(root)))
@@ -691,6 +708,7 @@ def load(paths: Iterable[str]) -> Settings:
     for name in safe:
         clients.pop(name, None)
     settings = Settings(clients, frozenset(safe), preload, servers.rq_workers, servers.served_after_fork,
-                        _lazy_by_version(paths), _celery_pools(paths), frozenset(servers.factories))
+                        _lazy_by_version(paths), _celery_pools(paths), frozenset(servers.factories),
+                        servers.preloading_configs)
     _TEXTS.clear()  # the texts were only needed while reading the configs
     return settings

@@ -328,6 +328,14 @@ POOLLESS_OPTIONS: dict[str, tuple[str, str, str]] = {
 DJANGO_OPENS: frozenset[str] = frozenset({"django.db.transaction.atomic", "django.db.connection.cursor",
                                           "django.db.connection.ensure_connection"})
 # Base classes of Django management commands (``handle()`` runs before any query of the command's).
+# Django's base class of the apps' configs: ``django.setup()`` calls each one's ``ready()``
+DJANGO_APP_CONFIGS: frozenset[str] = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
+# ... what calls ``django.setup()`` (and with it every installed app's ``ready()``) in the process that
+# makes the call: a WSGI/ASGI module does at import, in a preloading server's master
+DJANGO_SETUP_CALLS: frozenset[str] = frozenset({"django.setup", "django.core.wsgi.get_wsgi_application",
+                                                "django.core.asgi.get_asgi_application"})
+# ... and the modules of each installed app that ``django.setup()`` imports: ``apps`` and ``models``
+DJANGO_SETUP_MODULES: frozenset[str] = frozenset({"apps", "models"})
 DJANGO_COMMANDS: frozenset[str] = frozenset({"django.core.management.base.BaseCommand",
                                              "django.core.management.BaseCommand"})
 

@@ -5,7 +5,8 @@ A child that queries through them uses whatever connection the process had when 
 rules decide whether the parent had opened one (a query before the fork, ``mongoengine.connect()``)
 and whether it was reset (``close_all()`` before the fork; not in the child, whose goodbye would go
 over the parent's socket). A custom RQ worker class that queries in the worker process opens the
-connection every work horse it forks afterwards inherits.
+connection every work horse it forks afterwards inherits; an ``AppConfig.ready()`` that queries, in a
+project a preforking server sets up in its master, opens the one every worker inherits.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from . import codes, knowledge
+from .config import WORKERS_RESET
 from .entries import Entry
 from .scopes import FuncInfo, ModuleIndex, iter_scope
 from .taint import Origin
@@ -225,6 +227,14 @@ def _local_bases(analyzer: Analyzer, cls: ast.ClassDef) -> list[ast.ClassDef]:
     return chain
 
 
+def _class_methods(analyzer: Analyzer, cls: ast.ClassDef) -> dict[str, FuncInfo]:
+    """The methods of ``cls``, also those it inherits from this module's classes (nearest wins)."""
+    methods: dict[str, FuncInfo] = {}
+    for base in reversed(_local_bases(analyzer, cls)):
+        methods.update(analyzer.index.methods.get(id(base), {}))
+    return methods
+
+
 def _extends_rq_worker(analyzer: Analyzer, cls: ast.ClassDef) -> bool:
     return any(analyzer.index.qualname(b) in knowledge.RQ_WORKERS
                for c in _local_bases(analyzer, cls) for b in c.bases)
@@ -265,6 +275,70 @@ def _orm_query(analyzer: Analyzer, func: FuncInfo) -> Optional[tuple[ast.AST, st
         if helper:
             return node, f"{helper}() (it queries the ORM)"
     return None
+
+
+def _reached_from(analyzer: Analyzer, start: FuncInfo, methods: dict[str, FuncInfo]) -> list[FuncInfo]:
+    """``start`` and what it calls of its own class (``self.remove_obsolete_tasks()``) and module
+    (``update_site()``), transitively, in the order first reached."""
+    reached = [start]
+    for func in reached:
+        if len(reached) > 32:
+            break
+        for node in iter_scope(func.body):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = node.func
+            found = methods.get(callee.attr) if isinstance(callee, ast.Attribute) \
+                and isinstance(callee.value, ast.Name) and callee.value.id == "self" \
+                else analyzer.index.module_funcs.get(callee.id) if isinstance(callee, ast.Name) else None
+            if found is not None and found not in reached:
+                reached.append(found)
+    return reached
+
+
+def _ready_query(analyzer: Analyzer, cls: ast.ClassDef) -> Optional[tuple[ast.AST, str, str]]:
+    """(node, what, where) of the first Django query an ``AppConfig``'s ``ready()`` runs, itself or
+    through what it calls; None when it has none, or closes the connection again."""
+    methods = _class_methods(analyzer, cls)
+    ready = methods.get("ready")
+    if ready is None:
+        return None
+    reached = _reached_from(analyzer, ready, methods)
+    if any(_closes_django(analyzer, func) for func in reached):
+        return None
+    for func in reached:
+        for node in iter_scope(func.body):
+            helper = _orm_helper_call(analyzer, node, func)
+            if opens_django(analyzer.index, node) or helper:
+                used = f"{helper}() (it queries the ORM)" if helper else ast.unparse(node)
+                where = f"{cls.name}.ready()" + (f" -> {func.name}()" if func is not ready else "")
+                return node, used, where
+    return None
+
+
+def scan_ready_in_master(analyzer: Analyzer) -> None:
+    """An ``AppConfig.ready()`` that queries, in a project a preforking server sets up in its master
+    (``preload_app = True`` serving Django's WSGI application): ``django.setup()`` runs every
+    ``ready()`` there, so the connection the query opens stays open across the fork and every
+    worker serves its requests over the master's session. Quiet when ``ready()`` closes it again
+    (``connections.close_all()``), or the server's ``post_fork`` hook does."""
+    via = analyzer.preloaded_by
+    if via is None or WORKERS_RESET in via:
+        return
+    for cls in analyzer.index.all_classes:
+        if not any(analyzer.index.qualname(b) in knowledge.DJANGO_APP_CONFIGS
+                   for c in _local_bases(analyzer, cls) for b in c.bases):
+            continue
+        found = _ready_query(analyzer, cls)
+        if found is None:
+            continue
+        node, used, where = found
+        origin = Origin("objects", getattr(node, "lineno", 0), f"Django ORM query ({used}) in {where}",
+                        kind="Django connection")
+        analyzer._report(node, codes.MODULE_CONN_IN_CHILD, (
+            f"Django connection opened by {used} in {where}, which django.setup() runs in the server's "
+            f"master ({via}): every worker inherits the open connection and serves its requests over the "
+            "master's session; close it at the end of ready(): django.db.connections.close_all()"), origin)
 
 
 def _forking_rq_worker(analyzer: Analyzer, node: ast.AST, scope: Optional[FuncInfo]) -> bool:
@@ -324,9 +398,7 @@ def scan_rq_worker_parent(analyzer: Analyzer) -> None:
     for cls in analyzer.index.all_classes:
         if not _extends_rq_worker(analyzer, cls):
             continue
-        methods: dict[str, FuncInfo] = {}
-        for base in reversed(_local_bases(analyzer, cls)):  # nearest definition wins
-            methods.update(analyzer.index.methods.get(id(base), {}))
+        methods = _class_methods(analyzer, cls)
         if any(_closes_django(analyzer, method) for name, method in methods.items()
                if name in knowledge.RQ_BEFORE_FORK_METHODS):
             continue
