@@ -697,6 +697,8 @@ class ProjectExports:
             for table in (exports.globals, exports.factories, exports.getters, exports.uses, exports.setters,
                           exports.lazy_uses, exports.instances, exports.singletons):
                 names.update(key.split(".")[0] for key in table)
+        for helpers in (self.orm_helpers, self.orm_connectors):  # functions that query or connect an ORM
+            names.update(h for h in helpers.get(module, ()) if "." not in h)
         for local, target in self.aliases.get(module, {}).items():
             if local.startswith("*"):
                 if depth < 3:

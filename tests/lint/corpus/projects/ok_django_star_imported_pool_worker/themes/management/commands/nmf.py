@@ -1,0 +1,26 @@
+# ruff: noqa: F403, F405  (the star imports are the shape under test)
+import os
+from functools import partial
+
+import django
+from django.core.management.base import BaseCommand
+from multiprocess import Pool
+from textkit.db import *
+
+from themes.models import *
+
+
+class Command(BaseCommand):
+    def add_arguments(self, parser):
+        parser.add_argument("words", nargs="+")
+
+    def handle(self, *args, **options):
+        run_id = init_run()
+        stat = RunStats.objects.get(pk=run_id)
+        stat.process_id = os.getpid()
+        stat.save()
+        django.db.connections.close_all()  # each worker opens its own on first use
+        pool = Pool(processes=8)
+        term_ids = pool.map(partial(add_features, run_id=run_id), options["words"])
+        pool.terminate()
+        self.stdout.write(f"{len(term_ids)} terms")
