@@ -224,6 +224,7 @@ class Analyzer:
             if after_fork is not None and preload == after_fork[0] else None
         self.preloaded_by = preload  # how we know a server's master imports it, then forks its workers
         self.preloaded = preload is not None
+        self.at_import = at_import  # qualified names of the project's functions run at import
         self.found: Entries = EntryFinder(self.index, preload, extra, at_import, imported_pools or {},
                                           externals.daemonizers() if externals is not None
                                           else frozenset(),
@@ -750,12 +751,27 @@ class Analyzer:
                 if reset.close_false or reset.method not in knowledge.RESET_BEFORE_FORK:
                     continue  # ``x.connect()`` in the parent opens; it drops nothing before the fork
                 if entry is None or entry.site_line == 0:
-                    if reset.func is None:
+                    if reset.func is None or (entry is not None and entry.kind == "server"
+                                              and self._master_resets_last(reset, keys)):
                         return True
                     continue
                 if reset.func is entry.site_func and reset.line < entry.site_line:
                     return True
         return False
+
+    def _master_resets_last(self, reset: _Reset, names: set[str]) -> bool:
+        """A preloaded app's factory, run by the master at import, that ends its use of the holder
+        with the reset (``db.create_all()`` then ``db.engine.dispose()``): the master forks its
+        workers with an empty pool."""
+        assert reset.func is not None
+        run = {site.call.func.id for site in self.index.calls
+               if site.func is None and isinstance(site.call.func, ast.Name)}
+        prefix = f"{self.index.module}."
+        run.update(q[len(prefix):] for q in self.at_import if q.startswith(prefix))
+        if reset.func.name not in run or self.index.module_funcs.get(reset.func.name) is not reset.func:
+            return False
+        return not any(isinstance(node, ast.Name) and node.id in names and node.lineno > reset.line
+                       for node in iter_scope(reset.func.body))
 
     # -- reporting ------------------------------------------------------------------------------------
     def _report(self, node: ast.AST, code: codes.Code, text: str, origin: Origin) -> None:
@@ -859,11 +875,11 @@ class Analyzer:
             attrs = {k: v for k, v in self.taint.class_attrs.get(id(cls), {}).items()
                      if k not in self._self_assigned(paths, cls)}
         spec = entry.func.node.args if not isinstance(entry.func.node, ast.Lambda) else None
+        task_names: dict[int, str] = {}  # function -> its name for the bound task's instance
         if entry.task_base is not None and spec is not None and spec.args:  # bound task, base class
-            cls, self_name = entry.task_base, spec.args[0].arg
+            cls = entry.task_base
+            task_names = self._task_instance_names(entry.func, spec.args[0].arg, paths)
             attrs = dict(self.taint.class_attrs.get(id(cls), {}))
-        else:
-            self_name = "self"
         scan_orm(self, entry, code, where, paths)
         self._scan_child_closes(entry, code, where, paths)
         self._scan_defaults(code, where, paths)
@@ -913,9 +929,9 @@ class Analyzer:
                     self._report(node, code, text, origin)
                     reported.add((id(func), node.id))  # one finding per name and function
                 elif attrs and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) \
-                        and isinstance(node.value, ast.Name) and node.value.id == self_name \
-                        and node.attr in attrs and cls is not None \
-                        and (func.cls is cls or (entry.task_base is cls and func is entry.func)):
+                        and isinstance(node.value, ast.Name) and node.attr in attrs and cls is not None \
+                        and ((func.cls is cls and node.value.id == "self")
+                             or (entry.task_base is cls and node.value.id == task_names.get(id(func)))):
                     origin = attrs[node.attr]
                     given = any(step.startswith(f"passed to {cls.name}()") for step in origin.steps)
                     made = f"held by the {cls.name} made in the parent" if given else \
@@ -923,7 +939,8 @@ class Analyzer:
                         else f"made in the class body of {cls.name}, at import"
                     use_code = codes.CONN_PASSED_TO_CHILD if given else \
                         codes.INIT_CONN_IN_RUN if entry.kind == "run" else code
-                    text = (f"{origin.kind or 'connection'} self.{node.attr} ({origin.describe()}; {made}) "
+                    held = f"{node.value.id}.{node.attr}"
+                    text = (f"{origin.kind or 'connection'} {held} ({origin.describe()}; {made}) "
                             f"is used in {entry.via}")
                     steps = self._path_steps(node, func, paths)
                     if steps:
@@ -948,6 +965,31 @@ class Analyzer:
                     self._scan_module_attribute(node, code, label, where, func, paths, entry, reported)
                 elif self.externals is not None and isinstance(node, ast.Call):
                     self._scan_external_call(node, code, label, where, func, paths, entry, reported)
+
+    def _task_instance_names(self, task: FuncInfo, self_name: str, paths: Path) -> dict[int, str]:
+        """A bound task's ``self`` and the parameters of the child's helpers it is handed to
+        (``_update(self, uid)`` then ``task.userdb`` in ``_update``): the instance Celery made in the
+        worker's parent, whose ``__init__`` set its attributes there."""
+        names = {id(task): self_name}
+        todo = [task]
+        while todo:
+            func = todo.pop()
+            for node in iter_scope(func.body):
+                if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                    continue
+                callee = self.index.function_named(node.func.id, func)
+                if callee is None or id(callee) not in paths or id(callee) in names \
+                        or isinstance(callee.node, ast.Lambda):
+                    continue
+                params = [a.arg for a in callee.node.args.posonlyargs + callee.node.args.args]
+                given = [(params[i], arg) for i, arg in enumerate(node.args) if i < len(params)]
+                given += [(k.arg, k.value) for k in node.keywords if k.arg in params]
+                mine = names[id(func)]
+                name = next((p for p, arg in given if isinstance(arg, ast.Name) and arg.id == mine), None)
+                if name is not None:
+                    names[id(callee)] = name
+                    todo.append(callee)
+        return names
 
     def _global_attribute(self, node: ast.Attribute) -> Optional[str]:
         """The module global ``app.db`` that ``app.db`` (or Flask's ``current_app.db``) reads, when

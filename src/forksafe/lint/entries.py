@@ -303,11 +303,31 @@ class EntryFinder:
         for methods in self.index.methods.values():
             funcs.extend(methods.values())
         for func in funcs:
+            if self._cli_command(func):
+                continue
             if func.name not in at_import and func.name not in knowledge.PRELOAD_SERVER_HOOKS:
                 self._add(func, "server", str(self.preload))
             elif func.name in at_import:  # an app factory the master runs: the views it defines and
                 for inner in _decorated_defs(func):  # registers (``@bp.route``) run in the workers
-                    self._add(inner, "server", str(self.preload))
+                    if not self._cli_command(inner):
+                        self._add(inner, "server", str(self.preload))
+
+    def _cli_command(self, func: FuncInfo) -> bool:
+        """A command-line command (``@app.cli.command()``, ``@click.command()``): it runs in the
+        process of the command someone types, not in a worker the preloaded server forks."""
+        if isinstance(func.node, ast.Lambda):
+            return False
+        for decorator in func.node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if not isinstance(target, ast.Attribute) or target.attr not in knowledge.CLI_COMMAND_DECORATORS:
+                continue
+            holder = target.value
+            name = holder.attr if isinstance(holder, ast.Attribute) else holder.id \
+                if isinstance(holder, ast.Name) else ""
+            root = (self.index.qualname(holder) or "").split(".")[0]
+            if name in knowledge.CLI_COMMAND_HOLDERS or root in knowledge.CLI_COMMAND_MODULES:
+                return True
+        return False
 
     def _master_threads(self, at_import: set[str]) -> None:
         """Threads (``Thread(target=f)``, an APScheduler job) that code run at import starts: the

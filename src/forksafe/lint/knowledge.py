@@ -591,6 +591,12 @@ RQ_BEFORE_FORK_METHODS: frozenset[str] = frozenset({"execute_job", "fork_work_ho
 # Web servers that load the app in a master and fork workers from it (gunicorn --preload, uWSGI
 # without lazy-apps): every request handler of the app module runs in a forked worker.
 PRELOAD_SERVER_HOOKS: frozenset[str] = frozenset({"post_fork", "post_worker_init"})
+# Decorators that make a function a command-line command (``@app.cli.command()``, ``@click.command()``,
+# Flask-Script's ``@manager.command``): it runs when someone types the command, in a process of its
+# own, never in a preloaded server's worker, so a preloaded app's commands are not its handlers.
+CLI_COMMAND_MODULES: frozenset[str] = frozenset({"click", "typer", "flask_script", "asyncclick"})
+CLI_COMMAND_DECORATORS: frozenset[str] = frozenset({"command", "group", "option"})
+CLI_COMMAND_HOLDERS: frozenset[str] = frozenset({"cli", "manager"})
 # gunicorn's config files (read from the working directory, or given with ``-c``): ``gunicorn.conf.py``,
 # ``gunicorn_config.py``, ``gunicorn.py``, ``gunicorn_prod.py``, ... And the hooks of one that gunicorn
 # calls in its master: what their imports load is in ``sys.modules`` before any worker forks, so a
