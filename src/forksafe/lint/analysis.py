@@ -21,7 +21,7 @@ from .entries import KIND_LABEL, Entries, Entry, EntryFinder, ForkingParameter, 
 from .findings import Finding
 from .forkstate import scan_grpc, scan_threads
 from .orm import opens_django, scan_orm, scan_ready_in_master, scan_rq_worker_parent
-from .scopes import FuncInfo, ModuleIndex, connected_signal, is_singleton, iter_scope, pid_guards
+from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, parent_signal_handlers, pid_guards
 from .taint import Origin, Taint, parameter_for, root_name
 
 _KIND_CODE = {
@@ -322,7 +322,7 @@ class Analyzer:
         for site in self.index.calls:
             for callee in self.index.callees(site):  # also ``DB.instance()``, ``args.func(args)``
                 callers.setdefault(id(callee), []).append(site.func)
-        handlers = self._parent_signal_handlers()  # Celery's worker_init: the main worker process
+        handlers = parent_signal_handlers(self.index)  # Celery's worker_init: the main worker process
         for func, _ in handlers.values():
             callers.setdefault(id(func), []).append(None)
         for cls in self.index.all_classes:  # an RQ worker's methods run in the worker: the parent
@@ -378,24 +378,6 @@ class Analyzer:
                 if held is not None:
                     origins[cls.name] = replace(held, name=cls.name)
         return origins
-
-    def _parent_signal_handlers(self) -> dict[int, tuple[FuncInfo, str]]:
-        """Handlers of Celery's signals that fire in the main worker process before it forks its
-        pool (``@worker_init.connect``, ``celeryd_init.connect(setup)``): id -> (handler, signal)."""
-        found: dict[int, tuple[FuncInfo, str]] = {}
-        for info in self.index.funcs.values():
-            for deco in info.node.decorator_list if not isinstance(info.node, ast.Lambda) else ():
-                signal = connected_signal(deco.func if isinstance(deco, ast.Call) else deco)
-                if signal in knowledge.CELERY_PARENT_SIGNALS:
-                    found[id(info)] = (info, signal)
-        for site in self.index.calls:
-            signal = connected_signal(site.call.func)
-            if signal in knowledge.CELERY_PARENT_SIGNALS and site.call.args \
-                    and isinstance(site.call.args[0], ast.Name):
-                handler = self.index.function_named(site.call.args[0].id, site.func)
-                if handler is not None:
-                    found[id(handler)] = (handler, signal)
-        return found
 
     def _renews(self, func: FuncInfo, globals_: dict[str, Origin]) -> list[Origin]:
         """Module globals ``func`` gives a connection of its own when a child calls it."""

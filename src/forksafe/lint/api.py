@@ -358,7 +358,8 @@ def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> fr
 def _runs_calls_at_import(data: bytes) -> bool:
     """Does the module call something at its top level that may matter to other modules: a bare call
     (``connection.initialize()``) or an app factory (``app = create_app()``)?"""
-    return bool(_LINE_CALL.search(data) or _APP_FACTORY_CALL.search(data))
+    return bool(_LINE_CALL.search(data) or _APP_FACTORY_CALL.search(data)) \
+        or any(signal.encode() in data for signal in knowledge.CELERY_PARENT_SIGNALS)
 
 
 def _with_import_calls(result: FileResult, tree: ast.Module, data: bytes, package: bool,

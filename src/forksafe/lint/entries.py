@@ -463,6 +463,9 @@ class EntryFinder:
                     self.tasks.add(info.name)
             elif connected_signal(target) in knowledge.CELERY_CHILD_SIGNALS | {"post_fork", "after_fork"}:
                 self._add(info, "init", f"worker_process_init handler at line {deco.lineno}")
+            elif connected_signal(target) in knowledge.CELERY_TASK_SIGNALS:
+                self._add(info, "celery", f"@{ast.unparse(target)} handler at line {deco.lineno}, run with "
+                                          "each task in the pool child")
 
     # -- Process subclasses ---------------------------------------------------------------------------
     def _process_class_method(self, cls: ast.ClassDef, depth: int = 0) -> Optional[str]:

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from . import knowledge
 from .analysis import Analyzer
-from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, main_guarded
+from .scopes import FuncInfo, ModuleIndex, is_singleton, iter_scope, main_guarded, parent_signal_handlers
 from .taint import Exports, Origin, call_arguments, opening_text, web_apps
 
 
@@ -55,6 +55,11 @@ def _import_calls(index: ModuleIndex, closed: set[int]) -> frozenset[str]:
             qual = f"{index.module}.{site.call.func.id}"
         if qual is not None:
             names.add(qual)
+    # Celery's ``@worker_init.connect`` handlers run in the worker's main process before it forks its
+    # pool: what they set up (``get_mongo_client()`` caching its client) the pool children inherit
+    for handler, _ in parent_signal_handlers(index).values():
+        if index.module and index.module_funcs.get(handler.name) is handler:
+            names.add(f"{index.module}.{handler.name}")
     return frozenset(names)
 
 def _function_calls(index: ModuleIndex, closed: set[int]) -> dict[str, frozenset[str]]:
@@ -187,7 +192,7 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
     lazy: dict[str, Origin] = {}
     lazy_by_func: dict[int, list[Origin]] = {}
     for setter, origin in analyzer.taint.global_in_func:
-        lazy.setdefault(origin.name, replace(origin, path=analyzer.path))
+        lazy.setdefault(origin.name, replace(origin, path=origin.path or analyzer.path))
         lazy_by_func.setdefault(id(setter), []).append(origin)
     made_here = {**lazy, **out.globals}
     out.guarded_made = sorted({(o.path or analyzer.path, o.line) for name in analyzer.pid_guards[1]

@@ -552,6 +552,10 @@ EXECUTOR_METHODS: dict[str, str] = {"submit": "submit", "map": "map", "schedule"
 CELERY_TASK_DECORATORS: frozenset[str] = frozenset({"task", "shared_task", "periodic_task"})
 CELERY_TASK_BASES: frozenset[str] = frozenset({"celery.Task", "celery.app.task.Task", "celery.task.Task"})
 CELERY_CHILD_SIGNALS: frozenset[str] = frozenset({"worker_process_init"})
+# Signals whose handlers run around each task, in the pool child that runs it: like the task's body,
+# they find whatever the worker's main process made before it forked.
+CELERY_TASK_SIGNALS: frozenset[str] = frozenset({"task_prerun", "task_postrun", "task_success",
+                                                 "task_failure", "task_retry"})
 # Signals whose handlers run in the main worker process, before it forks the pool: what they connect
 # is inherited by every pool child.
 CELERY_PARENT_SIGNALS: frozenset[str] = frozenset({"worker_init", "celeryd_init", "celeryd_after_setup",

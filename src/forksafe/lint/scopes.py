@@ -677,6 +677,25 @@ def connected_signal(target: ast.AST) -> str:
     return ""
 
 
+def parent_signal_handlers(index: ModuleIndex) -> dict[int, tuple[FuncInfo, str]]:
+    """Handlers of Celery's signals that fire in the main worker process before it forks its
+    pool (``@worker_init.connect``, ``celeryd_init.connect(setup)``): id -> (handler, signal)."""
+    found: dict[int, tuple[FuncInfo, str]] = {}
+    for info in index.funcs.values():
+        for deco in info.node.decorator_list if not isinstance(info.node, ast.Lambda) else ():
+            signal = connected_signal(deco.func if isinstance(deco, ast.Call) else deco)
+            if signal in knowledge.CELERY_PARENT_SIGNALS:
+                found[id(info)] = (info, signal)
+    for site in index.calls:
+        signal = connected_signal(site.call.func)
+        if signal in knowledge.CELERY_PARENT_SIGNALS and site.call.args \
+                and isinstance(site.call.args[0], ast.Name):
+            handler = index.function_named(site.call.args[0].id, site.func)
+            if handler is not None:
+                found[id(handler)] = (handler, signal)
+    return found
+
+
 def _child_signal_handlers(tree: ast.Module) -> Iterator[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:
     """The module's ``@worker_process_init.connect`` handlers: they run in every Celery pool child."""
     for stmt in tree.body:
