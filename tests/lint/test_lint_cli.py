@@ -340,6 +340,39 @@ def test_python2_package_named_async(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "jobs/async.py:2" in found[0]
 
 
+PEP701 = (
+    "import multiprocessing\nimport MySQLdb\n\nconn = MySQLdb.connect(host='db')\n\n\n"
+    "def work(row):\n    label = f'{row['name']!r:>{row['width']}} {f'{row['id']}'}'\n"
+    "    text = f\"\"\"\n{row['a']}\n\"\"\"\n    return conn.cursor(){comment}\n\n\n"
+    "multiprocessing.Pool(2).map(work, [{'name': 'a', 'width': 3, 'id': 1, 'a': 2}])\n"
+)
+
+
+@pytest.mark.parametrize("comment, found", [("", True), ("  # forksafe: ignore", False)])
+def test_python312_fstrings_on_any_interpreter(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                comment: str, found: bool) -> None:
+    """Python 3.12's f-strings (quotes reused inside a field, nested, spanning lines) are valid
+    Python: on an older interpreter too the file is read, no parse error is reported, the line
+    numbers stay true and the connection is followed into the pool worker."""
+    path = write(tmp_path, "modern.py", PEP701.replace("{comment}", comment))
+    code, out, _ = run([str(path)], capsys)
+    lines = out.splitlines()
+    if found:
+        assert code == 1 and len(lines) == 1
+        assert lines[0].startswith(f"{path}:12:12: FS101 MySQL connection 'conn'")
+    else:
+        assert (code, out) == (0, "")
+
+
+@pytest.mark.parametrize("source", ["x = f'{1'\n", "x = f'''{y['k']}\n", "x = 'plain'\nprint(\n"])
+def test_unterminated_strings_are_still_parse_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     source: str) -> None:
+    """A string that does not end is an error in every Python: FS001, the file not checked."""
+    path = write(tmp_path, "broken.py", source)
+    code, out, _ = run([str(path)], capsys)
+    assert code == 2 and " FS001 could not parse" in out
+
+
 USER_CLIENT = """\
 import multiprocessing
 

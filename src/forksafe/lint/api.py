@@ -18,6 +18,7 @@ from .entries import daemonizing_functions, embeds_server, forking_parameters, r
 from .exporting import import_time_calls, module_exports, resets_at_import
 from .files import iter_python_files
 from .findings import Finding, suppress
+from .fstrings import blank_fstrings
 from .project import (
     FileResult,
     ProjectExports,
@@ -125,6 +126,12 @@ def check(data: bytes, path: str, settings: Settings, module: str = "", package:
         tree = ast.parse(data, filename=path)
         data += _rewrite_imports(tree, data, path, settings, module, package, externals)
     except (SyntaxError, ValueError) as exc:
+        modern = _python312_tree(data, path)
+        if modern is not None:  # valid Python, newer than this interpreter: nothing to report
+            tree, data = modern
+            data += _rewrite_imports(tree, data, path, settings, module, package, externals)
+            return _analyse(tree, data, path, settings, module, package, externals, extra, project, preload,
+                            at_import, want_exports, rq_loaded)
         legacy = _python2_tree(data, path)
         if legacy is None:
             return FileResult(path, module, [_parse_error(path, exc)])
@@ -198,6 +205,23 @@ def _print_call(match: re.Match[bytes]) -> bytes:
         stream, _, rest = args[2:].partition(b",")
         args = (rest.strip() + b", " if rest.strip() else b"") + b"file=" + stream.strip()
     return match.group(1) + b"print(" + args + b")"
+
+
+def _python312_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
+    """A file that uses Python 3.12's f-strings (``f'{row['id']}'``), read by an older interpreter:
+    parsed with its f-strings blanked (``fstrings``), line numbers kept."""
+    if sys.version_info >= (3, 12) or not _FSTRING.search(data):
+        return None
+    blanked = blank_fstrings(data.decode("utf-8", "replace"))
+    if blanked is None:
+        return None
+    try:
+        return ast.parse(blanked, filename=path), blanked.encode("utf-8")
+    except (SyntaxError, ValueError):
+        return None
+
+
+_FSTRING = re.compile(rb"(?<![\w])[rRbBuU]?[fF][rR]?['\"]")
 
 
 def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
