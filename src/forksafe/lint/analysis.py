@@ -389,6 +389,9 @@ class Analyzer:
                 origin = globals_[node.func.value.id]
                 if _renews_in_child(node.func.attr, origin.kind):
                     found.append(origin)
+            elif isinstance(node, ast.Call) and self.externals is not None:  # ``store.connect()`` of an
+                for qual in self._external_targets(node, func):               # imported instance
+                    found.extend(o for o in self.externals.resets(qual) if o not in found)
         return found
 
     def _parent_calls(self, name: str, qual: Optional[str] = None) -> bool:

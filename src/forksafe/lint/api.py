@@ -33,6 +33,7 @@ from .project import (
 )
 from .scopes import (
     ModuleIndex,
+    called_in_worker_init,
     class_bases,
     disposed_in_workers,
     document_connectors,
@@ -301,6 +302,8 @@ def _analyse(tree: ast.Module, data: bytes, path: str, settings: Settings, modul
                       else frozenset(),
                       disposes_in_workers=disposed_in_workers(tree, aliases) if project
                       and b"worker_process_init" in data and b"dispose" in data else frozenset(),
+                      renews_in_workers=called_in_worker_init(tree, aliases, module) if project
+                      and b"worker_process_init" in data else frozenset(),
                       daemonizers=daemonizing_functions(tree, aliases, module) if project
                       and b"fork(" in data else frozenset(),
                       forking=forking_parameters(tree, aliases, module) if starts else frozenset(),
@@ -683,7 +686,8 @@ def _pass_two(results: list[FileResult], settings: Settings) -> None:
     externals.set_top_imports(frozenset(
         canonical[found[0]] for r in results for q in r.top_imports
         if (found := module_of(q, canonical)) is not None), canonical)
-    externals.set_disposed_in_workers(q for r in results for q in r.disposes_in_workers)
+    externals.set_disposed_in_workers((q for r in results for q in r.disposes_in_workers),
+                                      (q for r in results for q in r.renews_in_workers))
     externals.set_daemonizers(frozenset(q for r in results for q in r.daemonizers))
     externals.set_forking(p for r in results for p in r.forking)
     after_fork = _served_after_fork(results, settings, modules, served)

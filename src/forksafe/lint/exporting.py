@@ -82,6 +82,52 @@ def _function_calls(index: ModuleIndex, closed: set[int]) -> dict[str, frozenset
             calls.setdefault(owner.name, set()).add(qual)
     return {name: frozenset(quals) for name, quals in calls.items()}
 
+def _export_renewing_methods(analyzer: Analyzer, out: Exports) -> None:
+    """Methods that make the instance's client anew (``store.connect()`` re-running the ``init()``
+    that ``__init__`` ran): a child that calls one, as a Celery ``worker_process_init`` handler does,
+    then holds a client of its own. Keyed by the class's and its module-level instances' names."""
+    for cls_name, cls in analyzer.index.classes.items():
+        attrs = set(analyzer.taint.class_attrs.get(id(cls), {}))
+        if not attrs:
+            continue
+        methods = analyzer.index.methods.get(id(cls), {})
+        renewing = [name for name, meth in methods.items()
+                    if name != "__init__" and _stores_self_attrs(meth, methods, attrs)]
+        if not renewing:
+            continue
+        call = ast.Call(func=ast.Name(id=cls_name, ctx=ast.Load()), args=[], keywords=[])
+        call.lineno = cls.lineno
+        held = analyzer.taint.instance(cls, call)
+        if held is None:
+            continue
+        held = replace(held, path=held.path or analyzer.path)
+        owners = [cls_name] + [name for name, of in out.instances.items() if of == cls_name]
+        for owner in owners:
+            for name in renewing:
+                out.resets.setdefault(f"{owner}.{name}", []).append(held)
+
+
+def _stores_self_attrs(method: FuncInfo, methods: dict[str, FuncInfo], attrs: set[str]) -> bool:
+    """Does ``method``, or a method it calls on ``self``, assign one of ``attrs`` unconditionally
+    (not under ``if self._con is None:``, which an inherited client skips)?"""
+    seen, todo = {id(method)}, [method]
+    while todo:
+        func = todo.pop()
+        guarded = {id(n) for node in iter_scope(func.body) if isinstance(node, ast.If)
+                   and any(isinstance(t, ast.Attribute) and t.attr in attrs for t in ast.walk(node.test))
+                   for stmt in node.body for n in ast.walk(stmt)}
+        for node in iter_scope(func.body):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id == "self":
+                if isinstance(node.ctx, ast.Store) and node.attr in attrs and id(node) not in guarded:
+                    return True
+                called = methods.get(node.attr)
+                if called is not None and id(called) not in seen:
+                    seen.add(id(called))
+                    todo.append(called)
+    return False
+
+
 def resets_at_import(analyzer: Analyzer) -> bool:
     """A module-level ``engine.dispose()`` / ``connections.close_all()``: what a preloaded app does
     after setup so that the forked workers start with empty pools."""
@@ -185,6 +231,7 @@ def module_exports(analyzer: Analyzer, module: str) -> Exports:
             for target in stmt.targets:
                 if isinstance(target, ast.Name):
                     out.instances[target.id] = stmt.value.func.id
+    _export_renewing_methods(analyzer, out)
     funcs = dict(analyzer.index.module_funcs)
     for cls_name, cls in analyzer.index.classes.items():
         for meth_name, meth in analyzer.index.methods.get(id(cls), {}).items():

@@ -48,6 +48,7 @@ class FileResult:
     celery_app: bool = False  # makes a Celery app (``Celery(...)``)
     reconnects_documents: bool = False  # a worker_process_init handler connects mongoengine again
     disposes_in_workers: frozenset[str] = frozenset()  # holders a worker_process_init handler disposes
+    renews_in_workers: frozenset[str] = frozenset()  # what a worker_process_init handler calls
     daemonizers: frozenset[str] = frozenset()  # its functions that fork and end the parent (qualified)
     forking: frozenset[ForkingParameter] = frozenset()  # its functions that start a parameter in a child
     top_imports: frozenset[str] = frozenset()  # what it imports at its top level (not inside functions)
@@ -411,11 +412,13 @@ class ProjectExports:
         module = self._canonical[found[0]]
         return any(m == module or m.startswith(module + ".") for m in self._loaded)
 
-    def set_disposed_in_workers(self, holders: Iterable[str]) -> None:
+    def set_disposed_in_workers(self, holders: Iterable[str], calls: Iterable[str] = ()) -> None:
         """The holders (qualified names) that some module's ``worker_process_init`` handler
-        disposes, found where they were made."""
-        made = (self.value(q) for q in holders)
-        self._disposed = frozenset((o.path, o.line) for o in made if o is not None)
+        disposes, found where they were made; and the clients the helpers it calls make anew
+        (``fame_init()`` running ``store.connect()``)."""
+        made = [o for q in holders if (o := self.value(q)) is not None]
+        made += [o for q in calls for o in self.resets(q)]
+        self._disposed = frozenset((o.path, o.line) for o in made)
 
     def disposed_in_workers(self) -> frozenset[tuple[str, int]]:
         return self._disposed

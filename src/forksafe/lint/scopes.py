@@ -728,6 +728,32 @@ def disposed_in_workers(tree: ast.Module, aliases: dict[str, str]) -> frozenset[
     return frozenset(found)
 
 
+def called_in_worker_init(tree: ast.Module, aliases: dict[str, str], module: str) -> frozenset[str]:
+    """What the module's ``worker_process_init`` handlers (decorated, or connected with
+    ``worker_process_init.connect(handler)``) call, by qualified name (``fame.core.fame_init``):
+    helpers that make a client anew there give every Celery pool child one of its own."""
+    defined = {stmt.name: stmt for stmt in tree.body
+               if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    handlers = list(_child_signal_handlers(tree))
+    for stmt in tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and connected_signal(call.func) in knowledge.CELERY_CHILD_SIGNALS \
+                and call.args and isinstance(call.args[0], ast.Name) and call.args[0].id in defined:
+            handlers.append(defined[call.args[0].id])
+    found: set[str] = set()
+    for handler in handlers:
+        for node in ast.walk(handler):
+            if not isinstance(node, ast.Call):
+                continue
+            name = ast.unparse(node.func)
+            head, _, rest = name.partition(".")
+            if head in aliases:
+                found.add(aliases[head] + (f".{rest}" if rest else ""))
+            elif head in defined and not rest and module:
+                found.add(f"{module}.{head}")
+    return frozenset(found)
+
+
 def _functions_that(tree: ast.Module, direct: Callable[[ast.AST], bool]) -> frozenset[str]:
     """Module functions and methods (``Cls.method``) with a node ``direct`` accepts, or that call a
     function of the module that has one."""

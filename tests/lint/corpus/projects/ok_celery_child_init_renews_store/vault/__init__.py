@@ -1,0 +1,5 @@
+from vault.store import store
+
+
+def vault_init():
+    store.connect()

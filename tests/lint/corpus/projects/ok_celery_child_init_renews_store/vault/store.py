@@ -1,0 +1,20 @@
+"""The store connects when it is made, at import, in the Celery worker's main process; ``connect()``
+runs ``init()`` again, making the client anew in whichever process calls it."""
+from pymongo import MongoClient
+
+
+class Store:
+    def __init__(self):
+        self.init()
+
+    def init(self):
+        self._con = MongoClient("mongodb://db", serverSelectionTimeoutMS=10000)
+        self.db = self._con["vault"]
+        self.samples = self.db.samples
+
+    def connect(self):
+        self.init()
+        self.samples.create_index("sha256")
+
+
+store = Store()
