@@ -749,14 +749,22 @@ class Analyzer:
         with the reset (``db.create_all()`` then ``db.engine.dispose()``): the master forks its
         workers with an empty pool."""
         assert reset.func is not None
-        run = {site.call.func.id for site in self.index.calls
-               if site.func is None and isinstance(site.call.func, ast.Name)}
-        prefix = f"{self.index.module}."
-        run.update(q[len(prefix):] for q in self.at_import if q.startswith(prefix))
-        if reset.func.name not in run or self.index.module_funcs.get(reset.func.name) is not reset.func:
+        func = reset.func
+        if self.index.module_funcs.get(func.name) is not func or any(
+                isinstance(node, ast.Name) and node.id in names and node.lineno > reset.line
+                for node in iter_scope(func.body)):
             return False
-        return not any(isinstance(node, ast.Name) and node.id in names and node.lineno > reset.line
-                       for node in iter_scope(reset.func.body))
+        if f"{self.index.module}.{func.name}" in self.settings.preload_factories:
+            return True  # the server calls it (``app:create_app()``) and forks right after
+        # called at this module's top level, and nothing after that call touches the holder again
+        # (a caller in another module might: then the reset is not known to be the last)
+        calls = [site.call.lineno for site in self.index.calls if site.func is None
+                 and isinstance(site.call.func, ast.Name) and site.call.func.id == func.name]
+        return bool(calls) and not any(
+            isinstance(node, ast.Name) and node.id in names and node.lineno > min(calls)
+            for stmt in self.index.tree.body if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                       ast.ClassDef))
+            for node in ast.walk(stmt))
 
     # -- reporting ------------------------------------------------------------------------------------
     def _report(self, node: ast.AST, code: codes.Code, text: str, origin: Origin) -> None:
