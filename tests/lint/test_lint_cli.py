@@ -340,21 +340,23 @@ def test_python2_package_named_async(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "jobs/async.py:2" in found[0]
 
 
-PEP701 = (
-    "import multiprocessing\nimport MySQLdb\n\nconn = MySQLdb.connect(host='db')\n\n\n"
-    "def work(row):\n    label = f'{row['name']!r:>{row['width']}} {f'{row['id']}'}'\n"
+PY312 = (
+    "import multiprocessing\nimport MySQLdb\n\nconn = MySQLdb.connect(host='db')\n"
+    "type Row = dict[str, int]\n\n"
+    "def work[T: (int, str)](row: T):\n    label = f'{row['name']!r:>{row['width']}} {f'{row['id']}'}'\n"
     "    text = f\"\"\"\n{row['a']}\n\"\"\"\n    return conn.cursor(){comment}\n\n\n"
     "multiprocessing.Pool(2).map(work, [{'name': 'a', 'width': 3, 'id': 1, 'a': 2}])\n"
 )
 
 
 @pytest.mark.parametrize("comment, found", [("", True), ("  # forksafe: ignore", False)])
-def test_python312_fstrings_on_any_interpreter(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_python312_syntax_on_any_interpreter(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 comment: str, found: bool) -> None:
-    """Python 3.12's f-strings (quotes reused inside a field, nested, spanning lines) are valid
-    Python: on an older interpreter too the file is read, no parse error is reported, the line
-    numbers stay true and the connection is followed into the pool worker."""
-    path = write(tmp_path, "modern.py", PEP701.replace("{comment}", comment))
+    """Python 3.12's f-strings (quotes reused inside a field, nested, spanning lines) and type
+    parameters (``def work[T: ...]``, ``type Row = ...``) are valid Python: on an older interpreter
+    too the file is read, no parse error is reported, the line numbers stay true and the connection
+    is followed into the pool worker."""
+    path = write(tmp_path, "modern.py", PY312.replace("{comment}", comment))
     code, out, _ = run([str(path)], capsys)
     lines = out.splitlines()
     if found:

@@ -18,7 +18,6 @@ from .entries import daemonizing_functions, embeds_server, forking_parameters, r
 from .exporting import import_time_calls, module_exports, resets_at_import
 from .files import iter_python_files
 from .findings import Finding, suppress
-from .fstrings import blank_fstrings
 from .project import (
     FileResult,
     ProjectExports,
@@ -31,6 +30,7 @@ from .project import (
     split_qualname,
     star_library_imports,
 )
+from .py312 import readable
 from .scopes import (
     ModuleIndex,
     called_in_worker_init,
@@ -209,11 +209,11 @@ def _print_call(match: re.Match[bytes]) -> bytes:
 
 
 def _python312_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
-    """A file that uses Python 3.12's f-strings (``f'{row['id']}'``), read by an older interpreter:
-    parsed with its f-strings blanked (``fstrings``), line numbers kept."""
-    if sys.version_info >= (3, 12) or not _FSTRING.search(data):
+    """A file that uses Python 3.12's syntax (``f'{row['id']}'``, ``class Repo[T]:``), read by an
+    older interpreter: parsed as ``py312.readable`` rewrites it, line numbers kept."""
+    if sys.version_info >= (3, 12) or not _PY312.search(data):
         return None
-    blanked = blank_fstrings(data.decode("utf-8", "replace"))
+    blanked = readable(data.decode("utf-8", "replace"))
     if blanked is None:
         return None
     try:
@@ -222,7 +222,9 @@ def _python312_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]
         return None
 
 
-_FSTRING = re.compile(rb"(?<![\w])[rRbBuU]?[fF][rR]?['\"]")
+# an f-string's start, a class's or function's type parameters, a ``type`` alias
+_PY312 = re.compile(rb"(?<![\w])[rRbBuU]?[fF][rR]?['\"]|(?:class|def)\s+\w+\s*\[|^\s*type\s+\w+\s*[\[=]",
+                    re.M)
 
 
 def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
