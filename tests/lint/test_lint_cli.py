@@ -325,6 +325,19 @@ def test_python2_print_continued_with_backslash(tmp_path: Path, capsys: pytest.C
     assert lines[1].startswith(f"{path}:11:12: FS101 MySQL connection 'conn'")
 
 
+def test_python2_print_continued_in_brackets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ``print`` statement continued inside brackets (``print "x {v}".format(`` and ``v=1)`` on the
+    next line) is rewritten whole too, and the connection below it is still followed."""
+    path = write(tmp_path, "old.py", "import multiprocessing\nimport MySQLdb\n\n"
+                 "conn = MySQLdb.connect(host='db')\nprint 'alive? {a}'.format(\n"
+                 "    a=[1,  # ')' in a comment\n       2])\n\n\ndef work(n):\n    return conn.ping()\n\n\n"
+                 "multiprocessing.Pool(2).map(work, range(3))\n")
+    code, out, _ = run([str(path)], capsys)
+    lines = out.splitlines()
+    assert code == 2 and " FS001 not Python 3 " in lines[0]
+    assert lines[1].startswith(f"{path}:11:12: FS101 MySQL connection 'conn'")
+
+
 def test_python2_package_named_async(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A package module named ``async`` (a keyword since Python 3.7): the module and its importers are
     read as Python 2 and the client it makes at import is still followed into the pool worker."""

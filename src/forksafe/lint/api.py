@@ -227,6 +227,48 @@ _PY312 = re.compile(rb"(?<![\w])[rRbBuU]?[fF][rR]?['\"]|(?:class|def)\s+\w+\s*\[
                     re.M)
 
 
+_PRINT_START = re.compile(rb"^[ \t]*print[ \t]+[^=\s]")
+
+
+def _joined_prints(data: bytes) -> bytes:
+    """A ``print`` statement continued inside brackets (``print "x: {v}".format(`` then ``v=1)`` on
+    the next line) gets a backslash at the end of each line but its last, so that ``_PRINT`` takes
+    it whole, as it does a statement continued with backslashes."""
+    lines = data.split(b"\n")
+    i = 0
+    while i < len(lines):
+        if _PRINT_START.match(lines[i]):
+            depth = _bracket_depth(lines[i])
+            while depth > 0 and i + 1 < len(lines):
+                lines[i] += b" \\"
+                i += 1
+                depth += _bracket_depth(lines[i])
+        i += 1
+    return b"\n".join(lines)
+
+
+def _bracket_depth(line: bytes) -> int:
+    """Brackets a line opens minus those it closes, outside its strings and its comment."""
+    depth, quote, i = 0, 0, 0
+    while i < len(line):
+        char = line[i]
+        if quote:
+            if char == 0x5C:  # a backslash escapes the next character
+                i += 1
+            elif char == quote:
+                quote = 0
+        elif char in b"'\"":
+            quote = char
+        elif char == 0x23:  # ``#``: the rest is a comment
+            break
+        elif char in b"([{":
+            depth += 1
+        elif char in b")]}":
+            depth -= 1
+        i += 1
+    return depth
+
+
 def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
     """Python 2 sources (``print x``, ``print >>f, x``, ``except E, e:``, ``raise E, "text"``, ``0777``,
     ``import pkg.async``) are still common in old scripts: rewrite those statements line for line (line
@@ -234,7 +276,7 @@ def _python2_tree(data: bytes, path: str) -> Optional[tuple[ast.Module, bytes]]:
     if b"print" not in data and b"except" not in data and b"raise" not in data and b"async" not in data \
             and not _OCTAL.search(data):
         return None
-    text = _PRINT.sub(_print_call, data)
+    text = _PRINT.sub(_print_call, _joined_prints(data))
     text = _EXCEPT_TUPLE.sub(lambda m: m.group(1) + b" as _error:", text)
     text = _EXCEPT.sub(lambda m: m.group(1) + b" as " + m.group(2) + b":", text)
     text = _RAISE.sub(lambda m: m.group(1) + b"(" + m.group(2) + b")", text)
