@@ -312,30 +312,25 @@ def test_python2_tuple_handlers_and_octal_only(tmp_path: Path, capsys: pytest.Ca
     assert lines[1].startswith(f"{path}:11:9: FS101 MySQL connection 'conn'")
 
 
-def test_python2_print_continued_with_backslash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A ``print`` statement continued on the next line with a backslash is rewritten whole, so the
-    file is still read and its connection followed (the line numbers stay)."""
-    path = write(tmp_path, "old.py", "import multiprocessing\nimport MySQLdb\n\n\n"
-                 "conn = MySQLdb.connect(host='db')\nprint 'connected to', \\\n"
-                 "    'db'\n\n\ndef work(n):\n    return conn.ping()\n\n\n"
-                 "multiprocessing.Pool(2).map(work, range(3))\n")
-    code, out, _ = run([str(path)], capsys)
-    lines = out.splitlines()
-    assert code == 2 and " FS001 not Python 3 " in lines[0]
-    assert lines[1].startswith(f"{path}:11:12: FS101 MySQL connection 'conn'")
+PRINT_CONTINUED = {
+    "backslash": "print 'connected to', \\\n    'db'\n",
+    "brackets": "print 'alive? {a}'.format(\n    a=[1,  # ')' in a comment\n       2])\n",
+}
 
 
-def test_python2_print_continued_in_brackets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A ``print`` statement continued inside brackets (``print "x {v}".format(`` and ``v=1)`` on the
-    next line) is rewritten whole too, and the connection below it is still followed."""
+@pytest.mark.parametrize("continued", sorted(PRINT_CONTINUED))
+def test_python2_print_continued(tmp_path: Path, capsys: pytest.CaptureFixture[str], continued: str) -> None:
+    """A ``print`` statement continued on the next lines, with a backslash or inside brackets
+    (``print "x {v}".format(`` and ``v=1)`` below), is rewritten whole, so the file is still read
+    and its connection followed (the line numbers stay)."""
     path = write(tmp_path, "old.py", "import multiprocessing\nimport MySQLdb\n\n"
-                 "conn = MySQLdb.connect(host='db')\nprint 'alive? {a}'.format(\n"
-                 "    a=[1,  # ')' in a comment\n       2])\n\n\ndef work(n):\n    return conn.ping()\n\n\n"
-                 "multiprocessing.Pool(2).map(work, range(3))\n")
+                 f"conn = MySQLdb.connect(host='db')\n{PRINT_CONTINUED[continued]}\n\n"
+                 "def work(n):\n    return conn.ping()\n\n\nmultiprocessing.Pool(2).map(work, range(3))\n")
     code, out, _ = run([str(path)], capsys)
     lines = out.splitlines()
+    line = 3 + PRINT_CONTINUED[continued].count("\n") + 5
     assert code == 2 and " FS001 not Python 3 " in lines[0]
-    assert lines[1].startswith(f"{path}:11:12: FS101 MySQL connection 'conn'")
+    assert lines[1].startswith(f"{path}:{line}:12: FS101 MySQL connection 'conn'")
 
 
 def test_python2_package_named_async(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
