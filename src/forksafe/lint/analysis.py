@@ -1331,7 +1331,7 @@ class Analyzer:
         for item in passed_items(expr):
             if isinstance(item, ast.Name):
                 owner = self.index.resolve(item.id, scope)
-                origin = self._origin(item.id, owner, None)
+                origin = self._origin(item.id, owner, None) or self._self_holder(item, scope)
                 if origin is None:
                     continue
                 origin = replace(origin, name=item.id)
@@ -1347,6 +1347,28 @@ class Analyzer:
             self._report(item, codes.CONN_PASSED_TO_CHILD,
                          f"{origin.kind or 'connection'} '{origin.name}' ({origin.describe()}) is passed to "
                          f"a child via {via}", origin)
+
+    def _self_holder(self, item: ast.Name, scope: Optional[FuncInfo]) -> Optional[Origin]:
+        """``self`` handed to a child by a method of a class whose instances hold a client
+        (``Process(target=work, args=(self, row))``, ``pool.map(unwrap, [(self, r) ...])``): the
+        instance the parent made crosses with its client."""
+        if scope is None or scope.cls is None or isinstance(scope.node, ast.Lambda) \
+                or self.index.resolve(item.id, scope) is not scope:
+            return None
+        params = scope.node.args.posonlyargs + scope.node.args.args
+        static = any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                     for d in scope.node.decorator_list)
+        if static or not params or params[0].arg != item.id:
+            return None
+        call = ast.Call(func=ast.Name(id=scope.cls.name, ctx=ast.Load()), args=[], keywords=[])
+        call.lineno = scope.cls.lineno
+        held = self.taint.instance(scope.cls, call)
+        if held is None:
+            return None
+        made = f"by {scope.cls.name}() made at line {call.lineno}"
+        steps = held.steps[:-1] + (held.steps[-1].replace(made, f"by {item.id}, the {scope.cls.name} "
+                                                          "this method runs on in the parent"),)
+        return replace(held, steps=steps)
 
     @staticmethod
     def _renewed_by_receiver(passed: Passed, origin: Origin) -> bool:
