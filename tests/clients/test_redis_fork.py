@@ -78,13 +78,28 @@ def test_raw_sync_pool_verified(redis_server: Any) -> None:
     assert_all_served(run_program(FORK_PROGRAM, ["sync-pool", "raw"], redis_server.url))
 
 
+# redis-py 8.2 replaces the pool's lock in a child's ``reset()`` after a fork (measured: 8.1.0's raw
+# children hang, 8.2.0's are served; docs/clients/redis.md), so from 8.2 on the raw lock-held case
+# is fixed upstream, and the control checks that it is: forksafe must not be needed, nor get in the way.
+UPSTREAM_FIXED = {"lock-held": (8, 2)}
+
+
+def redis_version() -> tuple[int, ...]:
+    import redis
+
+    return tuple(int(part) for part in re.findall(r"\d+", redis.__version__)[:2])
+
+
 @pytest.mark.parametrize("case", ["two-loops", "lock-held", "pubsub"])
 def test_cases_with_forksafe_and_raw_control(case: str, redis_server: Any) -> None:
     fixed = run_program(CASES_PROGRAM, [case, "install"], redis_server.url)
     assert fixed["ok"], fixed["error"]
     raw = run_program(CASES_PROGRAM, [case, "raw"], redis_server.url)
     print("raw", case, raw["error"][:300])
-    assert not raw["ok"], f"raw {case} worked: the control no longer shows the bug"
+    if case in UPSTREAM_FIXED and redis_version() >= UPSTREAM_FIXED[case]:
+        assert raw["ok"], f"raw {case} failed on redis-py {redis_version()}, which fixed it: {raw['error']}"
+    else:
+        assert not raw["ok"], f"raw {case} worked: the control no longer shows the bug"
 
 
 def _creation_line(needle: str) -> str:
