@@ -1160,18 +1160,15 @@ class Analyzer:
             values = [expr]
         elif isinstance(expr, ast.Name):
             owner = self.index.resolve(expr.id, scope)
-            values = [v for t, v, where in self.index.bindings
-                      if isinstance(t, ast.Name) and t.id == expr.id and where is owner]
+            values = [v for v, where in self.index.values_bound(expr.id) if where is owner]
         elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
             cls = scope.cls if scope is not None else None
             if cls is None and scope is not None and scope.parent is not None:
                 cls = scope.parent.cls
             if cls is not None:
                 methods = {id(m) for m in self.index.methods.get(id(cls), {}).values()}
-                values = [v for t, v, where in self.index.bindings
-                          if isinstance(t, ast.Attribute) and t.attr == expr.attr
-                          and isinstance(t.value, ast.Name) and t.value.id == "self"
-                          and where is not None and id(where) in methods]
+                values = [v for v, where in self.index.values_of_self(expr.attr)
+                          if where is not None and id(where) in methods]
                 values += [stmt.value for stmt in cls.body if isinstance(stmt, ast.Assign)
                            and any(isinstance(t, ast.Name) and t.id == expr.attr for t in stmt.targets)]
         for value in reversed(values):

@@ -268,6 +268,10 @@ class ModuleIndex:
         self._call_graph: Optional[dict[int, list[FuncInfo]]] = None
         self._dispatch: Optional[dict[str, list[FuncInfo]]] = None  # argparse ``set_defaults(func=f)``
         self._bound: Optional[frozenset[str]] = None  # names the module binds anywhere (``_left_out``)
+        # the bindings by the name (``x = ...``) or ``self`` attribute (``self.x = ...``) they bind, in
+        # order: (value, scope)
+        self._by_name: Optional[dict[str, list[tuple[ast.AST, Optional[FuncInfo]]]]] = None
+        self._by_self_attr: Optional[dict[str, list[tuple[ast.AST, Optional[FuncInfo]]]]] = None
         self._walk(tree.body, None, None)
         self._star_modules()
 
@@ -500,6 +504,29 @@ class ModuleIndex:
                                 and (target := self.function_named(keyword.value.id, site.func)):
                             self._dispatch.setdefault(keyword.arg, []).append(target)
         return self._dispatch
+
+    def values_bound(self, name: str) -> list[tuple[ast.AST, Optional[FuncInfo]]]:
+        """What ``name = value`` binds the name to anywhere in the module, in order, with the scope."""
+        if self._by_name is None:
+            self._index_bindings()
+        assert self._by_name is not None
+        return self._by_name.get(name, [])
+
+    def values_of_self(self, attr: str) -> list[tuple[ast.AST, Optional[FuncInfo]]]:
+        """What ``self.attr = value`` binds, anywhere in the module, in order, with the scope."""
+        if self._by_self_attr is None:
+            self._index_bindings()
+        assert self._by_self_attr is not None
+        return self._by_self_attr.get(attr, [])
+
+    def _index_bindings(self) -> None:
+        self._by_name, self._by_self_attr = {}, {}
+        for target, value, where in self.bindings:
+            if isinstance(target, ast.Name):
+                self._by_name.setdefault(target.id, []).append((value, where))
+            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                    and target.value.id == "self":
+                self._by_self_attr.setdefault(target.attr, []).append((value, where))
 
     def param_classes(self, func: FuncInfo) -> dict[str, ast.ClassDef]:
         """Parameters of ``func`` that every caller here gives an instance of one of this module's
