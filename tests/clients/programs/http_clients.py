@@ -13,7 +13,9 @@ import contextlib
 import os
 from typing import Any, Callable, Iterator
 
-TIMEOUT = 3.0  # a read that would hang on a shared socket fails instead (bounded controls)
+# a read that would hang on a shared socket fails instead (bounded controls); a run expected to
+# succeed under strace on a loaded machine may ask for longer (FS_HTTP_TIMEOUT)
+TIMEOUT = float(os.environ.get("FS_HTTP_TIMEOUT", "3.0"))
 KEEPALIVE = 600.0  # idle connections are kept however slow the machine: the parent's must survive
 
 
