@@ -402,6 +402,9 @@ _APP_FACTORY_CALL = re.compile(rb"^[A-Za-z_]\w*\s*=\s*[\w.]*(?i:app)\w*\s*\(", r
 _INDENTED_CALL = re.compile(rb"^[ \t]+([A-Za-z_][\w.]*)\s*\(", re.M)
 _MAIN_GUARD = re.compile(rb"^if\s+__name__\s*==\s*[\"']__main__[\"']\s*:[^\n]*\n", re.M)
 _MAIN_BLOCK = re.compile(rb"(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*")  # the indented block after it
+# a compound statement at the top level (``if DB_ENV == "server":`` / ``else:`` / ``try:`` in a
+# settings module): the calls in its block run at import too
+_TOP_BLOCK = re.compile(rb"^(?:if|elif|else|try|except|finally|with)\b[^\n]*:[ \t]*(?:#[^\n]*)?\n", re.M)
 
 
 def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> frozenset[tuple[str, int]]:
@@ -414,16 +417,50 @@ def _connects_at_import(data: bytes, aliases: dict[str, str], module: str) -> fr
     matches = list(_LINE_CALL.finditer(data))
     if block is not None:
         matches += list(_INDENTED_CALL.finditer(data, block.start(), block.end()))
+    for opening in _TOP_BLOCK.finditer(data):
+        body = _MAIN_BLOCK.match(data, opening.end())
+        if body is not None:
+            matches += [m for m in _INDENTED_CALL.finditer(data, body.start(), body.end())
+                        if not _in_nested_def(data, body.start(), m.start())]
     for match in matches:
         name = match.group(1).decode()
-        if "connect" not in name:
-            continue
+        if "connect" not in name or _LAZY_CONNECT.search(_call_text(data, match.end() - 1)):
+            continue  # ``connect(..., connect=False)``: a lazy client, opened by whoever queries first
         head, _, rest = name.partition(".")
         imported = re.search(rb"^\s*import\s+" + re.escape(head.encode()) + rb"\s*$", data, re.M)
         # ``import mongoengine`` binds the library; another name is this module's own function
         qual = aliases.get(head, head if imported or not module else f"{module}.{head}")
         found.add((qual + (f".{rest}" if rest else ""), data.count(b"\n", 0, match.start()) + 1))
     return frozenset(found)
+
+
+_LAZY_CONNECT = re.compile(rb"\bconnect\s*=\s*False\b")
+
+
+def _call_text(data: bytes, opening: int) -> bytes:
+    """The text of a call from its opening parenthesis at ``opening`` to the one that closes it (the
+    call may span lines), strings not told apart: enough to read a keyword argument."""
+    depth = 0
+    for i in range(opening, min(len(data), opening + 4000)):
+        if data[i] in b"([{":
+            depth += 1
+        elif data[i] in b")]}":
+            depth -= 1
+            if depth == 0:
+                return data[opening:i + 1]
+    return data[opening:opening + 4000]
+
+
+def _in_nested_def(data: bytes, start: int, at: int) -> bool:
+    """Is the line at ``at`` inside a ``def`` or ``class`` that a top-level block (from ``start``)
+    defines? Its calls run when it is called, not at import."""
+    indent = len(data[at:at + 200]) - len(data[at:at + 200].lstrip(b" \t"))
+    for line in reversed(data[start:at].splitlines()):
+        stripped = line.lstrip(b" \t")
+        if stripped and len(line) - len(stripped) < indent \
+                and stripped.startswith((b"def ", b"async def ", b"class ")):
+            return True
+    return False
 
 
 def _runs_calls_at_import(data: bytes) -> bool:

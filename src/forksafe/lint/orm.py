@@ -136,9 +136,13 @@ def _scan_document_orm(analyzer: Analyzer, entry: Entry, code: codes.Code, where
         return
     for func, _, _ in paths.values():
         for node in iter_scope(func.body):
-            if (isinstance(node, ast.Attribute) and node.attr == "objects") or _instance_write(node):
+            # a query here, or a call of another module's function that queries (``views.purge()``)
+            helper = _orm_helper_call(analyzer, node, func)
+            queried = isinstance(node, ast.Attribute) and node.attr == "objects"
+            if queried or _instance_write(node) or helper:
+                used = f"{helper}(), which queries," if helper else ast.unparse(node)
                 text = (f"{origin.kind} ({origin.describe()}, mongoengine's default connection) is used "
-                        f"by {ast.unparse(node)} in {where}; connect in the child, or pass "
+                        f"by {used} in {where}; connect in the child, or pass "
                         "connect=False in the parent and query only in the children")
                 _report(analyzer, node, func, paths, code, text, origin)
                 return

@@ -1,0 +1,6 @@
+from mongoengine import Document, StringField
+
+
+class AudioFile(Document):
+    name = StringField()
+    status = StringField()
