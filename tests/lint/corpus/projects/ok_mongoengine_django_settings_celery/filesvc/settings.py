@@ -8,6 +8,7 @@ INSTALLED_APPS = ["media"]
 DB_ENV = os.environ.get("DB_ENV", "local")
 
 if DB_ENV == "server":
-    mongoengine.connect(db="files", host=os.environ.get("MONGO_HOST", "mongodb://db"), alias="default", connect=False)
+    mongoengine.connect(db="files", host=os.environ.get("MONGO_HOST", "mongodb://db"), alias="default",
+                        connect=False)
 else:
     mongoengine.connect(db="files", host="mongodb://localhost", alias="default", connect=False)
