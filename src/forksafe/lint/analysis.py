@@ -1359,13 +1359,8 @@ class Analyzer:
             return None
         call = ast.Call(func=ast.Name(id=scope.cls.name, ctx=ast.Load()), args=[], keywords=[])
         call.lineno = scope.cls.lineno
-        held = self.taint.instance(scope.cls, call)
-        if held is None:
-            return None
-        made = f"by {scope.cls.name}() made at line {call.lineno}"
-        steps = held.steps[:-1] + (held.steps[-1].replace(made, f"by {item.id}, the {scope.cls.name} "
-                                                          "this method runs on in the parent"),)
-        return replace(held, steps=steps)
+        return self.taint.instance(scope.cls, call,
+                                   by=f"{item.id}, the {scope.cls.name} this method runs on in the parent")
 
     @staticmethod
     def _renewed_by_receiver(passed: Passed, origin: Origin) -> bool:

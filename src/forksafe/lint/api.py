@@ -438,17 +438,17 @@ _LAZY_CONNECT = re.compile(rb"\bconnect\s*=\s*False\b")
 
 
 def _call_text(data: bytes, opening: int) -> bytes:
-    """The text of a call from its opening parenthesis at ``opening`` to the one that closes it (the
-    call may span lines), strings not told apart: enough to read a keyword argument."""
+    """The lines of a call from its opening parenthesis at ``opening`` to the line that closes it
+    (the call may span lines; ``_bracket_depth`` skips strings and comments): enough to read a
+    keyword argument."""
+    lines: list[bytes] = []
     depth = 0
-    for i in range(opening, min(len(data), opening + 4000)):
-        if data[i] in b"([{":
-            depth += 1
-        elif data[i] in b")]}":
-            depth -= 1
-            if depth == 0:
-                return data[opening:i + 1]
-    return data[opening:opening + 4000]
+    for line in data[opening:].split(b"\n"):
+        lines.append(line)
+        depth += _bracket_depth(line)
+        if depth <= 0 or len(lines) > 50:
+            break
+    return b"\n".join(lines)
 
 
 def _in_nested_def(data: bytes, start: int, at: int) -> bool:

@@ -724,10 +724,19 @@ def parent_signal_handlers(index: ModuleIndex) -> dict[int, tuple[FuncInfo, str]
 
 
 def _child_signal_handlers(tree: ast.Module) -> Iterator[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:
-    """The module's ``@worker_process_init.connect`` handlers: they run in every Celery pool child."""
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                connected_signal(d) in knowledge.CELERY_CHILD_SIGNALS for d in stmt.decorator_list):
+    """The module's ``worker_process_init`` handlers, decorated (``@worker_process_init.connect``,
+    also called with arguments) or connected at the top level
+    (``signals.worker_process_init.connect(setup)``): they run in every Celery pool child."""
+    defined = {stmt.name: stmt for stmt in tree.body
+               if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    connected = {stmt.value.args[0].id for stmt in tree.body
+                 if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+                 and connected_signal(stmt.value.func) in knowledge.CELERY_CHILD_SIGNALS
+                 and stmt.value.args and isinstance(stmt.value.args[0], ast.Name)}
+    for name, stmt in defined.items():
+        if name in connected or any(
+                connected_signal(d.func if isinstance(d, ast.Call) else d) in knowledge.CELERY_CHILD_SIGNALS
+                for d in stmt.decorator_list):
             yield stmt
 
 
@@ -759,16 +768,9 @@ def called_in_worker_init(tree: ast.Module, aliases: dict[str, str], module: str
     """What the module's ``worker_process_init`` handlers (decorated, or connected with
     ``worker_process_init.connect(handler)``) call, by qualified name (``fame.core.fame_init``):
     helpers that make a client anew there give every Celery pool child one of its own."""
-    defined = {stmt.name: stmt for stmt in tree.body
-               if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    handlers = list(_child_signal_handlers(tree))
-    for stmt in tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if isinstance(call, ast.Call) and connected_signal(call.func) in knowledge.CELERY_CHILD_SIGNALS \
-                and call.args and isinstance(call.args[0], ast.Name) and call.args[0].id in defined:
-            handlers.append(defined[call.args[0].id])
+    defined = {stmt.name for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
     found: set[str] = set()
-    for handler in handlers:
+    for handler in _child_signal_handlers(tree):
         for node in ast.walk(handler):
             if not isinstance(node, ast.Call):
                 continue

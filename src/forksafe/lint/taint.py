@@ -776,8 +776,10 @@ class Taint:
                                                               chainable=made.chainable or keyed)
             self.class_store_scopes[(owner, target.attr)] = scope
 
-    def instance(self, cls: ast.ClassDef, call: ast.Call) -> Optional[Origin]:
-        """``Repo()``: the instance holds what its ``__init__`` (or class body) connected."""
+    def instance(self, cls: ast.ClassDef, call: ast.Call, by: str = "") -> Optional[Origin]:
+        """``Repo()``: the instance holds what its ``__init__`` (or class body) connected. ``by``
+        names the instance in the step (``self, the Loader ...``); by default, the call that made it."""
+        by = by or f"{cls.name}() made at line {call.lineno}"
         attrs = {key: held for key, held in self.class_attrs.get(id(cls), {}).items()
                  if not held.model}  # a model row (``User(...)``) holds no handle
         if not attrs:
@@ -785,11 +787,10 @@ class Taint:
             if not opened:
                 return None
             attr, (methods, held) = next(iter(opened.items()))
-            step = (f"held as .{attr} by {cls.name}() made at line {call.lineno}, once "
-                    f"{opening_text(methods)} connects it")
+            step = f"held as .{attr} by {by}, once {opening_text(methods)} connects it"
             return replace(held, chainable=True, lazy=True, opened_by=methods, steps=held.steps + (step,))
         attr, held = next(iter(attrs.items()))
-        step = f"held as .{attr} by {cls.name}() made at line {call.lineno}"
+        step = f"held as .{attr} by {by}"
         return replace(held, chainable=True, steps=held.steps + (step,))
 
     def class_holder(self, name: str) -> Optional[Origin]:
